@@ -1,0 +1,95 @@
+"""Lyftkollen: self-assessment and recommended next step for Swedish industrial companies.
+
+``flask --app app run`` and ``gunicorn "app:create_app()"`` both start it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+
+import config
+from questionnaire.content import ContentError
+from web.content import load_content
+from web.extensions import babel, csrf, db, migrate
+
+LANGUAGES = ("sv", "en")
+MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, content, extensions, blueprints, errors, commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    register_content(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_context(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    if app.config["AUTO_MIGRATE"]:
+        from web.database import upgrade_on_start
+
+        upgrade_on_start(app, MIGRATIONS_DIR)
+    return app
+
+
+def register_content(app: Flask) -> None:
+    """Load and validate data/ once; refuse to start on any problem, naming file and item."""
+    try:
+        app.extensions["lyftkollen.content"] = load_content(Path(app.config["DATA_DIR"]))
+    except ContentError as error:
+        raise SystemExit(f"Lyftkollen cannot start: the content has errors.\n{error}") from None
+
+
+def select_locale() -> str:
+    """Swedish unless the person chose English with the language switch."""
+    chosen = session.get("lang") if request else None
+    return chosen if chosen in LANGUAGES else "sv"
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    from web.database import configure_engine
+
+    with app.app_context():
+        configure_engine(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    from web.api import bp as api_bp
+    from web.pages import bp as pages_bp
+    from web.survey import bp as survey_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(survey_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # JSON API: no cookies, no session, so no CSRF to forge
+
+
+def register_template_context(app: Flask) -> None:
+    @app.context_processor
+    def current_language() -> dict[str, str]:
+        return {"lang": select_locale()}
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from web.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from web.cli import questionnaire_cli
+
+    app.cli.add_command(questionnaire_cli)

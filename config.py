@@ -1,0 +1,61 @@
+"""Configuration from the environment, with defaults that are safe on a laptop."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """The SQLAlchemy URL: ``DATABASE_URL`` if set (PostgreSQL via psycopg 3), else SQLite."""
+    if not raw:
+        return "sqlite:///" + str(Path(instance_path) / "lyftkollen.sqlite3")
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw.removeprefix(prefix)
+    return raw
+
+
+def secret_key(instance_path: str) -> str:
+    """``SECRET_KEY`` from the environment, else a random key kept in the instance folder.
+
+    A key made per process would log people out and void their forms on every restart
+    (and differ between gunicorn workers), so the laptop default is made once and kept.
+    """
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path: str) -> dict[str, object]:
+    """Settings read from the environment (documented in README and docs/deploy.md)."""
+    return {
+        "SECRET_KEY": secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Create and upgrade the database schema when the app starts.
+        "AUTO_MIGRATE": _flag("AUTO_MIGRATE", True),
+        "DATA_DIR": os.environ.get("LYFTKOLLEN_DATA_DIR", str(Path(__file__).parent / "data")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
+        # A form left open over lunch must still save: the token lives as long as the session.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "sv",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+    }

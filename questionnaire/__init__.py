@@ -1,0 +1,1 @@
+"""The questionnaire: its model, loading and validation, answers and scoring (no Flask)."""

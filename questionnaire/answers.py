@@ -1,0 +1,111 @@
+"""What counts as a valid answer to a question: one rule for the forms and the API."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from questionnaire.model import DONT_KNOW, Question
+
+AnswerValue = str | float | int | list[str]
+
+
+@dataclass(frozen=True)
+class AnswerError(Exception):
+    """Why a value is not a valid answer. ``code`` is stable; the UI translates it."""
+
+    question_id: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """An English message for the API and logs."""
+        return _ENGLISH[self.code].format(**self.params)
+
+
+_ENGLISH = {
+    "required": "an answer is required",
+    "wrong_type": "expected {expected}",
+    "not_an_option": "'{value}' is not one of the options",
+    "exclusive": "'{value}' cannot be combined with other options",
+    "not_a_number": "expected a number",
+    "not_integer": "expected a whole number",
+    "below_min": "must be at least {min:g}",
+    "above_max": "must be at most {max:g}",
+    "too_long": "must be at most {max_length} characters",
+    "unknown_field": "unknown field",
+    "unknown_question": "no question has this id",
+}
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def parse_answer(question: Question, value: Any) -> AnswerValue | None:
+    """The stored form of ``value`` as an answer to ``question``; None when left blank.
+
+    Raises AnswerError when the value is not allowed. Blank answers are not checked
+    against ``required`` here: whether a blank is acceptable depends on the moment
+    (moving back through the pages, or submitting the whole).
+    """
+    if is_blank(value):
+        return None
+    qid = question.id
+    if question.type == "single":
+        if not isinstance(value, str):
+            raise AnswerError(qid, "wrong_type", {"expected": "an option value (string)"})
+        if question.option(value) is None:
+            raise AnswerError(qid, "not_an_option", {"value": value})
+        return value
+    if question.type == "multi":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise AnswerError(qid, "wrong_type", {"expected": "a list of option values"})
+        chosen: list[str] = []
+        for v in value:
+            option = question.option(v)
+            if option is None:
+                raise AnswerError(qid, "not_an_option", {"value": v})
+            if v not in chosen:
+                chosen.append(v)
+        for v in chosen:
+            if question.option(v).exclusive and len(chosen) > 1:  # type: ignore[union-attr]
+                raise AnswerError(qid, "exclusive", {"value": v})
+        return chosen
+    if question.type == "number":
+        if value == DONT_KNOW and question.dont_know is not None:
+            return DONT_KNOW
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            if isinstance(value, str):
+                value = _number_from_text(qid, value)
+            else:
+                raise AnswerError(qid, "not_a_number")
+        if not math.isfinite(value):
+            raise AnswerError(qid, "not_a_number")
+        if question.integer and value != int(value):
+            raise AnswerError(qid, "not_integer")
+        assert question.min is not None and question.max is not None
+        if value < question.min:
+            raise AnswerError(qid, "below_min", {"min": question.min})
+        if value > question.max:
+            raise AnswerError(qid, "above_max", {"max": question.max})
+        return int(value) if question.integer or value == int(value) else float(value)
+    # text
+    if not isinstance(value, str):
+        raise AnswerError(qid, "wrong_type", {"expected": "text"})
+    text = value.strip()
+    if len(text) > question.max_length:
+        raise AnswerError(qid, "too_long", {"max_length": question.max_length})
+    return text or None
+
+
+def _number_from_text(question_id: str, text: str) -> float:
+    # People type "1 200" or "3,5"; both are numbers to a Swede.
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise AnswerError(question_id, "not_a_number") from None

@@ -1,0 +1,1 @@
+"""The recommended path: offerings, hard rules and the rule-based ranking (no Flask)."""

@@ -1,0 +1,305 @@
+"""The rule-based ranking: the advisors' rules of thumb, applied within the hard rules.
+
+Each rule of thumb proposes offerings with a fit (0-100) and the reasons behind it.
+A *lead* is a main step (Produktionslyftet's tracks, or Testbädd for the most mature);
+a *complement* answers one clear gap. The primary step is the best-fitting lead, the
+complements are the best-fitting initiatives besides it, and the later step is the
+primary's natural successor. Nothing the hard rules exclude is ever proposed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from statistics import fmean
+
+from questionnaire.dimensions import AREA_IDS, CHANGE_CAPABILITY, DIMENSION_IDS
+from questionnaire.profile import CompanyProfile
+from questionnaire.scoring import round_half_up
+from recommender.catalogue import Catalogue
+from recommender.eligibility import excluded_offerings, exclusion_reason, is_sme
+from recommender.path import Exclusion, Reason, Recommendation, Step
+
+# Which area each dimension belongs to; fixed by the domain like the ids themselves.
+_DIGITAL = DIMENSION_IDS[:6]
+_SUSTAINABILITY = ("social", "ecological", "economic")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules of thumb look at, derived once from the profile and scores."""
+
+    profile: CompanyProfile
+    scores: Mapping[str, float]  # measured dimensions only
+    overall: float | None
+    change: float | None
+    digital: float | None
+    sme: bool
+
+    @property
+    def change_or_overall(self) -> float | None:
+        return self.change if self.change is not None else self.overall
+
+
+def _mean(values: list[float]) -> float | None:
+    return fmean(values) if values else None
+
+
+def derive_facts(
+    profile: CompanyProfile, scores: Mapping[str, float | None], catalogue: Catalogue
+) -> Facts:
+    measured = {d: float(s) for d, s in scores.items() if s is not None and d in DIMENSION_IDS}
+    areas = {
+        "digital": _mean([measured[d] for d in _DIGITAL if d in measured]),
+        "sustainability": _mean([measured[d] for d in _SUSTAINABILITY if d in measured]),
+        "change": measured.get(CHANGE_CAPABILITY),
+    }
+    assert tuple(areas) == AREA_IDS
+    return Facts(
+        profile=profile,
+        scores=measured,
+        overall=_mean([v for v in areas.values() if v is not None]),
+        change=measured.get(CHANGE_CAPABILITY),
+        digital=areas["digital"],
+        sme=is_sme(profile, catalogue),
+    )
+
+
+@dataclass(frozen=True)
+class Proposal:
+    offering: str
+    fit: float
+    lead: bool
+    reasons: tuple[Reason, ...]
+
+
+def _n(value: float) -> int:
+    return round_half_up(value)
+
+
+def _start_with_the_will(f: Facts, c: Catalogue) -> Iterator[Proposal]:
+    """Low change capability and low maturity in an SME: build the will first."""
+    t = c.thresholds
+    change = f.change_or_overall
+    if not f.sme or change is None or f.overall is None or change >= t.low:
+        return
+    change_reason = Reason("change_low", {"change": _n(change), "low": _n(t.low)})
+    if f.overall <= t.basic and change <= t.basic:
+        yield Proposal(
+            "inspirationsseminarium",
+            90,
+            True,
+            (change_reason, Reason("overall_basic", {"overall": _n(f.overall)})),
+        )
+        yield Proposal("startprogram", 60, True, (change_reason,))
+    else:
+        readiness = Reason("some_readiness", {"overall": _n(f.overall)})
+        yield Proposal("startprogram", 88, True, (change_reason, readiness))
+        yield Proposal("inspirationsseminarium", 65, True, (change_reason,))
+
+
+def _development(f: Facts, c: Catalogue) -> Iterator[Proposal]:
+    """Adequate change capability and broad needs, or a large company to build it in."""
+    t = c.thresholds
+    change = f.change_or_overall
+    if change is None or f.overall is None:
+        return
+    if change < t.low:
+        if not f.sme:
+            reason = Reason(
+                "large_company_change", {"employees": f.profile.employees, "change": _n(change)}
+            )
+            yield Proposal("utvecklingsprogram", 80, True, (reason,))
+        return
+    adequate = Reason("change_adequate", {"change": _n(change)})
+    if f.overall < t.broad_needs:
+        weak = [d for d, s in f.scores.items() if s < t.weak_dimension]
+        broad = Reason(
+            "broad_needs",
+            {
+                "count": len(weak),
+                "measured": len(f.scores),
+                "weak": _n(t.weak_dimension),
+                "overall": _n(f.overall),
+            },
+        )
+        yield Proposal("utvecklingsprogram", 85, True, (adequate, broad))
+    else:
+        yield Proposal(
+            "utvecklingsprogram",
+            60,
+            True,
+            (adequate, Reason("solid_base", {"overall": _n(f.overall)})),
+        )
+
+
+def _deepen(f: Facts, c: Catalogue) -> Iterator[Proposal]:
+    """After a completed Utvecklingsprogram: Fördjupningsprogram."""
+    if "utvecklingsprogram" in f.profile.completed:
+        yield Proposal("fordjupningsprogram", 92, True, (Reason("completed_development"),))
+
+
+def _high_maturity(f: Facts, c: Catalogue) -> Iterator[Proposal]:
+    """High maturity across the board: ready for Testbädd Sverige."""
+    t = c.thresholds
+    if f.overall is None or not f.scores:
+        return
+    lowest = min(f.scores.values())
+    if f.overall >= t.high and lowest >= t.high_floor:
+        reason = Reason("high_maturity", {"overall": _n(f.overall), "lowest": _n(lowest)})
+        yield Proposal("testbadd", 88, True, (reason,))
+
+
+def _lagging_dimensions(f: Facts, c: Catalogue) -> Iterator[Proposal]:
+    """One dimension clearly behind the rest: the initiative that answers it."""
+    t = c.thresholds
+    if len(f.scores) < 2:
+        return
+    change = f.change_or_overall
+    for dimension, score in f.scores.items():
+        others = fmean(s for d, s in f.scores.items() if d != dimension)
+        gap = others - score
+        if score > t.lag_ceiling or gap < t.lag_gap:
+            continue
+        lag = Reason(
+            "dimension_lags", {"dimension": dimension, "score": _n(score), "others": _n(others)}
+        )
+        for offering in c.offerings:
+            if dimension not in offering.remedies:
+                continue
+            reasons: tuple[Reason, ...] = (lag,)
+            if offering.id == "robotlyftet":
+                # Automating unstable ways of working only automates the chaos.
+                if change is None or change < t.low:
+                    continue
+                reasons = (lag, Reason("stable_enough", {"change": _n(change)}))
+            yield Proposal(offering.id, min(89.0, 50 + gap), False, reasons)
+
+
+def _digital_behind(f: Facts, c: Catalogue) -> Iterator[Proposal]:
+    """The digital area as a whole lags while change capability is adequate."""
+    t = c.thresholds
+    rest = [s for d, s in f.scores.items() if d not in _DIGITAL]
+    if f.digital is None or f.change is None or not rest or f.change < t.low:
+        return
+    others = fmean(rest)
+    gap = others - f.digital
+    if gap >= t.lag_gap and f.digital <= t.lag_ceiling:
+        reason = Reason(
+            "digital_lags",
+            {"digital": _n(f.digital), "others": _n(others), "change": _n(f.change)},
+        )
+        yield Proposal("digitaliseringslyftet", min(89.0, 52 + gap), False, (reason,))
+
+
+def _small_company(f: Facts, c: Catalogue) -> Iterator[Proposal]:
+    """Small firms gain most from IUC's hands-on regional support."""
+    if f.profile.employees <= c.company.small_max_employees:
+        yield Proposal(
+            "iuc", 45, False, (Reason("small_company", {"employees": f.profile.employees}),)
+        )
+
+
+RULES_OF_THUMB = (
+    _start_with_the_will,
+    _development,
+    _deepen,
+    _high_maturity,
+    _lagging_dimensions,
+    _digital_behind,
+    _small_company,
+)
+
+
+def propose(facts: Facts, catalogue: Catalogue, excluded: Mapping[str, Reason]) -> list[Proposal]:
+    """Every eligible proposal, best first; one per offering (its best fit, all its reasons)."""
+    best: dict[str, Proposal] = {}
+    for rule in RULES_OF_THUMB:
+        for proposal in rule(facts, catalogue):
+            if proposal.offering in excluded:
+                continue
+            current = best.get(proposal.offering)
+            if current is None:
+                best[proposal.offering] = proposal
+                continue
+            reasons = current.reasons + tuple(
+                r for r in proposal.reasons if r not in current.reasons
+            )
+            top = proposal if proposal.fit > current.fit else current
+            best[proposal.offering] = Proposal(
+                top.offering, top.fit, current.lead or proposal.lead, reasons
+            )
+    order = {o.id: i for i, o in enumerate(catalogue.offerings)}
+    return sorted(best.values(), key=lambda p: (-p.fit, order[p.offering]))
+
+
+def _weakest_fallback(
+    facts: Facts, catalogue: Catalogue, excluded: Mapping[str, Reason]
+) -> Proposal | None:
+    """When no rule proposes anything: the offering that answers the weakest dimension."""
+    for dimension, score in sorted(facts.scores.items(), key=lambda p: p[1]):
+        for offering in catalogue.offerings:
+            if dimension in offering.remedies and offering.id not in excluded:
+                reason = Reason("weakest_dimension", {"dimension": dimension, "score": _n(score)})
+                return Proposal(offering.id, 0, False, (reason,))
+    return None
+
+
+def recommend(
+    profile: CompanyProfile, scores: Mapping[str, float | None], catalogue: Catalogue
+) -> Recommendation:
+    """The company's path: primary step, up to two complements, a later step, exclusions."""
+    t = catalogue.thresholds
+    excluded = excluded_offerings(profile, catalogue)
+    facts = derive_facts(profile, scores, catalogue)
+    proposals = propose(facts, catalogue, excluded)
+
+    leads = [p for p in proposals if p.lead and p.fit >= t.lead_min_fit]
+    if leads:
+        primary: Proposal | None = leads[0]
+    else:
+        primary = next(iter(proposals), None) or _weakest_fallback(facts, catalogue, excluded)
+
+    complements = [
+        p
+        for p in proposals
+        if primary is not None
+        and p.offering != primary.offering
+        and catalogue.offering(p.offering).kind == "initiative"
+        and p.fit >= t.complement_min_fit
+    ][:2]
+
+    later = _later_step(primary, complements, profile, catalogue, excluded)
+
+    def step(p: Proposal) -> Step:
+        return Step(p.offering, p.reasons)
+
+    # A later step whose prerequisite is the primary step is in the path, not excluded.
+    return Recommendation(
+        primary=step(primary) if primary else None,
+        complementary=tuple(step(p) for p in complements),
+        later=later,
+        excluded=tuple(
+            Exclusion(o, r) for o, r in excluded.items() if later is None or o != later.offering
+        ),
+    )
+
+
+def _later_step(
+    primary: Proposal | None,
+    complements: list[Proposal],
+    profile: CompanyProfile,
+    catalogue: Catalogue,
+    excluded: Mapping[str, Reason],
+) -> Step | None:
+    """The primary step's natural successor, if the hard rules allow it once the primary is done."""
+    if primary is None:
+        return None
+    successor = catalogue.offering(primary.offering).next
+    in_path = {primary.offering, *(p.offering for p in complements)}
+    if successor is None or successor in in_path:
+        return None
+    done_after = {*profile.completed, primary.offering}
+    if exclusion_reason(catalogue.offering(successor), profile, catalogue, done_after) is not None:
+        return None
+    return Step(successor, (Reason("after_primary", {"offering": primary.offering}),))

@@ -1,0 +1,1 @@
+"""The web layer: thin views that parse input, call the domain, persist and render."""

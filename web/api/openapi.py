@@ -1,0 +1,270 @@
+"""The OpenAPI 3.1 document, built from the questionnaire so the two cannot drift apart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from questionnaire.model import Question, Questionnaire
+
+_TEXT = {"$ref": "#/components/schemas/Text"}
+_ERROR = {
+    "description": "An error, naming the field it concerns (a dotted path) where there is one.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+def _json(ref: str) -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
+
+
+def _answer_schema(question: Question) -> dict[str, Any]:
+    values = [o.value for o in question.options]
+    if question.type == "single":
+        return {"type": "string", "enum": values}
+    if question.type == "multi":
+        return {
+            "type": "array",
+            "items": {"type": "string", "enum": values},
+            "description": "Options marked exclusive (none, dont_know) stand alone.",
+        }
+    if question.type == "number":
+        number: dict[str, Any] = {
+            "type": "integer" if question.integer else "number",
+            "minimum": question.min,
+            "maximum": question.max,
+        }
+        if question.dont_know is None:
+            return number
+        return {"oneOf": [number, {"const": "dont_know"}]}
+    return {"type": "string", "maxLength": question.max_length}
+
+
+def _profile_schema(q: Questionnaire) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    for question in q.profile_section.questions:
+        properties[question.id] = _answer_schema(question)
+    properties["sni"] = {
+        "type": "string",
+        "pattern": r"^\d{2}(\.\d{1,3})?$",
+        "description": 'SNI 2007 code, e.g. "25" or "25.620"; manufacturing is 10-33.',
+    }
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": [q.id for q in q.profile_section.questions if q.required],
+        "additionalProperties": False,
+    }
+
+
+def _answers_schema(q: Questionnaire) -> dict[str, Any]:
+    questions = [item for s in q.maturity_sections for item in s.questions]
+    return {
+        "type": "object",
+        "description": "Question id to answer; every maturity question is required "
+        'and offers "dont_know", which does not count as zero.',
+        "properties": {item.id: _answer_schema(item) for item in questions},
+        "required": [item.id for item in questions if item.required],
+        "additionalProperties": False,
+    }
+
+
+def _scores_schema(q: Questionnaire, value: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {d.id: value for d in q.dimensions},
+        "additionalProperties": False,
+    }
+
+
+def openapi_document(q: Questionnaire) -> dict[str, Any]:
+    score = {"type": ["integer", "null"], "minimum": 0, "maximum": 100}
+    reason = {
+        "type": "object",
+        "required": ["code", "params", "text"],
+        "properties": {
+            "code": {"type": "string"},
+            "params": {"type": "object"},
+            "text": _TEXT,
+        },
+    }
+    step = {
+        "type": "object",
+        "required": ["id", "reasons"],
+        "properties": {
+            "id": {"type": "string"},
+            "reasons": {"type": "array", "items": {"$ref": "#/components/schemas/Reason"}},
+        },
+    }
+    recommendation = {
+        "type": "object",
+        "required": ["primary", "complementary", "later", "excluded"],
+        "properties": {
+            "primary": {"oneOf": [{"$ref": "#/components/schemas/Step"}, {"type": "null"}]},
+            "complementary": {
+                "type": "array",
+                "maxItems": 2,
+                "items": {"$ref": "#/components/schemas/Step"},
+            },
+            "later": {"oneOf": [{"$ref": "#/components/schemas/Step"}, {"type": "null"}]},
+            "excluded": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "reason"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "reason": {"$ref": "#/components/schemas/Reason"},
+                    },
+                },
+            },
+        },
+    }
+    assessment = {
+        "type": "object",
+        "required": [
+            "id",
+            "url",
+            "questionnaire_version",
+            "scores",
+            "areas",
+            "bands",
+            "recommendation",
+        ],
+        "properties": {
+            "id": {"type": "string", "description": "Unguessable; also the private link's key."},
+            "url": {"type": "string", "description": "The result page for people."},
+            "questionnaire_version": {"type": "string"},
+            "status": {"type": "string", "enum": ["completed"]},
+            "profile": {"type": "object"},
+            "answers": {"type": "object"},
+            "scores": _scores_schema(q, score),
+            "bands": _scores_schema(q, {"type": ["string", "null"]}),
+            "coverage": _scores_schema(q, {"type": "number", "minimum": 0, "maximum": 1}),
+            "areas": {
+                "type": "object",
+                "properties": {a.id: score for a in q.areas},
+                "additionalProperties": False,
+            },
+            "overall": score,
+            "recommendation": {"$ref": "#/components/schemas/Recommendation"},
+            "created_at": {"type": "string"},
+            "completed_at": {"type": ["string", "null"]},
+        },
+    }
+    errors = {"400": _ERROR, "422": _ERROR}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Lyftkollen API",
+            "version": "1.0.0",
+            "description": "Self-assessment of digital maturity, sustainability and change "
+            f"capability, and the recommended next step. Questionnaire version {q.version}.",
+        },
+        "paths": {
+            "/api/v1/questionnaire": {
+                "get": {
+                    "summary": "The questionnaire: dimensions, questions and options",
+                    "responses": {
+                        "200": {
+                            "description": "The questionnaire",
+                            "content": _json("Questionnaire"),
+                        }
+                    },
+                }
+            },
+            "/api/v1/assessments": {
+                "post": {
+                    "summary": "Score a complete set of answers and recommend a path",
+                    "requestBody": {"required": True, "content": _json("AssessmentInput")},
+                    "responses": {
+                        "201": {
+                            "description": "Stored, scored and recommended",
+                            "content": _json("Assessment"),
+                            "links": {
+                                "GetAssessment": {
+                                    "operationId": "getAssessment",
+                                    "parameters": {"id": "$response.body#/id"},
+                                }
+                            },
+                        },
+                        **errors,
+                    },
+                }
+            },
+            "/api/v1/assessments/{id}": {
+                "get": {
+                    "operationId": "getAssessment",
+                    "summary": "A stored assessment",
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": {
+                        "200": {"description": "The assessment", "content": _json("Assessment")},
+                        "404": _ERROR,
+                    },
+                }
+            },
+            "/api/v1/recommendations": {
+                "post": {
+                    "summary": "The recommended path for a profile and dimension scores",
+                    "requestBody": {"required": True, "content": _json("RecommendationInput")},
+                    "responses": {
+                        "200": {"description": "The path", "content": _json("Recommendation")},
+                        **errors,
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Text": {
+                    "type": "object",
+                    "required": ["sv", "en"],
+                    "properties": {"sv": {"type": "string"}, "en": {"type": "string"}},
+                },
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "field"],
+                    "properties": {
+                        "error": {"type": "string"},
+                        "field": {"type": ["string", "null"]},
+                    },
+                },
+                "Profile": _profile_schema(q),
+                "AssessmentInput": {
+                    "type": "object",
+                    "required": ["profile", "answers"],
+                    "properties": {
+                        "profile": {"$ref": "#/components/schemas/Profile"},
+                        "answers": _answers_schema(q),
+                        "language": {"type": "string", "enum": ["sv", "en"]},
+                    },
+                    "additionalProperties": False,
+                },
+                "RecommendationInput": {
+                    "type": "object",
+                    "required": ["profile", "scores"],
+                    "properties": {
+                        "profile": {"$ref": "#/components/schemas/Profile"},
+                        "scores": _scores_schema(
+                            q, {"type": ["number", "null"], "minimum": 0, "maximum": 100}
+                        ),
+                    },
+                    "additionalProperties": False,
+                },
+                "Reason": reason,
+                "Step": step,
+                "Recommendation": recommendation,
+                "Assessment": assessment,
+                "Questionnaire": {
+                    "type": "object",
+                    "required": ["version", "dimensions", "questions"],
+                    "properties": {
+                        "version": {"type": "string"},
+                        "dimensions": {"type": "array", "items": {"type": "object"}},
+                        "questions": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+            }
+        },
+    }

@@ -1,0 +1,64 @@
+"""A radar chart drawn as SVG geometry on the server: no script, prints as it shows."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+SIZE = 560  # the chart's square viewBox
+CENTRE = SIZE / 2
+RADIUS = 170
+RINGS = (25, 50, 75, 100)  # the band boundaries as rings
+
+
+@dataclass(frozen=True)
+class Axis:
+    label: str
+    score: int | None
+    x: float  # end of the axis line
+    y: float
+    label_x: float
+    label_y: float
+    anchor: str  # text-anchor for the label
+
+
+@dataclass(frozen=True)
+class Radar:
+    size: int
+    axes: tuple[Axis, ...]
+    rings: tuple[tuple[int, str], ...]  # (value, polygon points)
+    outline: str  # the company's polygon; unmeasured dimensions sit at the centre
+    dots: tuple[tuple[float, float], ...]
+
+
+def _point(index: int, count: int, value: float) -> tuple[float, float]:
+    angle = -math.pi / 2 + 2 * math.pi * index / count
+    r = RADIUS * value / 100
+    return CENTRE + r * math.cos(angle), CENTRE + r * math.sin(angle)
+
+
+def _points(values: Sequence[float]) -> str:
+    count = len(values)
+    return " ".join(
+        f"{x:.1f},{y:.1f}" for x, y in (_point(i, count, v) for i, v in enumerate(values))
+    )
+
+
+def radar(labels: Sequence[str], scores: Sequence[int | None]) -> Radar:
+    """Geometry for a radar of ``scores`` (0-100) around ``labels``."""
+    count = len(labels)
+    axes = []
+    for i, (label, score) in enumerate(zip(labels, scores, strict=True)):
+        x, y = _point(i, count, 100)
+        lx, ly = _point(i, count, 118)
+        anchor = "middle" if abs(lx - CENTRE) < 20 else ("start" if lx > CENTRE else "end")
+        axes.append(Axis(label, score, x, y, lx, ly + (4 if ly > CENTRE else 0), anchor))
+    values = [float(s) if s is not None else 0.0 for s in scores]
+    return Radar(
+        size=SIZE,
+        axes=tuple(axes),
+        rings=tuple((ring, _points([ring] * count)) for ring in RINGS),
+        outline=_points(values),
+        dots=tuple(_point(i, count, v) for i, v in enumerate(values) if scores[i] is not None),
+    )

@@ -1,0 +1,35 @@
+"""Errors: a page in the person's language for people, JSON for the API."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response | str, int]:
+        code = error.code or 500
+        if _wants_json():
+            return jsonify({"error": error.description or error.name, "field": None}), code
+        template = "errors/404.html" if code in (404, 405) else "errors/generic.html"
+        return render_template(template, code=code, name=error.name), code
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[Response | str, int]:
+        app.logger.exception("Unhandled error on %s", request.path)
+        if _wants_json():
+            return jsonify({"error": "internal error", "field": None}), 500
+        return render_template(
+            "errors/generic.html", code=500, name=InternalServerError.description
+        ), 500

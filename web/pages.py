@@ -1,0 +1,49 @@
+"""The start page, "Så räknar vi" and the language switch."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from werkzeug.wrappers import Response
+
+from web.content import content
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def home() -> str:
+    q = content().questionnaire
+    return render_template(
+        "home.html",
+        questions=sum(len(s.questions) for s in q.sections),
+        steps=len(q.sections),
+        lang=str(get_locale()),
+    )
+
+
+@bp.get("/sa-raknar-vi")
+def how_we_score() -> str:
+    """The scoring method, generated from the same data the scoring uses."""
+    c = content()
+    return render_template(
+        "how_we_score.html",
+        q=c.questionnaire,
+        catalogue=c.catalogue,
+        lang=str(get_locale()),
+    )
+
+
+@bp.get("/sprak/<code>")
+def switch_language(code: str) -> Response:
+    """Remember the chosen language and go back to the page the person was on."""
+    if code in ("sv", "en"):
+        session["lang"] = code
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    # Only paths on this site: never an open redirect.
+    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
+        target = url_for("pages.home")
+    return redirect(target)

@@ -1,0 +1,102 @@
+"""The result page's content, in the person's language, from what was stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from recommender.catalogue import Offering
+from recommender.path import Reason, recommendation_from_dict, render_reason
+from web.assessments import dimension_names
+from web.charts import Radar, radar
+from web.content import Content
+from web.models import Assessment
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    id: str
+    name: str
+    area: str
+    score: int | None
+    band: str | None
+    coverage: float
+
+
+@dataclass(frozen=True)
+class PathStep:
+    offering: Offering
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class Result:
+    overall: int | None
+    overall_band: str | None
+    areas: list[tuple[str, str, int | None, str | None]]  # id, name, index, band name
+    dimensions: list[DimensionRow]
+    strongest: list[DimensionRow]
+    weakest: list[DimensionRow]
+    radar: Radar
+    primary: PathStep | None
+    complementary: list[PathStep]
+    later: PathStep | None
+    excluded: list[PathStep]
+    low_coverage: list[DimensionRow]
+
+
+def build_result(assessment: Assessment, content: Content, language: str) -> Result:
+    q = content.questionnaire
+    catalogue = content.catalogue
+    stored: dict[str, Any] = assessment.scores or {}
+    names = dimension_names(q)
+
+    def band_name(score: int | None) -> str | None:
+        band = q.band_for(score)
+        return band.name.get(language) if band else None
+
+    rows = []
+    for dimension in q.dimensions:
+        scored = stored["dimensions"][dimension.id]
+        rows.append(
+            DimensionRow(
+                id=dimension.id,
+                name=dimension.name.get(language),
+                area=dimension.area,
+                score=scored["score"],
+                band=band_name(scored["score"]),
+                coverage=scored["coverage"],
+            )
+        )
+    by_id = {r.id: r for r in rows}
+    measured = sorted((r for r in rows if r.score is not None), key=lambda r: -(r.score or 0))
+
+    def words(reason: Reason) -> str:
+        return render_reason(reason, language, catalogue, names)
+
+    def path_step(step: Any) -> PathStep | None:
+        if step is None:
+            return None
+        return PathStep(catalogue.offering(step.offering), [words(r) for r in step.reasons])
+
+    recommendation = recommendation_from_dict(assessment.recommendation or {})
+    return Result(
+        overall=stored["overall"],
+        overall_band=band_name(stored["overall"]),
+        areas=[
+            (a.id, a.name.get(language), stored["areas"][a.id], band_name(stored["areas"][a.id]))
+            for a in q.areas
+        ],
+        dimensions=rows,
+        strongest=measured[:2],
+        weakest=[by_id[r.id] for r in reversed(measured[-2:])] if len(measured) > 2 else [],
+        radar=radar([r.name for r in rows], [r.score for r in rows]),
+        primary=path_step(recommendation.primary),
+        complementary=[s for s in map(path_step, recommendation.complementary) if s],
+        later=path_step(recommendation.later),
+        excluded=[
+            PathStep(catalogue.offering(e.offering), [words(e.reason)])
+            for e in recommendation.excluded
+        ],
+        low_coverage=[r for r in rows if r.coverage < 0.5],
+    )

@@ -1,0 +1,117 @@
+"""WTForms classes for the questionnaire's pages, built once per section and language."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Field,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from questionnaire.answers import AnswerError, parse_answer
+from questionnaire.model import DONT_KNOW, Question, Section
+
+# A single choice with this many options or more is a drop-down, not radio buttons.
+SELECT_FROM = 9
+DONT_KNOW_SUFFIX = "__dont_know"
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _field_for(question: Question, language: str) -> dict[str, Field]:
+    label = question.text.get(language)
+    choices = [(o.value, o.label.get(language)) for o in question.options]
+    # Choices are checked by the domain's parse_answer, with the messages the API gives.
+    if question.type == "single":
+        if len(choices) >= SELECT_FROM:
+            blank = ("", _l("Choose…"))
+            field = SelectField(label, choices=[blank, *choices], validate_choice=False)
+            return {question.id: field}
+        return {question.id: RadioField(label, choices=choices, validate_choice=False)}
+    if question.type == "multi":
+        return {question.id: CheckboxListField(label, choices=choices, validate_choice=False)}
+    if question.type == "number":
+        mode = "numeric" if question.integer else "decimal"
+        fields: dict[str, Field] = {
+            question.id: StringField(label, render_kw={"inputmode": mode, "autocomplete": "off"})
+        }
+        if question.dont_know is not None:
+            fields[question.id + DONT_KNOW_SUFFIX] = BooleanField(
+                question.dont_know.label.get(language)
+            )
+        return fields
+    return {question.id: TextAreaField(label, render_kw={"maxlength": question.max_length})}
+
+
+@cache
+def section_form_class(section: Section, language: str) -> type[FlaskForm]:
+    """The form class for one page; cached, as the questionnaire does not change while running."""
+    attrs: dict[str, Any] = {}
+    for question in section.questions:
+        attrs.update(_field_for(question, language))
+    return type(f"SectionForm_{section.id}_{language}", (FlaskForm,), attrs)
+
+
+def raw_value(form: FlaskForm, question: Question) -> Any:
+    """What the person entered for ``question``, in the shape parse_answer expects."""
+    field = form[question.id]
+    if question.type == "number":
+        dont_know = form._fields.get(question.id + DONT_KNOW_SUFFIX)
+        if dont_know is not None and dont_know.data:
+            return DONT_KNOW if not (field.data or "").strip() else ["both"]
+        return field.data
+    if question.type == "multi":
+        return list(field.data or [])
+    return field.data
+
+
+def read_section(
+    form: FlaskForm, section: Section
+) -> tuple[dict[str, Any], dict[str, AnswerError]]:
+    """Valid answers on the page (None for blanks) and an error per invalid one."""
+    values: dict[str, Any] = {}
+    errors: dict[str, AnswerError] = {}
+    for question in section.questions:
+        raw = raw_value(form, question)
+        if raw == ["both"]:
+            errors[question.id] = AnswerError(question.id, "number_and_dont_know")
+            continue
+        try:
+            values[question.id] = parse_answer(question, raw)
+        except AnswerError as error:
+            errors[question.id] = error
+    return values, errors
+
+
+def fill_form(form: FlaskForm, section: Section, stored: dict[str, Any]) -> None:
+    """Show the stored answers in a form that was not posted."""
+    for question in section.questions:
+        value = stored.get(question.id)
+        if value is None:
+            continue
+        if question.type == "number":
+            if value == DONT_KNOW:
+                form[question.id + DONT_KNOW_SUFFIX].data = True
+            else:
+                form[question.id].data = _number_text(value)
+        else:
+            form[question.id].data = value
+
+
+def _number_text(value: float | int) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return str(value)
+    return str(int(value))

@@ -1,0 +1,181 @@
+"""The self-assessment: start, one page per section, and the result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, get_flashed_messages, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from questionnaire.answers import AnswerError, is_blank
+from questionnaire.model import Section
+from web import assessments
+from web.content import content
+from web.extensions import db
+from web.models import Assessment
+from web.results import build_result
+from web.survey import bp
+from web.survey.forms import fill_form, read_section, section_form_class
+
+# What a person is told about an answer that cannot be saved, per AnswerError code.
+ERROR_MESSAGES = {
+    "required": _l("Please answer this question."),
+    "wrong_type": _l("This answer has the wrong form. Please choose again."),
+    "not_an_option": _l("Please choose one of the options."),
+    "exclusive": _l("“%(option)s” cannot be combined with other choices."),
+    "not_a_number": _l("Please enter a number, for example 12 or 3.5."),
+    "not_integer": _l("Please enter a whole number."),
+    "below_min": _l("Please enter at least %(min)s."),
+    "above_max": _l("Please enter at most %(max)s."),
+    "too_long": _l("Please shorten the text to at most %(max_length)s characters."),
+    "number_and_dont_know": _l("Enter a number or tick “don’t know”, not both."),
+}
+
+
+def error_message(error: AnswerError, section: Section, language: str) -> str:
+    params = dict(error.params)
+    if error.code == "exclusive":
+        question = next(q for q in section.questions if q.id == error.question_id)
+        option = question.option(str(params.get("value")))
+        params = {"option": option.label.get(language) if option else params.get("value")}
+    for key in ("min", "max"):
+        if key in params:
+            params[key] = f"{params[key]:g}".replace(".", "," if language == "sv" else ".")
+    return str(ERROR_MESSAGES[error.code]) % params
+
+
+def language() -> str:
+    return str(get_locale() or "sv")
+
+
+def _assessment_or_404(token: str) -> Assessment:
+    assessment = assessments.find(token)
+    if assessment is None:
+        abort(404)
+    return assessment
+
+
+def _stored(assessment: Assessment, section: Section) -> dict[str, Any]:
+    return dict(assessment.profile) if section.dimension is None else assessment.answer_map()
+
+
+def missing_required(assessment: Assessment, section: Section) -> list[str]:
+    stored = _stored(assessment, section)
+    return [q.id for q in section.questions if q.required and is_blank(stored.get(q.id))]
+
+
+def first_incomplete_step(assessment: Assessment) -> int | None:
+    for number, section in enumerate(content().questionnaire.sections, start=1):
+        if missing_required(assessment, section):
+            return number
+    return None
+
+
+@bp.post("/start")
+def start() -> Response:
+    """Create an assessment and send the person to its first page."""
+    assessment = Assessment(
+        questionnaire_version=content().questionnaire.version, language=language(), source="web"
+    )
+    db.session.add(assessment)
+    db.session.commit()
+    return redirect(url_for("survey.step", token=assessment.token, number=1))
+
+
+@bp.get("/a/<token>")
+def resume(token: str) -> Response:
+    """The private link: back to where the person left off, or to the result."""
+    assessment = _assessment_or_404(token)
+    if assessment.completed:
+        return redirect(url_for("survey.result", token=token))
+    number = first_incomplete_step(assessment) or len(content().questionnaire.sections)
+    return redirect(url_for("survey.step", token=token, number=number))
+
+
+@bp.route("/a/<token>/steg/<int:number>", methods=["GET", "POST"])
+def step(token: str, number: int) -> Response | str | tuple[str, int]:
+    assessment = _assessment_or_404(token)
+    sections = content().questionnaire.sections
+    if not 1 <= number <= len(sections):
+        abort(404)
+    section = sections[number - 1]
+    lang = language()
+    form_class = section_form_class(section, lang)
+    errors: dict[str, str] = {}
+
+    if request.method == "POST":
+        form = form_class()
+        form.validate()  # CSRF is checked before the view; answers by the domain below
+        action = request.form.get("action", "next")
+        values, invalid = read_section(form, section)
+        _save(assessment, section, values)
+        db.session.commit()  # whatever is valid is kept, even if the page is not done
+        errors = {qid: error_message(e, section, lang) for qid, e in invalid.items()}
+        if not errors and action == "back":
+            return redirect(url_for("survey.step", token=token, number=max(1, number - 1)))
+        if not errors:
+            for qid in missing_required(assessment, section):
+                errors[qid] = error_message(AnswerError(qid, "required"), section, lang)
+        if not errors and action == "finish" and number == len(sections):
+            return _finish(assessment)
+        if not errors:
+            return redirect(url_for("survey.step", token=token, number=number + 1))
+    else:
+        form = form_class(formdata=None)
+        fill_form(form, section, _stored(assessment, section))
+
+    page = render_template(
+        "survey/step.html",
+        assessment=assessment,
+        section=section,
+        form=form,
+        errors=errors,
+        number=number,
+        total=len(sections),
+        lang=lang,
+        private_url=url_for("survey.resume", token=token, _external=True),
+    )
+    return (page, 422) if errors else page
+
+
+def _save(assessment: Assessment, section: Section, values: dict[str, Any]) -> None:
+    if section.dimension is None:
+        profile = dict(assessment.profile)
+        for key, value in values.items():
+            if value is None:
+                profile.pop(key, None)
+            else:
+                profile[key] = value
+        assessment.profile = profile
+    else:
+        assessments.save_answers(assessment, values)
+    if assessment.completed:
+        # Changing an answer after the result was shown makes the result follow it.
+        assessments.complete(assessment, content())
+
+
+def _finish(assessment: Assessment) -> Response:
+    incomplete = first_incomplete_step(assessment)
+    if incomplete is not None:
+        flash(gettext("Some questions are still unanswered. Answer them to see your result."))
+        return redirect(url_for("survey.step", token=assessment.token, number=incomplete))
+    assessments.complete(assessment, content())
+    db.session.commit()
+    return redirect(url_for("survey.result", token=assessment.token))
+
+
+@bp.get("/a/<token>/resultat")
+def result(token: str) -> Response | str:
+    assessment = _assessment_or_404(token)
+    if not assessment.completed:
+        flash(gettext("Your result is ready once every page has been answered."))
+        return redirect(url_for("survey.resume", token=token))
+    return render_template(
+        "survey/result.html",
+        assessment=assessment,
+        result=build_result(assessment, content(), language()),
+        private_url=url_for("survey.resume", token=token, _external=True),
+        messages=get_flashed_messages(),
+    )
