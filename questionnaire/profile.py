@@ -89,6 +89,10 @@ def parse_profile_answers(
         if question is None:
             errors.append(AnswerError(str(key), "unknown_field"))
             continue
+        if value == "" and question.type != "text":
+            # In data sent by a program, an empty string is a mistake; null means "not given".
+            errors.append(AnswerError(str(key), "wrong_type", {"expected": "a value or null"}))
+            continue
         try:
             parsed = parse_sni(key, value) if key == "sni" else parse_answer(question, value)
         except AnswerError as error:

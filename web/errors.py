@@ -18,12 +18,15 @@ def register(app: Flask) -> None:
         return render_template("errors/csrf.html"), 400
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[Response | str, int]:
+    def http_error(error: HTTPException) -> tuple[Response | str, int, list[tuple[str, str]]]:
         code = error.code or 500
+        # Keep what the exception says in headers (Allow on 405, Retry-After on 429 …).
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         if _wants_json():
-            return jsonify({"error": error.description or error.name, "field": None}), code
+            body = jsonify({"error": error.description or error.name, "field": None})
+            return body, code, headers
         template = "errors/404.html" if code in (404, 405) else "errors/generic.html"
-        return render_template(template, code=code, name=error.name), code
+        return render_template(template, code=code, name=error.name), code, headers
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Response | str, int]:

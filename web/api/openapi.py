@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from questionnaire.model import Question, Questionnaire
+from questionnaire.profile import SNI_DIVISIONS
 
 _TEXT = {"$ref": "#/components/schemas/Text"}
 _ERROR = {
@@ -22,11 +23,15 @@ def _answer_schema(question: Question) -> dict[str, Any]:
     if question.type == "single":
         return {"type": "string", "enum": values}
     if question.type == "multi":
-        return {
-            "type": "array",
-            "items": {"type": "string", "enum": values},
-            "description": "Options marked exclusive (none, dont_know) stand alone.",
-        }
+        # Any mix of ordinary options, or one exclusive option (none, dont_know) alone.
+        alone = [o.value for o in question.options if o.exclusive]
+        ordinary = [o.value for o in question.options if not o.exclusive]
+        least = 1 if question.required else 0
+        choices: list[dict[str, Any]] = [
+            {"type": "array", "items": {"type": "string", "enum": ordinary}, "minItems": least}
+        ]
+        choices += [{"type": "array", "items": {"const": value}, "minItems": 1} for value in alone]
+        return choices[0] if len(choices) == 1 else {"anyOf": choices}
     if question.type == "number":
         number: dict[str, Any] = {
             "type": "integer" if question.integer else "number",
@@ -43,11 +48,16 @@ def _profile_schema(q: Questionnaire) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     for question in q.profile_section.questions:
         properties[question.id] = _answer_schema(question)
+    divisions = "|".join(f"{d:02d}" for d in sorted(SNI_DIVISIONS))
     properties["sni"] = {
         "type": "string",
-        "pattern": r"^\d{2}(\.\d{1,3})?$",
+        "pattern": rf"^({divisions})(\.\d{{1,3}})?$",
         "description": 'SNI 2007 code, e.g. "25" or "25.620"; manufacturing is 10-33.',
     }
+    for question in q.profile_section.questions:
+        if not question.required:
+            # An optional field may also be sent as null: it means "not given".
+            properties[question.id] = {"anyOf": [properties[question.id], {"type": "null"}]}
     return {
         "type": "object",
         "properties": properties,

@@ -77,6 +77,10 @@ def _answers(body: Mapping[str, Any], questionnaire: Questionnaire) -> dict[str,
         question = maturity.get(question_id)
         if question is None:
             raise ApiError(422, "no question has this id", f"answers.{question_id}")
+        if value == "" or value is None:
+            raise ApiError(
+                422, 'expected an answer ("dont_know" is allowed)', f"answers.{question_id}"
+            )
         try:
             parsed = parse_answer(question, value)
         except AnswerError as error:
