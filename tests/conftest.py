@@ -1,0 +1,184 @@
+"""Fixtures: the app on a fresh database (SQLite always, PostgreSQL when configured).
+
+Every test run creates its own databases: a SQLite file migrated once and copied for
+each test, and, when TEST_DATABASE_URL points at a PostgreSQL server, a new database on
+it, migrated once, emptied between tests and dropped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+import config
+from app import create_app
+from web.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+BACKENDS = ["sqlite", "postgresql"] if TEST_DATABASE_URL else ["sqlite"]
+DATA_DIR = Path(__file__).parent.parent / "data"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # In CI a missing database is a failure, never a silently smaller test run.
+    if IN_CI and not TEST_DATABASE_URL:
+        raise pytest.UsageError("CI=true but TEST_DATABASE_URL is not set: PostgreSQL is required")
+
+
+def _test_app(database_url: str, **overrides: Any) -> Flask:
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "AUTO_MIGRATE": False,
+        "SERVER_NAME": "lyftkollen.test",
+    }
+    settings.update(overrides)
+    return create_app(settings)
+
+
+def _migrate(database_url: str) -> None:
+    app = _test_app(database_url, AUTO_MIGRATE=True)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    assert TEST_DATABASE_URL, "PostgreSQL tests need TEST_DATABASE_URL"
+    server = make_url(config.database_url(TEST_DATABASE_URL, ""))
+    name = f"lyftkollen_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(hide_password=False)
+    try:
+        _migrate(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, migrated, empty database for one test."""
+    if request.param == "sqlite":
+        path = tmp_path / "lyftkollen.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("TRUNCATE answers, assessments RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    application = _test_app(database_url)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def questionnaire(app: Flask) -> Any:
+    return app.extensions["lyftkollen.content"].questionnaire
+
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf_token(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "the page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+class Survey:
+    """A person going through the self-assessment in the test client, CSRF and all."""
+
+    def __init__(self, client: FlaskClient, questionnaire: Any) -> None:
+        self.client = client
+        self.questionnaire = questionnaire
+        self.token = ""
+
+    def start(self) -> str:
+        home = self.client.get("/")
+        response = self.client.post("/start", data={"csrf_token": csrf_token(home.text)})
+        assert response.status_code == 302
+        self.token = response.location.split("/")[2]
+        return self.token
+
+    def url(self, number: int) -> str:
+        return f"/a/{self.token}/steg/{number}"
+
+    def post(self, number: int, answers: dict[str, Any], action: str = "next") -> Any:
+        page = self.client.get(self.url(number))
+        data = {"csrf_token": csrf_token(page.text), "action": action, **answers}
+        return self.client.post(self.url(number), data=data)
+
+    def answers_at_level(self, level: int) -> dict[int, dict[str, Any]]:
+        """Form data for every maturity page: each single choice at ``level``."""
+        pages: dict[int, dict[str, Any]] = {}
+        for number, section in enumerate(self.questionnaire.sections[1:], start=2):
+            data: dict[str, Any] = {}
+            for q in section.questions:
+                if q.type == "single":
+                    data[q.id] = next(o.value for o in q.options if o.level == level)
+                elif q.type == "multi":
+                    data[q.id] = ["none"] if level == 0 else [q.answer_options[0].value]
+                elif q.type == "number":
+                    data[q.id] = "dont_know_box"
+            pages[number] = data
+        return pages
+
+    def complete(self, profile: dict[str, Any], level: int = 2) -> Any:
+        """Answer every page (numbers as "don't know") and show the result."""
+        self.start()
+        assert self.post(1, profile).status_code == 302
+        total = len(self.questionnaire.sections)
+        response = None
+        for number, data in self.answers_at_level(level).items():
+            data = {
+                (f"{k}__dont_know" if v == "dont_know_box" else k): (
+                    "y" if v == "dont_know_box" else v
+                )
+                for k, v in data.items()
+            }
+            response = self.post(number, data, action="finish" if number == total else "next")
+            assert response.status_code == 302, response.text
+        return response
+
+
+@pytest.fixture
+def survey(client: FlaskClient, questionnaire: Any) -> Survey:
+    return Survey(client, questionnaire)

@@ -1,0 +1,82 @@
+"""One rule for what a valid answer is, for the forms and the API alike."""
+
+from typing import Any
+
+import pytest
+
+from questionnaire.answers import AnswerError, parse_answer
+from questionnaire.model import Option, Question, Text
+
+
+def _text(value: str) -> Text:
+    return Text(sv=value, en=value)
+
+
+NUMBER = Question(
+    id="hours",
+    type="number",
+    text=_text("Hours"),
+    required=True,
+    min=0,
+    max=500,
+    thresholds=(2, 8, 16, 32),
+    options=(Option(value="dont_know", label=_text("?")),),
+)
+EMPLOYEES = Question(
+    id="employees", type="number", text=_text("n"), min=1, max=100000, integer=True
+)
+CHECKLIST = Question(
+    id="systems",
+    type="multi",
+    text=_text("Systems"),
+    required=True,
+    full_score=3,
+    options=(
+        Option(value="erp", level=1, label=_text("ERP")),
+        Option(value="cad", level=1, label=_text("CAD")),
+        Option(value="none", level=0, exclusive=True, label=_text("None")),
+        Option(value="dont_know", exclusive=True, label=_text("?")),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "raw", "expected"),
+    [
+        (NUMBER, "3,5", 3.5),  # a Swedish decimal comma
+        (NUMBER, " 12 ", 12),
+        (NUMBER, "dont_know", "dont_know"),
+        (NUMBER, 0, 0),
+        (EMPLOYEES, "1 200", 1200),  # a space between thousands
+        (CHECKLIST, ["erp", "cad", "erp"], ["erp", "cad"]),
+        (CHECKLIST, ["none"], ["none"]),
+        (CHECKLIST, [], None),
+        (NUMBER, "", None),
+    ],
+)
+def test_valid_answers(question: Question, raw: Any, expected: Any) -> None:
+    assert parse_answer(question, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "raw", "code"),
+    [
+        (NUMBER, "many", "not_a_number"),
+        (NUMBER, "-1", "below_min"),
+        (NUMBER, 501, "above_max"),
+        (NUMBER, float("nan"), "not_a_number"),
+        (NUMBER, True, "not_a_number"),
+        (EMPLOYEES, "2.5", "not_integer"),
+        (EMPLOYEES, "dont_know", "not_a_number"),  # no "don't know" offered for this one
+        (CHECKLIST, ["none", "erp"], "exclusive"),
+        (CHECKLIST, ["dont_know", "cad"], "exclusive"),
+        (CHECKLIST, ["robot"], "not_an_option"),
+        (CHECKLIST, "erp", "wrong_type"),
+    ],
+)
+def test_invalid_answers_say_why(question: Question, raw: Any, code: str) -> None:
+    with pytest.raises(AnswerError) as caught:
+        parse_answer(question, raw)
+    assert caught.value.code == code
+    assert caught.value.question_id == question.id
+    assert caught.value.message  # an English sentence for the API

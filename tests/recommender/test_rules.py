@@ -1,0 +1,117 @@
+"""The hard rules hold for every recommendation; reasons use the company's own figures."""
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from questionnaire.dimensions import DIMENSION_IDS
+from questionnaire.model import Questionnaire
+from questionnaire.profile import CompanyProfile
+from recommender.catalogue import OFFERING_IDS, Catalogue
+from recommender.path import Reason, render_reason
+from recommender.ranking import recommend
+
+MANUFACTURING = [f"{n}" for n in range(10, 34)]
+OTHER = ["41", "46", "62", "71", "25.620", "28.1"]
+
+profiles = st.builds(
+    CompanyProfile,
+    employees=st.integers(min_value=1, max_value=5000),
+    sni=st.one_of(st.none(), st.sampled_from(MANUFACTURING + OTHER)),
+    completed=st.frozensets(st.sampled_from(OFFERING_IDS), max_size=4),
+)
+score_sets = st.fixed_dictionaries(
+    {d: st.one_of(st.none(), st.integers(0, 100)) for d in DIMENSION_IDS}
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(profile=profiles, scores=score_sets)
+def test_hard_rules_are_never_broken(profile: CompanyProfile, scores: Any, catalogue: Catalogue):
+    result = recommend(profile, scores, catalogue)
+    sme = profile.employees < 250
+    division = profile.sni_division
+    path = result.path
+    assert len(path) == len(set(path)), "an offering appears twice in the path"
+    assert len(result.complementary) <= 2
+    sme_only = {"inspirationsseminarium", "startprogram", "digitaliseringslyftet", "robotlyftet"}
+    if not sme:
+        assert not sme_only & set(path)
+    if division is None or not 10 <= division <= 33:
+        assert "robotlyftet" not in path
+    for done in profile.completed:
+        assert done not in path
+    if "utvecklingsprogram" not in profile.completed:
+        # Only as the step after the Utvecklingsprogram itself.
+        assert "fordjupningsprogram" not in {s.offering for s in result.complementary}
+        if result.primary is not None:
+            assert result.primary.offering != "fordjupningsprogram"
+        if result.later is not None and result.later.offering == "fordjupningsprogram":
+            assert result.primary is not None
+            assert result.primary.offering == "utvecklingsprogram"
+    excluded = {e.offering for e in result.excluded}
+    assert not excluded & set(path)
+    for offering in OFFERING_IDS:
+        if offering in profile.completed:
+            assert offering in excluded
+
+
+def test_large_company_sees_why_sme_offerings_are_excluded(catalogue: Catalogue) -> None:
+    scores = dict.fromkeys(DIMENSION_IDS, 40)
+    result = recommend(CompanyProfile(employees=600, sni="29"), scores, catalogue)
+    reasons = {e.offering: e.reason for e in result.excluded}
+    for offering in ("inspirationsseminarium", "startprogram", "digitaliseringslyftet"):
+        assert reasons[offering] == Reason("not_sme", {"employees": 600})
+
+
+def test_unknown_industry_keeps_robotlyftet_out_and_says_so(
+    catalogue: Catalogue, questionnaire: Questionnaire
+) -> None:
+    scores = {**dict.fromkeys(DIMENSION_IDS, 55), "automation": 10, "change": 60}
+    result = recommend(CompanyProfile(employees=40), scores, catalogue)
+    assert "robotlyftet" not in result.path
+    reason = next(e.reason for e in result.excluded if e.offering == "robotlyftet")
+    names = {d.id: d.name for d in questionnaire.dimensions}
+    assert "Vi vet inte er bransch" in render_reason(reason, "sv", catalogue, names)
+    # With the industry known, the same company gets Robotlyftet.
+    known = recommend(CompanyProfile(employees=40, sni="25"), scores, catalogue)
+    assert "robotlyftet" in known.path
+
+
+def test_reasons_quote_the_company_s_own_scores(
+    catalogue: Catalogue, questionnaire: Questionnaire
+) -> None:
+    scores = {**dict.fromkeys(DIMENSION_IDS, 30), "change": 23}
+    result = recommend(CompanyProfile(employees=18, sni="25"), scores, catalogue)
+    names = {d.id: d.name for d in questionnaire.dimensions}
+    assert result.primary is not None
+    texts = [render_reason(r, "sv", catalogue, names) for r in result.primary.reasons]
+    assert any("förändringsförmåga (23)" in t for t in texts), texts
+    english = [render_reason(r, "en", catalogue, names) for r in result.primary.reasons]
+    assert any("change capability (23)" in t for t in english), english
+
+
+def test_lagging_skills_name_the_dimension(
+    catalogue: Catalogue, questionnaire: Questionnaire
+) -> None:
+    scores = {**dict.fromkeys(DIMENSION_IDS, 55), "people": 15, "change": 60}
+    result = recommend(CompanyProfile(employees=60, sni="16"), scores, catalogue)
+    step = next(s for s in result.complementary if s.offering == "kunskapslyft")
+    names = {d.id: d.name for d in questionnaire.dimensions}
+    text = render_reason(step.reasons[0], "sv", catalogue, names)
+    assert text.startswith("Människan i digitaliseringen (15)"), text
+
+
+def test_a_later_step_is_not_also_listed_as_excluded(catalogue: Catalogue) -> None:
+    scores = {**dict.fromkeys(DIMENSION_IDS, 45), "change": 65}
+    result = recommend(CompanyProfile(employees=90, sni="28"), scores, catalogue)
+    assert result.primary is not None and result.primary.offering == "utvecklingsprogram"
+    assert result.later is not None and result.later.offering == "fordjupningsprogram"
+    assert "fordjupningsprogram" not in {e.offering for e in result.excluded}
+
+
+def test_nothing_measured_still_gives_an_honest_answer(catalogue: Catalogue) -> None:
+    result = recommend(CompanyProfile(employees=10), dict.fromkeys(DIMENSION_IDS), catalogue)
+    # No scores: the only thing we can say is about the company's size.
+    assert result.path == ("iuc",)

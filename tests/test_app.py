@@ -1,0 +1,95 @@
+"""Starting the app: configuration, the first start on SQLite, refusing bad content."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from sqlalchemy import create_engine, inspect, text
+
+import config
+from app import create_app
+from web.extensions import db
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def test_database_url_defaults_to_sqlite_in_the_instance_folder(tmp_path: Path) -> None:
+    assert config.database_url(None, str(tmp_path)) == f"sqlite:///{tmp_path}/lyftkollen.sqlite3"
+    assert config.database_url("postgresql://u@h/db", "") == "postgresql+psycopg://u@h/db"
+    assert config.database_url("postgres://u@h/db", "") == "postgresql+psycopg://u@h/db"
+
+
+def test_secret_key_comes_from_the_environment_or_is_made_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = config.secret_key(str(tmp_path))
+    assert len(first) == 64
+    assert config.secret_key(str(tmp_path)) == first  # the same after a restart
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    assert config.secret_key(str(tmp_path)) == "from-the-environment"
+
+
+def test_first_start_creates_and_migrates_the_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
+    with app.app_context():
+        db.engine.dispose()
+    engine = create_engine(url)
+    tables = set(inspect(engine).get_table_names())
+    assert {"assessments", "answers", "alembic_version"} <= tables
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    engine.dispose()
+    # A second start finds the schema current and leaves it alone.
+    again = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
+    assert again.test_client().get("/").status_code == 200
+    with again.app_context():
+        db.engine.dispose()
+
+
+def _broken_data_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    path = folder / "questionnaire.yaml"
+    text = path.read_text("utf-8")
+    broken = text.replace(
+        "- id: green_digital\n    area: digital", "- id: green_digital\n    area: planet"
+    )
+    assert broken != text
+    path.write_text(broken, "utf-8")
+    return folder
+
+
+def test_the_app_refuses_to_start_with_broken_content(tmp_path: Path) -> None:
+    folder = _broken_data_dir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        create_app({"DATA_DIR": str(folder), "AUTO_MIGRATE": False, "SECRET_KEY": "x"})
+    message = str(stopped.value)
+    assert "questionnaire.yaml" in message
+    assert "dimension 'green_digital' › area" in message
+
+
+def _check(args: list[str]) -> Result:
+    app = create_app(
+        {"AUTO_MIGRATE": False, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    )
+    return app.test_cli_runner().invoke(args=["questionnaire", "check", *args])
+
+
+def test_questionnaire_check_command_reports_ok() -> None:
+    result = _check([])
+    assert result.exit_code == 0
+    assert "OK: questionnaire 2026.1" in result.output
+    assert "40 maturity questions in 10 dimensions" in result.output
+
+
+def test_questionnaire_check_command_names_file_and_item(tmp_path: Path) -> None:
+    result = _check(["--data-dir", str(_broken_data_dir(tmp_path))])
+    assert result.exit_code == 1
+    assert "questionnaire.yaml" in result.output
+    assert "dimension 'green_digital' › area" in result.output

@@ -1,0 +1,173 @@
+"""The JSON API as an integrator would use it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from questionnaire.dimensions import DIMENSION_IDS
+from questionnaire.scoring import score_assessment
+
+
+def _full_answers(questionnaire: Any, level: int = 2) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for section in questionnaire.maturity_sections:
+        for q in section.questions:
+            if q.type == "single":
+                answers[q.id] = next(o.value for o in q.options if o.level == level)
+            elif q.type == "multi":
+                answers[q.id] = [q.answer_options[0].value]
+            elif q.type == "number":
+                answers[q.id] = q.thresholds[level - 1] if level else q.min
+    return answers
+
+
+def test_questionnaire_document(client: FlaskClient, questionnaire: Any) -> None:
+    doc = client.get("/api/v1/questionnaire").get_json()
+    assert doc["version"] == questionnaire.version
+    assert [d["id"] for d in doc["dimensions"]] == list(DIMENSION_IDS)
+    by_id = {q["id"]: q for q in doc["questions"]}
+    assert by_id["employees"]["dimension"] is None and by_id["employees"]["required"] is True
+    assert by_id["employees"]["type"] == "number" and by_id["employees"]["min"] == 1
+    plan = by_id["strategy_plan"]
+    assert plan["dimension"] == "strategy" and plan["type"] == "single"
+    assert {"value": "dont_know", "level": None} == {
+        k: v for k, v in plan["options"][-1].items() if k in ("value", "level")
+    }
+    assert set(plan["options"][0]["label"]) == {"sv", "en"}
+    assert {q["type"] for q in doc["questions"]} == {"single", "multi", "number", "text"}
+
+
+def test_create_and_fetch_an_assessment(client: FlaskClient, questionnaire: Any) -> None:
+    answers = _full_answers(questionnaire, level=3)
+    answers["change_resources"] = "dont_know"
+    body = {"profile": {"employees": 90, "sni": "28.110", "completed": []}, "answers": answers}
+    created = client.post("/api/v1/assessments", json=body)
+    assert created.status_code == 201, created.get_json()
+    doc = created.get_json()
+    assert len(doc["id"]) >= 22
+    assert created.headers["Location"].endswith(f"/api/v1/assessments/{doc['id']}")
+    assert doc["url"].endswith(f"/a/{doc['id']}/resultat")
+    expected = score_assessment(questionnaire, answers)
+    assert doc["scores"] == expected.scores
+    assert doc["bands"]["strategy"] == "moderate"
+    assert doc["areas"] == expected.areas
+    assert doc["coverage"]["change"] == 0.75
+    assert doc["recommendation"]["primary"]["id"]
+    reason = doc["recommendation"]["primary"]["reasons"][0]
+    assert set(reason["text"]) == {"sv", "en"}
+    fetched = client.get(f"/api/v1/assessments/{doc['id']}")
+    assert fetched.status_code == 200
+    assert fetched.get_json()["scores"] == doc["scores"]
+    # The person's result page exists for the same id.
+    assert client.get(f"/a/{doc['id']}/resultat").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda b: b["profile"].pop("employees"), "profile.employees"),
+        (lambda b: b["profile"].update(employees=0), "profile.employees"),
+        (lambda b: b["profile"].update(employees=12.5), "profile.employees"),
+        (lambda b: b["profile"].update(employees="many"), "profile.employees"),
+        (lambda b: b["profile"].update(turnover_msek=-1), "profile.turnover_msek"),
+        (lambda b: b["profile"].update(sni="2"), "profile.sni"),
+        (lambda b: b["profile"].update(sni="04"), "profile.sni"),  # no such SNI division
+        (lambda b: b["profile"].update(region="99"), "profile.region"),
+        (lambda b: b["profile"].update(completed=["rymdprogram"]), "profile.completed"),
+        (lambda b: b["profile"].update(favourite_colour="blå"), "profile.favourite_colour"),
+        (lambda b: b["answers"].pop("strategy_plan"), "answers.strategy_plan"),
+        (lambda b: b["answers"].update(strategy_plan="excellent"), "answers.strategy_plan"),
+        (lambda b: b["answers"].update(no_such_question="x"), "answers.no_such_question"),
+        (lambda b: b["answers"].update(employees=5), "answers.employees"),
+        (
+            lambda b: b["answers"].update(readiness_systems=["none", "erp"]),
+            "answers.readiness_systems",
+        ),
+        (lambda b: b["answers"].update(people_training_hours=-3), "answers.people_training_hours"),
+        (lambda b: b.update(profile="big"), "profile"),
+        (lambda b: b.pop("answers"), "answers"),
+        (lambda b: b.update(extra=1), "extra"),
+    ],
+)
+def test_invalid_assessments_are_422_naming_the_field(
+    client: FlaskClient, questionnaire: Any, change: Any, field: str
+) -> None:
+    body = {"profile": {"employees": 20}, "answers": _full_answers(questionnaire)}
+    change(body)
+    response = client.post("/api/v1/assessments", json=body)
+    assert response.status_code == 422
+    error = response.get_json()
+    assert error["field"] == field
+    assert error["error"]
+
+
+def test_malformed_json_is_400(client: FlaskClient) -> None:
+    for raw in (b"{not json", b"", b"[" * 100000):
+        response = client.post("/api/v1/assessments", data=raw, content_type="application/json")
+        assert response.status_code == 400
+        assert response.get_json()["error"]
+
+
+def test_unknown_assessment_is_404_json(client: FlaskClient) -> None:
+    response = client.get("/api/v1/assessments/does-not-exist")
+    assert response.status_code == 404
+    assert response.get_json() == {"error": "no completed assessment has this id", "field": "id"}
+    assert client.get("/api/v1/no-such-endpoint").get_json()["error"]
+
+
+def test_recommendations_for_given_scores(client: FlaskClient) -> None:
+    scores = dict.fromkeys(DIMENSION_IDS, 55) | {"automation": 12, "change": 60}
+    response = client.post(
+        "/api/v1/recommendations",
+        json={"profile": {"employees": 40, "sni": "22"}, "scores": scores},
+    )
+    assert response.status_code == 200
+    doc = response.get_json()
+    assert doc["primary"]["id"] == "utvecklingsprogram"
+    assert "robotlyftet" in [c["id"] for c in doc["complementary"]]
+    robot = next(c for c in doc["complementary"] if c["id"] == "robotlyftet")
+    assert "(12)" in robot["reasons"][0]["text"]["sv"]
+    assert doc["later"]["id"] == "fordjupningsprogram"
+    assert all({"id", "reason"} <= set(e) for e in doc["excluded"])
+
+
+def test_missing_dimension_means_not_measured(client: FlaskClient) -> None:
+    response = client.post(
+        "/api/v1/recommendations",
+        json={"profile": {"employees": 40}, "scores": {"change": 20, "strategy": 20}},
+    )
+    assert response.status_code == 200
+    excluded = {e["id"]: e["reason"]["code"] for e in response.get_json()["excluded"]}
+    assert excluded["robotlyftet"] == "industry_unknown"
+
+
+@pytest.mark.parametrize(
+    ("scores", "field"),
+    [
+        ({"change": 101}, "scores.change"),
+        ({"change": "high"}, "scores.change"),
+        ({"mood": 50}, "scores.mood"),
+        ({"change": True}, "scores.change"),
+    ],
+)
+def test_invalid_scores_are_422(client: FlaskClient, scores: Any, field: str) -> None:
+    response = client.post(
+        "/api/v1/recommendations", json={"profile": {"employees": 40}, "scores": scores}
+    )
+    assert response.status_code == 422
+    assert response.get_json()["field"] == field
+
+
+def test_openapi_document_describes_every_api_route(client: FlaskClient, app: Any) -> None:
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert doc["openapi"].startswith("3.1")
+    documented = {path.replace("{id}", "<token>") for path in doc["paths"]}
+    routes = {
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/") and not rule.rule.endswith("openapi.json")
+    }
+    assert routes == documented

@@ -1,0 +1,207 @@
+"""The self-assessment in the browser's shoes: pages, saving, errors, result."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from questionnaire.scoring import score_assessment
+from tests.conftest import Survey, csrf_token
+from web.models import Assessment
+
+PROFILE = {"employees": "45", "sni": "25", "region": "06"}
+
+
+def _assessment(app: Flask, token: str) -> Assessment:
+    with app.app_context():
+        from web.extensions import db
+
+        found = db.session.query(Assessment).filter_by(token=token).one()
+        found.answer_map()  # load answers while the session is open
+        db.session.expunge(found)
+        return found
+
+
+def test_home_page_is_swedish_and_starts_an_assessment(client: FlaskClient) -> None:
+    home = client.get("/")
+    assert home.status_code == 200
+    assert '<html lang="sv">' in home.text
+    assert "Starta självskattningen" in home.text
+    start = client.post("/start", data={"csrf_token": csrf_token(home.text)})
+    assert start.status_code == 302
+    assert re.fullmatch(r"/a/[A-Za-z0-9_-]{22}/steg/1", start.location)
+
+
+def test_forms_refuse_a_post_without_csrf_token(client: FlaskClient, app: Flask) -> None:
+    response = client.post("/start")
+    assert response.status_code == 400
+    with app.app_context():
+        from web.extensions import db
+
+        assert db.session.query(Assessment).count() == 0
+
+
+def test_progress_is_shown_on_every_page(survey: Survey) -> None:
+    survey.start()
+    page = survey.client.get(survey.url(3))
+    total = len(survey.questionnaire.sections)
+    assert f"Steg 3 av {total}" in page.text
+    assert f'<progress max="{total}" value="3"' in page.text
+
+
+def test_answers_are_saved_on_each_page_and_shown_again(survey: Survey, app: Flask) -> None:
+    survey.start()
+    assert survey.post(1, PROFILE).status_code == 302
+    chosen = survey.answers_at_level(3)[2]
+    response = survey.post(2, chosen)
+    assert response.location.endswith("/steg/3")
+    stored = _assessment(app, survey.token)
+    assert stored.profile == {"employees": 45, "sni": "25", "region": "06"}
+    single = next(q for q in survey.questionnaire.sections[1].questions if q.type == "single")
+    assert stored.answer_map()[single.id] == chosen[single.id]
+    # Coming back to the page shows the saved choice as checked.
+    again = survey.client.get(survey.url(2))
+    assert re.search(
+        rf'checked[^>]*value="{chosen[single.id]}"|value="{chosen[single.id]}"[^>]*checked',
+        again.text,
+    )
+
+
+def test_missing_required_answer_is_explained_next_to_the_field_and_nothing_is_lost(
+    survey: Survey, app: Flask
+) -> None:
+    survey.start()
+    section = survey.questionnaire.sections[1]
+    first, second = section.questions[0], section.questions[1]
+    partial = {first.id: survey.answers_at_level(2)[2][first.id]}
+    response = survey.post(2, partial)
+    assert response.status_code == 422
+    html = response.text
+    assert f'id="{second.id}-error"' in html
+    assert "Svara på den här frågan." in html
+    # The answer that was given is kept, both stored and on the page.
+    assert _assessment(app, survey.token).answer_map()[first.id] == partial[first.id]
+    assert re.search(
+        rf'checked[^>]*value="{partial[first.id]}"|value="{partial[first.id]}"[^>]*checked', html
+    )
+
+
+def test_invalid_number_gets_a_message_in_swedish(survey: Survey) -> None:
+    survey.start()
+    response = survey.post(1, {"employees": "många"})
+    assert response.status_code == 422
+    message = re.search(r'id="employees-error">(.*?)</p>', response.text, re.S)
+    assert message is not None
+    assert "Skriv ett tal, till exempel 12 eller 3,5." in message.group(1)
+    assert 'aria-invalid="true"' in response.text
+
+
+def test_back_saves_without_demanding_the_rest(survey: Survey, app: Flask) -> None:
+    survey.start()
+    section = survey.questionnaire.sections[2]
+    first = section.questions[0]
+    value = survey.answers_at_level(1)[3][first.id]
+    response = survey.post(3, {first.id: value}, action="back")
+    assert response.status_code == 302 and response.location.endswith("/steg/2")
+    assert _assessment(app, survey.token).answer_map()[first.id] == value
+
+
+def test_private_link_resumes_at_the_first_unanswered_page(survey: Survey) -> None:
+    survey.start()
+    survey.post(1, PROFILE)
+    survey.post(2, survey.answers_at_level(2)[2])
+    # A new browser (no cookies) with only the link.
+    fresh = survey.client.application.test_client()
+    response = fresh.get(f"/a/{survey.token}")
+    assert response.status_code == 302
+    assert response.location.endswith("/steg/3")
+
+
+def test_finishing_with_gaps_sends_the_person_to_the_gap(survey: Survey) -> None:
+    survey.start()
+    survey.post(1, PROFILE)
+    total = len(survey.questionnaire.sections)
+    last = survey.answers_at_level(2)[total]
+    response = survey.post(total, last, action="finish")
+    assert response.status_code == 302 and response.location.endswith("/steg/2")
+    assert survey.client.get(f"/a/{survey.token}/resultat").status_code == 302
+
+
+def test_complete_assessment_shows_scores_path_and_exclusions(survey: Survey, app: Flask) -> None:
+    response = survey.complete({"employees": "600", "sni": "29"}, level=1)
+    assert response.location.endswith("/resultat")
+    page = survey.client.get(response.location)
+    assert page.status_code == 200
+    html = page.text
+    stored = _assessment(app, survey.token)
+    expected = score_assessment(survey.questionnaire, stored.answer_map())
+    # The table's figures are the scoring's figures.
+    for dimension in survey.questionnaire.dimensions:
+        name = dimension.name.get("sv")
+        score = expected.dimensions[dimension.id].score
+        assert re.search(rf"<th scope=\"row\">{re.escape(name)}</th>\s*<td>{score}</td>", html)
+    # A large company with low change capability: Utvecklingsprogram, SME offerings excluded.
+    assert stored.recommendation is not None
+    assert stored.recommendation["primary"]["id"] == "utvecklingsprogram"
+    assert "<h3>Utvecklingsprogram</h3>" in html
+    assert "ni har 600" in html  # the exclusion reason quotes their own head count
+    assert '<svg class="radar"' in html
+
+
+def test_english_switch_translates_interface_and_questions(survey: Survey) -> None:
+    survey.start()
+    client = survey.client
+    switched = client.get(f"/sprak/en?next=/a/{survey.token}/steg/2")
+    assert switched.location.endswith(f"/a/{survey.token}/steg/2")
+    page = client.get(survey.url(2))
+    assert '<html lang="en">' in page.text
+    question = survey.questionnaire.sections[1].questions[0]
+    assert question.text.en in page.text.replace("&#39;", "'").replace("&amp;", "&")
+
+
+def test_language_switch_never_redirects_off_site(client: FlaskClient) -> None:
+    for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
+        response = client.get("/sprak/en", query_string={"next": target})
+        assert response.location in ("/", "http://lyftkollen.test/")
+
+
+def test_unknown_links_answer_404_in_the_site_layout(client: FlaskClient) -> None:
+    for url in ("/a/not-a-token", "/a/not-a-token/steg/1", "/a/not-a-token/resultat", "/nope"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Lyftkollen" in response.text
+
+
+def test_step_numbers_outside_the_questionnaire_are_404(survey: Survey) -> None:
+    survey.start()
+    total = len(survey.questionnaire.sections)
+    assert survey.client.get(survey.url(0)).status_code == 404
+    assert survey.client.get(survey.url(total + 1)).status_code == 404
+
+
+def test_changing_an_answer_after_the_result_updates_the_result(survey: Survey, app: Flask) -> None:
+    survey.complete(PROFILE, level=1)
+    before = _assessment(app, survey.token).scores
+    assert before is not None
+    change_page = 1 + [s.id for s in survey.questionnaire.sections].index("change")
+    top = survey.answers_at_level(4)[change_page]
+    survey.post(change_page, top)
+    after = _assessment(app, survey.token).scores
+    assert after is not None
+    assert before["dimensions"]["change"]["score"] == 25
+    assert after["dimensions"]["change"]["score"] == 100
+
+
+def test_how_we_score_is_generated_from_the_questionnaire(client: FlaskClient, app: Flask) -> None:
+    html = client.get("/sa-raknar-vi").text
+    content: Any = app.extensions["lyftkollen.content"]
+    for section in content.questionnaire.maturity_sections:
+        for question in section.questions:
+            assert question.text.sv.replace("'", "&#39;") in html.replace("&#34;", '"')
+    # The thresholds shown are the ones the ranking uses.
+    t = content.catalogue.thresholds
+    assert f"{int(t.lag_gap)}" in html and f"{int(t.high)}" in html
+    assert "0–25" in html and "76–100" in html
