@@ -1,0 +1,21 @@
+"""The README's promise to a newcomer is what CI actually runs."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+
+
+def _last_command(path: Path) -> str:
+    lines = [line.strip() for line in path.read_text("utf-8").splitlines()]
+    return [line for line in lines if line and not line.startswith("#")][-1]
+
+
+def test_readme_test_command_is_the_one_ci_runs() -> None:
+    command = _last_command(ROOT / ".ci" / "run")
+    assert "pytest" in command
+    assert command in (ROOT / "README.md").read_text("utf-8")
+
+
+def test_readme_run_command_starts_the_app_on_the_default_database() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "python -m pip install -r requirements.txt && flask --app app run" in readme
