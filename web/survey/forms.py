@@ -11,6 +11,7 @@ from wtforms import (
     BooleanField,
     Field,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -33,11 +34,11 @@ class CheckboxListField(SelectMultipleField):
 
 def _field_for(question: Question, language: str) -> dict[str, Field]:
     label = question.text.get(language)
-    choices = [(o.value, o.label.get(language)) for o in question.options]
+    choices = [SelectChoice(o.value, o.label.get(language)) for o in question.options]
     # Choices are checked by the domain's parse_answer, with the messages the API gives.
     if question.type == "single":
         if len(choices) >= SELECT_FROM:
-            blank = ("", _l("Choose…"))
+            blank = SelectChoice("", _l("Choose…"))
             field = SelectField(label, choices=[blank, *choices], validate_choice=False)
             return {question.id: field}
         return {question.id: RadioField(label, choices=choices, validate_choice=False)}
