@@ -205,3 +205,13 @@ def test_how_we_score_is_generated_from_the_questionnaire(client: FlaskClient, a
     t = content.catalogue.thresholds
     assert f"{int(t.lag_gap)}" in html and f"{int(t.high)}" in html
     assert "0–25" in html and "76–100" in html
+
+
+def test_autosave_keeps_a_half_answered_page(survey: Survey, app: Flask) -> None:
+    survey.start()
+    section = survey.questionnaire.sections[1]
+    first = section.questions[0]
+    value = survey.answers_at_level(4)[2][first.id]
+    response = survey.post(2, {first.id: value}, action="autosave")
+    assert response.status_code == 204  # no required-answer errors while typing
+    assert _assessment(app, survey.token).answer_map() == {first.id: value}

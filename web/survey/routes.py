@@ -113,6 +113,9 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
         _save(assessment, section, values)
         db.session.commit()  # whatever is valid is kept, even if the page is not done
         errors = {qid: error_message(e, section, lang) for qid, e in invalid.items()}
+        if action == "autosave":
+            # The page's script saves each answer as it is given; nothing to render.
+            return Response(status=204)
         if not errors and action == "back":
             return redirect(url_for("survey.step", token=token, number=max(1, number - 1)))
         if not errors:
