@@ -1,0 +1,209 @@
+"""A live Lyftkollen server and Debian's Chromium, driven by Playwright, for browser tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask_babel import force_locale, gettext
+from werkzeug.serving import make_server
+
+from app import create_app
+from questionnaire.model import DONT_KNOW, Question, Questionnaire
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium tries to reach hosts this machine cannot.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# The level answered in each dimension, in questionnaire order: different levels, so a
+# score shown in the wrong row of the result is caught.
+DIMENSION_LEVELS = (1, 2, 3, 4, 0, 2, 3, 1, 4, 2)
+# The company in every test: a manufacturing SME (SNI 25, fabricated metal products).
+PROFILE = {"employees": 45, "sni": "25"}
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "sv-SE",
+}
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    app: Flask
+
+    def sv(self, msgid: str, **params: Any) -> str:
+        """The Swedish text the running app shows for ``msgid``."""
+        with self.app.test_request_context(), force_locale("sv"):
+            return gettext(msgid, **params)
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI must run the browser tests", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app on a free local port, with its own empty SQLite database."""
+    database = tmp_path_factory.mktemp("browser") / "lyftkollen.sqlite3"
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "AUTO_MIGRATE": True,
+            "SECRET_KEY": "browser-tests",
+        }
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Any]:
+    """Debian's Chromium; Playwright never downloads a browser of its own here."""
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def phone_context(chromium_browser: Any, live_server: LiveServer) -> Iterator[Any]:
+    """A fresh browser profile on a 360 px wide touch phone, in Swedish."""
+    context = chromium_browser.new_context(base_url=live_server.url, **PHONE)
+    context.set_default_timeout(10_000)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def phone_page(phone_context: Any) -> Any:
+    """A page in a fresh phone context (no cookies, no earlier answers)."""
+    return phone_context.new_page()
+
+
+@dataclass(frozen=True)
+class PlannedAnswer:
+    """What a person answers to one maturity question, and the level it is worth."""
+
+    question: Question
+    level: float
+    choices: tuple[str, ...] = ()  # option values to choose or tick
+    number: int | None = None
+
+    def api_value(self) -> Any:
+        if self.question.type == "number":
+            return self.number
+        if self.question.type == "multi":
+            return list(self.choices)
+        return self.choices[0]
+
+
+def plan_answer(question: Question, level: int) -> PlannedAnswer:
+    """An answer worth ``level`` (0-4), read from the question's own options and thresholds."""
+    if question.type == "single":
+        option = next(o for o in question.options if o.level == level)
+        return PlannedAnswer(question, level, choices=(option.value,))
+    if question.type == "number":
+        assert question.thresholds is not None
+        number = question.thresholds[level - 1] if level else question.thresholds[0] - 1
+        return PlannedAnswer(question, level, number=int(number))
+    assert question.type == "multi" and question.full_score is not None
+    if level == 0:
+        return PlannedAnswer(question, 0, choices=("none",))
+    ticked: list[str] = []
+    points = 0.0
+    for option in question.options:
+        if points >= level * question.full_score / 4:
+            break
+        if option.exclusive or option.level is None or option.value == DONT_KNOW:
+            continue
+        ticked.append(option.value)
+        points += option.level
+    return PlannedAnswer(question, min(4.0, 4 * points / question.full_score), tuple(ticked))
+
+
+def round_half_up(value: float) -> int:
+    return int(value + 0.5)
+
+
+@dataclass(frozen=True)
+class AnswerPlan:
+    """Answers to every maturity question and the score each dimension must get."""
+
+    by_section: dict[str, list[PlannedAnswer]]
+    expected_scores: dict[str, int]  # dimension id -> 0-100
+
+    def api_answers(self) -> dict[str, Any]:
+        return {a.question.id: a.api_value() for s in self.by_section.values() for a in s}
+
+
+@pytest.fixture(scope="session")
+def live_questionnaire(live_server: LiveServer) -> Questionnaire:
+    return live_server.app.extensions["lyftkollen.content"].questionnaire
+
+
+@pytest.fixture(scope="session")
+def answer_plan(live_questionnaire: Questionnaire) -> AnswerPlan:
+    by_section: dict[str, list[PlannedAnswer]] = {}
+    expected: dict[str, int] = {}
+    sections = live_questionnaire.maturity_sections
+    assert len(sections) == len(DIMENSION_LEVELS)
+    for section, level in zip(sections, DIMENSION_LEVELS, strict=True):
+        answers = [plan_answer(q, level) for q in section.questions]
+        by_section[section.id] = answers
+        weight = sum(a.question.weight for a in answers)
+        mean_level = sum(a.question.weight * a.level for a in answers) / weight
+        assert section.dimension is not None
+        expected[section.dimension] = round_half_up(100 * mean_level / 4)
+    return AnswerPlan(by_section, expected)
+
+
+@pytest.fixture(scope="session")
+def completed_result_path(live_server: LiveServer, answer_plan: AnswerPlan) -> str:
+    """The result page of an assessment completed through the API (fast, for page checks)."""
+    body = json.dumps({"profile": PROFILE, "answers": answer_plan.api_answers()}).encode()
+    request = urllib.request.Request(
+        live_server.url + "/api/v1/assessments",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 201
+        document = json.load(response)
+    return f"/a/{document['id']}/resultat"
