@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   var form = document.querySelector("form[data-autosave]");
+  // Not form.action: the submit buttons are named "action" and would shadow it.
   if (!form || !window.fetch || !window.FormData) return;
   var status = document.getElementById("autosave-status");
   var timer = null;
@@ -13,7 +14,7 @@
     pending = false;
     var data = new FormData(form);
     data.set("action", "autosave");
-    fetch(form.action, { method: "POST", body: data, credentials: "same-origin", keepalive: true })
+    fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin", keepalive: true })
       .then(function (response) {
         if (status && response.status === 204) status.textContent = status.dataset.saved;
       })

@@ -142,7 +142,8 @@ def test_complete_assessment_shows_scores_path_and_exclusions(survey: Survey, ap
     for dimension in survey.questionnaire.dimensions:
         name = dimension.name.get("sv")
         score = expected.dimensions[dimension.id].score
-        assert re.search(rf"<th scope=\"row\">{re.escape(name)}</th>\s*<td>{score}</td>", html)
+        row = rf'<th scope="row">{re.escape(name)}</th>\s*<td><span class="score">{score}</span>'
+        assert re.search(row, html), name
     # A large company with low change capability: Utvecklingsprogram, SME offerings excluded.
     assert stored.recommendation is not None
     assert stored.recommendation["primary"]["id"] == "utvecklingsprogram"
