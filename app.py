@@ -14,7 +14,7 @@ from flask import Flask, request, session
 import config
 from questionnaire.content import ContentError
 from web.content import load_content
-from web.extensions import babel, csrf, db, migrate
+from web.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 LANGUAGES = ("sv", "en")
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
@@ -60,6 +60,20 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "advisor.login"
+    login_manager.login_message = None  # the login page itself says what it is for
+
+    @login_manager.user_loader
+    def load_user(login_id: str) -> Any:
+        from sqlalchemy import select
+
+        from web.models import User
+
+        query = select(User).where(User.login_id == login_id, User.active.is_(True))
+        return db.session.execute(query).scalar_one_or_none()
+
     from web.database import configure_engine
 
     with app.app_context():
@@ -67,12 +81,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from web.advisor import bp as advisor_bp
     from web.api import bp as api_bp
     from web.pages import bp as pages_bp
     from web.survey import bp as survey_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(survey_bp)
+    app.register_blueprint(advisor_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # JSON API: no cookies, no session, so no CSRF to forge
 
@@ -90,6 +106,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from web.cli import questionnaire_cli
+    from web.cli import questionnaire_cli, users_cli
 
     app.cli.add_command(questionnaire_cli)
+    app.cli.add_command(users_cli)

@@ -90,7 +90,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url = request.getfixturevalue("postgres_url")
     engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text("TRUNCATE answers, assessments RESTART IDENTITY CASCADE"))
+        connection.execute(text("TRUNCATE answers, assessments, users RESTART IDENTITY CASCADE"))
     engine.dispose()
     return url
 

@@ -25,7 +25,9 @@ def register(app: Flask) -> None:
         if _wants_json():
             body = jsonify({"error": error.description or error.name, "field": None})
             return body, code, headers
-        template = "errors/404.html" if code in (404, 405) else "errors/generic.html"
+        template = {404: "errors/404.html", 405: "errors/404.html", 429: "errors/429.html"}.get(
+            code, "errors/generic.html"
+        )
         return render_template(template, code=code, name=error.name), code, headers
 
     @app.errorhandler(Exception)

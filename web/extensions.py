@@ -1,6 +1,9 @@
 """Extension singletons, bound to the app in ``create_app``."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -25,3 +28,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
+login_manager = LoginManager()
+# Counts in memory in one process by default; in Redis when REDIS_URL is set, so that
+# every app process and machine counts together (see config.py).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from web.extensions import db
 
@@ -68,3 +69,54 @@ class Answer(db.Model):
     )
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+
+ROLES = ("advisor", "admin")
+
+
+def new_login_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(db.Model):
+    """An advisor or admin. Companies answering online have no account."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(10), default="advisor")
+    active: Mapped[bool] = mapped_column(default=True)
+    # What the session cookie holds. Rotated on a new password or deactivation, which
+    # ends every existing session of the account (the numeric id never changes).
+    login_id: Mapped[str] = mapped_column(String(40), unique=True, default=new_login_id)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    # Flask-Login's user protocol.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return self.login_id
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.login_id = new_login_id()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)

@@ -1,0 +1,72 @@
+"""Advisors: logging in and out, and their own start page."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cache
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.wrappers import Response
+
+from web.advisor import bp
+from web.advisor.forms import LoginForm
+from web.extensions import db, limiter
+from web.models import User, utcnow
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked when no account matches, so a wrong address takes as long as a wrong password."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def _safe_next(target: str | None) -> str:
+    parts = urlsplit(target or "")
+    if not target or not target.startswith("/") or target.startswith("//") or parts.netloc:
+        return url_for("advisor.home")
+    return target
+
+
+@bp.route("/logga-in", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> Response | str | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("advisor.home"))
+    form = LoginForm()
+    failed = False
+    if form.validate_on_submit():
+        email = (form.email.data or "").strip().lower()
+        user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+        if user is None:
+            check_password_hash(_dummy_hash(), form.password.data or "")
+        elif user.active and user.check_password(form.password.data or ""):
+            login_user(user)
+            user.last_login_at = utcnow()
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+        failed = True
+    page = render_template("advisor/login.html", form=form, failed=failed)
+    return (page, 401) if failed else page
+
+
+@bp.post("/logga-ut")
+@login_required
+def logout() -> Response:
+    logout_user()
+    flash(gettext("You are logged out."))
+    return redirect(url_for("advisor.login"))
+
+
+@bp.get("/")
+@login_required
+def home() -> str:
+    return render_template("advisor/home.html")
