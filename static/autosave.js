@@ -16,7 +16,8 @@
     data.set("action", "autosave");
     fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin", keepalive: true })
       .then(function (response) {
-        if (status && response.status === 204) status.textContent = status.dataset.saved;
+        // 204: all saved. 422: some answer is not valid yet; say nothing until it is.
+        if (status) status.textContent = response.status === 204 ? status.dataset.saved : "";
       })
       .catch(function () { /* the next step's submit saves it anyway */ });
   }

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from questionnaire.model import Questionnaire, Text
 from questionnaire.profile import company_profile
@@ -31,18 +33,43 @@ def find(token: str) -> Assessment | None:
 
 
 def save_answers(assessment: Assessment, values: Mapping[str, Any]) -> None:
-    """Store each answer (None removes it); the caller commits once per request."""
-    existing = {a.question_id: a for a in assessment.answers}
-    for question_id, value in values.items():
-        answer = existing.get(question_id)
-        if value is None:
-            if answer is not None:
-                assessment.answers.remove(answer)
-        elif answer is None:
-            assessment.answers.append(Answer(question_id=question_id, value=value))
-        elif answer.value != value:
-            answer.value = value
-    assessment.updated_at = utcnow()
+    """Store each answer (None removes it); the caller commits once per request.
+
+    An upsert, not read-then-insert: an autosave and a submit of the same page may
+    arrive together, and neither may fail on the other's row.
+    """
+    if assessment.id is None:  # not stored yet: nobody else can be writing its answers
+        assessment.answers.extend(
+            Answer(question_id=q, value=v) for q, v in values.items() if v is not None
+        )
+        return
+    now = utcnow()
+    rows = [
+        {"assessment_id": assessment.id, "question_id": q, "value": v, "updated_at": now}
+        for q, v in values.items()
+        if v is not None
+    ]
+    if rows:
+        insert = (
+            postgresql_insert
+            if db.session.get_bind().dialect.name == "postgresql"
+            else sqlite_insert
+        )
+        statement = insert(Answer).values(rows)
+        statement = statement.on_conflict_do_update(
+            index_elements=["assessment_id", "question_id"],
+            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+        )
+        db.session.execute(statement)
+    removed = [q for q, v in values.items() if v is None]
+    if removed:
+        db.session.execute(
+            delete(Answer).where(
+                Answer.assessment_id == assessment.id, Answer.question_id.in_(removed)
+            )
+        )
+    db.session.expire(assessment, ["answers"])
+    assessment.updated_at = now
 
 
 def evaluate(

@@ -216,3 +216,48 @@ def test_autosave_keeps_a_half_answered_page(survey: Survey, app: Flask) -> None
     response = survey.post(2, {first.id: value}, action="autosave")
     assert response.status_code == 204  # no required-answer errors while typing
     assert _assessment(app, survey.token).answer_map() == {first.id: value}
+
+
+def test_autosave_of_an_invalid_answer_says_so(survey: Survey) -> None:
+    survey.start()
+    response = survey.post(1, {"employees": "12abc"}, action="autosave")
+    assert response.status_code == 422
+    assert response.get_json() == {"invalid": ["employees"]}
+
+
+def test_emptying_a_required_answer_after_the_result_reopens_the_assessment(
+    survey: Survey, app: Flask
+) -> None:
+    survey.complete(PROFILE, level=2)
+    for action in ("autosave", "back"):
+        response = survey.post(1, {"employees": ""}, action=action)
+        assert response.status_code in (204, 302)
+    stored = _assessment(app, survey.token)
+    assert stored.status == "in_progress" and "employees" not in stored.profile
+    # The result now waits for the gap, and the private link leads there.
+    assert survey.client.get(f"/a/{survey.token}/resultat").status_code == 302
+    assert survey.client.get(f"/a/{survey.token}").location.endswith("/steg/1")
+    survey.post(1, PROFILE, action="finish")
+    total = len(survey.questionnaire.sections)
+    last = survey.answers_at_level(2)[total]
+    response = survey.post(total, last, action="finish")
+    assert response.location.endswith("/resultat")
+
+
+def test_simultaneous_saves_of_one_page_all_succeed(survey: Survey, app: Flask) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    survey.start()
+    section = survey.questionnaire.sections[1]
+    answers = survey.answers_at_level(3)[2]
+
+    def save(action: str) -> int:
+        person = Survey(app.test_client(), survey.questionnaire)
+        person.token = survey.token
+        return person.post(2, answers, action=action).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(save, ["autosave", "next"] * 6))
+    assert set(statuses) <= {204, 302}, statuses
+    stored = _assessment(app, survey.token).answer_map()
+    assert {q.id for q in section.questions} <= set(stored)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, get_flashed_messages, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    get_flashed_messages,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
@@ -114,7 +123,10 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
         db.session.commit()  # whatever is valid is kept, even if the page is not done
         errors = {qid: error_message(e, section, lang) for qid, e in invalid.items()}
         if action == "autosave":
-            # The page's script saves each answer as it is given; nothing to render.
+            # The page's script saves each answer as it is given. It is told which
+            # answers could not be saved, so it never claims that everything was.
+            if invalid:
+                return jsonify({"invalid": sorted(invalid)}), 422
             return Response(status=204)
         if not errors and action == "back":
             return redirect(url_for("survey.step", token=token, number=max(1, number - 1)))
@@ -155,8 +167,12 @@ def _save(assessment: Assessment, section: Section, values: dict[str, Any]) -> N
     else:
         assessments.save_answers(assessment, values)
     if assessment.completed:
-        # Changing an answer after the result was shown makes the result follow it.
-        assessments.complete(assessment, content())
+        if first_incomplete_step(assessment) is None:
+            # Changing an answer after the result was shown makes the result follow it.
+            assessments.complete(assessment, content())
+        else:
+            # A required answer was taken away: the result waits until it is given again.
+            assessment.status = "in_progress"
 
 
 def _finish(assessment: Assessment) -> Response:
