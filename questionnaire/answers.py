@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,15 +84,15 @@ def parse_answer(question: Question, value: Any) -> AnswerValue | None:
                 value = _number_from_text(qid, value)
             else:
                 raise AnswerError(qid, "not_a_number")
-        if not math.isfinite(value):
+        if math.isnan(value):
             raise AnswerError(qid, "not_a_number")
+        assert question.min is not None and question.max is not None
+        if value < question.min:  # also -infinity
+            raise AnswerError(qid, "below_min", {"min": question.min})
+        if value > question.max:  # also a number too long for a float
+            raise AnswerError(qid, "above_max", {"max": question.max})
         if question.integer and value != int(value):
             raise AnswerError(qid, "not_integer")
-        assert question.min is not None and question.max is not None
-        if value < question.min:
-            raise AnswerError(qid, "below_min", {"min": question.min})
-        if value > question.max:
-            raise AnswerError(qid, "above_max", {"max": question.max})
         return int(value) if question.integer or value == int(value) else float(value)
     # text
     if not isinstance(value, str):
@@ -102,10 +103,12 @@ def parse_answer(question: Question, value: Any) -> AnswerValue | None:
     return text or None
 
 
+_NUMBER = re.compile(r"^[+-]?[0-9]+(?:\.[0-9]+)?$")
+
+
 def _number_from_text(question_id: str, text: str) -> float:
-    # People type "1 200" or "3,5"; both are numbers to a Swede.
+    # People type "1 200" or "3,5"; both are numbers to a Swede. Nothing else is.
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        return float(cleaned)
-    except ValueError:
-        raise AnswerError(question_id, "not_a_number") from None
+    if not _NUMBER.match(cleaned):
+        raise AnswerError(question_id, "not_a_number")
+    return float(cleaned)

@@ -17,6 +17,20 @@ DIMENSION_IDS: Final = (
     "change",
 )
 
+# Which area each dimension belongs to (the data file must say the same).
+AREA_OF: Final = {
+    "strategy": "digital",
+    "readiness": "digital",
+    "people": "digital",
+    "data": "digital",
+    "automation": "digital",
+    "green_digital": "digital",
+    "social": "sustainability",
+    "ecological": "sustainability",
+    "economic": "sustainability",
+    "change": "change",
+}
+
 # The change area has one dimension; rules that speak of "change capability" use it.
 CHANGE_CAPABILITY: Final = "change"
 

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
-from questionnaire.dimensions import AREA_IDS, DIMENSION_IDS, LEVEL_MAX, PROFILE_FIELDS
+from questionnaire.dimensions import AREA_IDS, AREA_OF, DIMENSION_IDS, LEVEL_MAX, PROFILE_FIELDS
 
 Language = Literal["sv", "en"]
 LANGUAGES: tuple[Language, ...] = ("sv", "en")
@@ -216,6 +216,11 @@ class Questionnaire(_Frozen):
             raise ValueError(
                 f"unknown dimension '{unknown[0]}' (known: {', '.join(DIMENSION_IDS)})"
             )
+        for dimension in self.dimensions:
+            if dimension.area != AREA_OF[dimension.id]:
+                raise ValueError(
+                    f"dimension '{dimension.id}' belongs to area '{AREA_OF[dimension.id]}'"
+                )
         if sorted(dimension_ids) != sorted(DIMENSION_IDS):
             missing = sorted(set(DIMENSION_IDS) - set(dimension_ids))
             raise ValueError(f"dimensions missing or repeated: {', '.join(missing) or 'repeated'}")

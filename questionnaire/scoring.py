@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from statistics import fmean
 
 from questionnaire.answers import AnswerValue
-from questionnaire.dimensions import LEVEL_MAX
+from questionnaire.dimensions import AREA_IDS, AREA_OF, LEVEL_MAX
 from questionnaire.model import DONT_KNOW, Question, Questionnaire
 
 
@@ -113,18 +113,16 @@ def score_dimensions(
     return results
 
 
-def area_indices(
-    questionnaire: Questionnaire, scores: Mapping[str, float | None]
-) -> dict[str, int | None]:
-    """Each area's index: the unweighted mean of its measured dimensions."""
+def area_indices(scores: Mapping[str, float | None]) -> dict[str, int | None]:
+    """Each area's index: the unweighted mean of its measured dimensions, rounded."""
     indices: dict[str, int | None] = {}
-    for area in questionnaire.areas:
+    for area in AREA_IDS:
         measured = [
-            scores[d.id]
-            for d in questionnaire.dimensions
-            if d.area == area.id and scores.get(d.id) is not None
+            float(score)
+            for dimension, score in scores.items()
+            if score is not None and AREA_OF.get(dimension) == area
         ]
-        indices[area.id] = round_half_up(fmean(measured)) if measured else None  # type: ignore[arg-type]
+        indices[area] = round_half_up(fmean(measured)) if measured else None
     return indices
 
 
@@ -134,18 +132,10 @@ def overall_index(areas: Mapping[str, int | None]) -> int | None:
     return round_half_up(fmean(measured)) if measured else None
 
 
-def score_from_scores(
-    questionnaire: Questionnaire, scores: Mapping[str, float | None]
-) -> tuple[dict[str, int | None], int | None]:
-    """Area indices and overall index from dimension scores given directly (the API)."""
-    areas = area_indices(questionnaire, scores)
-    return areas, overall_index(areas)
-
-
 def score_assessment(
     questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]
 ) -> ScoreReport:
     """Everything the result page and the recommender need from the answers."""
     dimensions = score_dimensions(questionnaire, answers)
-    areas = area_indices(questionnaire, {d: r.score for d, r in dimensions.items()})
+    areas = area_indices({d: r.score for d, r in dimensions.items()})
     return ScoreReport(dimensions=dimensions, areas=areas, overall=overall_index(areas))

@@ -99,7 +99,8 @@ class Thresholds(_Frozen):
 
 # Every reason the ranking can give, with the placeholders its text may use.
 REASON_PARAMS: dict[str, frozenset[str]] = {
-    "overall_basic": frozenset({"overall"}),
+    "overall_low": frozenset({"overall", "low"}),
+    "build_change_capability": frozenset({"change", "low", "overall"}),
     "change_low": frozenset({"change", "low"}),
     "some_readiness": frozenset({"overall"}),
     "change_adequate": frozenset({"change"}),

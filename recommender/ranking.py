@@ -13,52 +13,39 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from statistics import fmean
 
-from questionnaire.dimensions import AREA_IDS, CHANGE_CAPABILITY, DIMENSION_IDS
+from questionnaire.dimensions import AREA_OF, CHANGE_CAPABILITY, DIMENSION_IDS
 from questionnaire.profile import CompanyProfile
-from questionnaire.scoring import round_half_up
+from questionnaire.scoring import area_indices, overall_index, round_half_up
 from recommender.catalogue import Catalogue
 from recommender.eligibility import excluded_offerings, exclusion_reason, is_sme
 from recommender.path import Exclusion, Reason, Recommendation, Step
 
-# Which area each dimension belongs to; fixed by the domain like the ids themselves.
-_DIGITAL = DIMENSION_IDS[:6]
-_SUSTAINABILITY = ("social", "ecological", "economic")
-
 
 @dataclass(frozen=True)
 class Facts:
-    """What the rules of thumb look at, derived once from the profile and scores."""
+    """What the rules of thumb look at, derived once from the profile and scores.
+
+    The area and overall figures come from the scoring's own functions, so a reason
+    quotes exactly the numbers the result page shows.
+    """
 
     profile: CompanyProfile
     scores: Mapping[str, float]  # measured dimensions only
-    overall: float | None
-    change: float | None
-    digital: float | None
+    overall: int | None
+    change: float | None  # None when change capability was not measured
+    digital: int | None
     sme: bool
-
-    @property
-    def change_or_overall(self) -> float | None:
-        return self.change if self.change is not None else self.overall
-
-
-def _mean(values: list[float]) -> float | None:
-    return fmean(values) if values else None
 
 
 def derive_facts(
     profile: CompanyProfile, scores: Mapping[str, float | None], catalogue: Catalogue
 ) -> Facts:
     measured = {d: float(s) for d, s in scores.items() if s is not None and d in DIMENSION_IDS}
-    areas = {
-        "digital": _mean([measured[d] for d in _DIGITAL if d in measured]),
-        "sustainability": _mean([measured[d] for d in _SUSTAINABILITY if d in measured]),
-        "change": measured.get(CHANGE_CAPABILITY),
-    }
-    assert tuple(areas) == AREA_IDS
+    areas = area_indices(measured)
     return Facts(
         profile=profile,
         scores=measured,
-        overall=_mean([v for v in areas.values() if v is not None]),
+        overall=overall_index(areas),
         change=measured.get(CHANGE_CAPABILITY),
         digital=areas["digital"],
         sme=is_sme(profile, catalogue),
@@ -80,57 +67,66 @@ def _n(value: float) -> int:
 def _start_with_the_will(f: Facts, c: Catalogue) -> Iterator[Proposal]:
     """Low change capability and low maturity in an SME: build the will first."""
     t = c.thresholds
-    change = f.change_or_overall
-    if not f.sme or change is None or f.overall is None or change >= t.low:
+    if not f.sme or f.overall is None or f.overall >= t.low:
         return
-    change_reason = Reason("change_low", {"change": _n(change), "low": _n(t.low)})
-    if f.overall <= t.basic and change <= t.basic:
-        yield Proposal(
-            "inspirationsseminarium",
-            90,
-            True,
-            (change_reason, Reason("overall_basic", {"overall": _n(f.overall)})),
-        )
-        yield Proposal("startprogram", 60, True, (change_reason,))
+    if f.change is not None and f.change >= t.low:
+        return
+    low_overall = Reason("overall_low", {"overall": f.overall, "low": _n(t.low)})
+    if f.change is None:
+        # Change capability not measured: the overall index alone speaks.
+        will: tuple[Reason, ...] = (low_overall,)
     else:
-        readiness = Reason("some_readiness", {"overall": _n(f.overall)})
-        yield Proposal("startprogram", 88, True, (change_reason, readiness))
-        yield Proposal("inspirationsseminarium", 65, True, (change_reason,))
+        will = (Reason("change_low", {"change": _n(f.change), "low": _n(t.low)}), low_overall)
+    if f.overall <= t.basic and (f.change is None or f.change <= t.basic):
+        yield Proposal("inspirationsseminarium", 90, True, will)
+        yield Proposal("startprogram", 60, True, will)
+    else:
+        readiness = Reason("some_readiness", {"overall": f.overall})
+        yield Proposal("startprogram", 88, True, (*will, readiness))
+        yield Proposal("inspirationsseminarium", 65, True, will)
 
 
 def _development(f: Facts, c: Catalogue) -> Iterator[Proposal]:
-    """Adequate change capability and broad needs, or a large company to build it in."""
+    """Adequate change capability and broad needs; or change capability to build."""
     t = c.thresholds
-    change = f.change_or_overall
-    if change is None or f.overall is None:
+    if f.overall is None:
         return
-    if change < t.low:
+    if f.change is not None and f.change < t.low:
         if not f.sme:
             reason = Reason(
-                "large_company_change", {"employees": f.profile.employees, "change": _n(change)}
+                "large_company_change", {"employees": f.profile.employees, "change": _n(f.change)}
             )
             yield Proposal("utvecklingsprogram", 80, True, (reason,))
+        elif f.overall >= t.low:
+            reason = Reason(
+                "build_change_capability",
+                {"change": _n(f.change), "low": _n(t.low), "overall": f.overall},
+            )
+            yield Proposal("utvecklingsprogram", 75, True, (reason,))
         return
-    adequate = Reason("change_adequate", {"change": _n(change)})
-    if f.overall < t.broad_needs:
-        weak = [d for d, s in f.scores.items() if s < t.weak_dimension]
+    if f.change is None and f.overall < t.low:
+        if not f.sme:
+            low = Reason("overall_low", {"overall": f.overall, "low": _n(t.low)})
+            yield Proposal("utvecklingsprogram", 75, True, (low,))
+        return
+    adequate = (
+        (Reason("change_adequate", {"change": _n(f.change)}),) if f.change is not None else ()
+    )
+    weak = [d for d, s in f.scores.items() if s < t.weak_dimension]
+    if f.overall < t.broad_needs and weak:
         broad = Reason(
             "broad_needs",
             {
                 "count": len(weak),
                 "measured": len(f.scores),
                 "weak": _n(t.weak_dimension),
-                "overall": _n(f.overall),
+                "overall": f.overall,
             },
         )
-        yield Proposal("utvecklingsprogram", 85, True, (adequate, broad))
+        yield Proposal("utvecklingsprogram", 85, True, (*adequate, broad))
     else:
-        yield Proposal(
-            "utvecklingsprogram",
-            60,
-            True,
-            (adequate, Reason("solid_base", {"overall": _n(f.overall)})),
-        )
+        solid = Reason("solid_base", {"overall": f.overall})
+        yield Proposal("utvecklingsprogram", 60, True, (*adequate, solid))
 
 
 def _deepen(f: Facts, c: Catalogue) -> Iterator[Proposal]:
@@ -146,7 +142,7 @@ def _high_maturity(f: Facts, c: Catalogue) -> Iterator[Proposal]:
         return
     lowest = min(f.scores.values())
     if f.overall >= t.high and lowest >= t.high_floor:
-        reason = Reason("high_maturity", {"overall": _n(f.overall), "lowest": _n(lowest)})
+        reason = Reason("high_maturity", {"overall": f.overall, "lowest": _n(lowest)})
         yield Proposal("testbadd", 88, True, (reason,))
 
 
@@ -155,7 +151,6 @@ def _lagging_dimensions(f: Facts, c: Catalogue) -> Iterator[Proposal]:
     t = c.thresholds
     if len(f.scores) < 2:
         return
-    change = f.change_or_overall
     for dimension, score in f.scores.items():
         others = fmean(s for d, s in f.scores.items() if d != dimension)
         gap = others - score
@@ -170,16 +165,16 @@ def _lagging_dimensions(f: Facts, c: Catalogue) -> Iterator[Proposal]:
             reasons: tuple[Reason, ...] = (lag,)
             if offering.id == "robotlyftet":
                 # Automating unstable ways of working only automates the chaos.
-                if change is None or change < t.low:
+                if f.change is None or f.change < t.low:
                     continue
-                reasons = (lag, Reason("stable_enough", {"change": _n(change)}))
+                reasons = (lag, Reason("stable_enough", {"change": _n(f.change)}))
             yield Proposal(offering.id, min(89.0, 50 + gap), False, reasons)
 
 
 def _digital_behind(f: Facts, c: Catalogue) -> Iterator[Proposal]:
     """The digital area as a whole lags while change capability is adequate."""
     t = c.thresholds
-    rest = [s for d, s in f.scores.items() if d not in _DIGITAL]
+    rest = [s for d, s in f.scores.items() if AREA_OF[d] != "digital"]
     if f.digital is None or f.change is None or not rest or f.change < t.low:
         return
     others = fmean(rest)

@@ -89,7 +89,8 @@ def build_result(assessment: Assessment, content: Content, language: str) -> Res
         ],
         dimensions=rows,
         strongest=measured[:2],
-        weakest=[by_id[r.id] for r in reversed(measured[-2:])] if len(measured) > 2 else [],
+        # With fewer than four measured, the two lists would share a dimension.
+        weakest=[by_id[r.id] for r in reversed(measured[-2:])] if len(measured) >= 4 else [],
         radar=radar([r.name for r in rows], [r.score for r in rows]),
         primary=path_step(recommendation.primary),
         complementary=[s for s in map(path_step, recommendation.complementary) if s],

@@ -72,6 +72,10 @@ def test_valid_answers(question: Question, raw: Any, expected: Any) -> None:
         (CHECKLIST, ["dont_know", "cad"], "exclusive"),
         (CHECKLIST, ["robot"], "not_an_option"),
         (CHECKLIST, "erp", "wrong_type"),
+        (NUMBER, "1_000", "not_a_number"),
+        (NUMBER, "١٢", "not_a_number"),  # Arabic-Indic digits
+        (NUMBER, "9" * 400, "above_max"),
+        (EMPLOYEES, float("inf"), "above_max"),
     ],
 )
 def test_invalid_answers_say_why(question: Question, raw: Any, code: str) -> None:

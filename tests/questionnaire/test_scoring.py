@@ -84,7 +84,7 @@ def test_number_thresholds_decide_the_level(q: Questionnaire) -> None:
     assert item_level(question, "dont_know") is None
 
 
-def test_area_and_overall_indices(q: Questionnaire) -> None:
+def test_area_and_overall_indices() -> None:
     scores = {
         "strategy": 10,
         "readiness": 20,
@@ -97,7 +97,7 @@ def test_area_and_overall_indices(q: Questionnaire) -> None:
         "economic": None,
         "change": 81,
     }
-    areas = area_indices(q, scores)
+    areas = area_indices(scores)
     assert areas == {"digital": 30, "sustainability": 65, "change": 81}
     assert overall_index(areas) == 59  # (30 + 65 + 81) / 3 = 58.67
     assert overall_index({"digital": None, "sustainability": None, "change": None}) is None

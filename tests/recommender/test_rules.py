@@ -115,3 +115,40 @@ def test_nothing_measured_still_gives_an_honest_answer(catalogue: Catalogue) -> 
     result = recommend(CompanyProfile(employees=10), dict.fromkeys(DIMENSION_IDS), catalogue)
     # No scores: the only thing we can say is about the company's size.
     assert result.path == ("iuc",)
+
+
+@settings(max_examples=300, deadline=None)
+@given(profile=profiles, scores=score_sets)
+def test_reasons_quote_the_figures_the_result_page_shows(
+    profile: CompanyProfile, scores: Any, catalogue: Catalogue
+) -> None:
+    from questionnaire.scoring import area_indices, overall_index
+
+    overall = overall_index(area_indices(scores))
+    result = recommend(profile, scores, catalogue)
+    steps = [s for s in (result.primary, *result.complementary, result.later) if s]
+    for reason in (r for step in steps for r in step.reasons):
+        if "overall" in reason.params:
+            assert reason.params["overall"] == overall
+        if "change" in reason.params:
+            assert reason.params["change"] == scores["change"]  # never a stand-in
+        if reason.code == "broad_needs":
+            assert reason.params["count"] >= 1
+
+
+def test_unmeasured_change_capability_is_not_reported_as_low(catalogue: Catalogue) -> None:
+    scores = {**dict.fromkeys(DIMENSION_IDS, 30), "change": None}
+    result = recommend(CompanyProfile(employees=20, sni="25"), scores, catalogue)
+    assert result.primary is not None
+    codes = [r.code for r in result.primary.reasons]
+    assert "change_low" not in codes and "overall_low" in codes
+
+
+def test_low_change_capability_on_a_good_base_builds_it_in_the_development_programme(
+    catalogue: Catalogue,
+) -> None:
+    scores = {**dict.fromkeys(DIMENSION_IDS, 80), "change": 30}
+    result = recommend(CompanyProfile(employees=80, sni="25"), scores, catalogue)
+    assert result.primary is not None
+    assert result.primary.offering == "utvecklingsprogram"
+    assert [r.code for r in result.primary.reasons] == ["build_change_capability"]

@@ -202,10 +202,22 @@ def test_how_we_score_is_generated_from_the_questionnaire(client: FlaskClient, a
     for section in content.questionnaire.maturity_sections:
         for question in section.questions:
             assert question.text.sv.replace("'", "&#39;") in html.replace("&#34;", '"')
-    # The thresholds shown are the ones the ranking uses.
-    t = content.catalogue.thresholds
-    assert f"{int(t.lag_gap)}" in html and f"{int(t.high)}" in html
     assert "0–25" in html and "76–100" in html
+    # The rules are stated with the thresholds the ranking reads from data.
+    client.get("/sprak/en?next=/")
+    english = client.get("/sa-raknar-vi").text
+    t = content.catalogue.thresholds
+    expected = [
+        f"an overall index below {t.low:g}, and change capability also below {t.low:g}",
+        f"Inspiration seminar when both are at most {t.basic:g}",
+        f"With an overall index below {t.broad_needs:g} and at least one dimension below "
+        f"{t.weak_dimension:g}",
+        f"Overall index of at least {t.high:g} with no dimension below {t.high_floor:g}",
+        f"A dimension at most {t.lag_ceiling:g} and at least {t.lag_gap:g} points below",
+        f"at most {content.catalogue.company.small_max_employees} employees",
+    ]
+    for sentence in expected:
+        assert sentence in english, sentence
 
 
 def test_autosave_keeps_a_half_answered_page(survey: Survey, app: Flask) -> None:
@@ -261,3 +273,26 @@ def test_simultaneous_saves_of_one_page_all_succeed(survey: Survey, app: Flask) 
     assert set(statuses) <= {204, 302}, statuses
     stored = _assessment(app, survey.token).answer_map()
     assert {q.id for q in section.questions} <= set(stored)
+
+
+def test_an_industry_code_from_the_api_survives_an_edit_on_the_web(
+    client: FlaskClient, app: Flask, questionnaire: Any
+) -> None:
+    answers = {}
+    for section in questionnaire.maturity_sections:
+        for q in section.questions:
+            answers[q.id] = ["dont_know"] if q.type == "multi" else "dont_know"
+    answers["change_improvement"] = next(
+        o.value for o in questionnaire.question("change_improvement").options if o.level == 2
+    )
+    for code in ("25.620", "01"):  # finer than the list, and not on the list at all
+        created = client.post(
+            "/api/v1/assessments",
+            json={"profile": {"employees": 30, "sni": code}, "answers": answers},
+        ).get_json()
+        person = Survey(client, questionnaire)
+        person.token = created["id"]
+        page = client.get(person.url(1)).text
+        assert re.search(rf'<option selected value="{code[:2]}"|value="{code[:2]}" selected', page)
+        person.post(1, {"employees": "31", "sni": code[:2]})
+        assert _assessment(app, person.token).profile["sni"] == code

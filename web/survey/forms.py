@@ -21,6 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from questionnaire.answers import AnswerError, parse_answer
 from questionnaire.model import DONT_KNOW, Question, Section
+from questionnaire.profile import parse_sni
 
 # A single choice with this many options or more is a drop-down, not radio buttons.
 SELECT_FROM = 9
@@ -91,17 +92,42 @@ def read_section(
             errors[question.id] = AnswerError(question.id, "number_and_dont_know")
             continue
         try:
-            values[question.id] = parse_answer(question, raw)
+            if question.id == "sni":  # any real SNI code, also one the list does not offer
+                values[question.id] = parse_sni(question.id, raw)
+            else:
+                values[question.id] = parse_answer(question, raw)
         except AnswerError as error:
             errors[question.id] = error
     return values, errors
 
 
+def offer_stored_industry(form: FlaskForm, stored: dict[str, Any]) -> None:
+    """Keep an industry given through the API selectable, even if the list lacks it."""
+    code = stored.get("sni")
+    if "sni" not in form or not code:
+        return
+    division = code[:2]
+    field = form["sni"]
+    if all(choice.value != division for choice in field.choices):
+        field.choices = [*field.choices, SelectChoice(division, f"SNI {division}")]
+
+
+def keep_finer_industry(values: dict[str, Any], stored: dict[str, Any]) -> None:
+    """The list offers divisions ("25"); keep a finer stored code ("25.620") within it."""
+    chosen, kept = values.get("sni"), stored.get("sni")
+    if chosen and kept and kept.startswith(f"{chosen}."):
+        values["sni"] = kept
+
+
 def fill_form(form: FlaskForm, section: Section, stored: dict[str, Any]) -> None:
     """Show the stored answers in a form that was not posted."""
+    offer_stored_industry(form, stored)
     for question in section.questions:
         value = stored.get(question.id)
         if value is None:
+            continue
+        if question.id == "sni":
+            form[question.id].data = value[:2]
             continue
         if question.type == "number":
             if value == DONT_KNOW:

@@ -26,7 +26,13 @@ from web.extensions import db
 from web.models import Assessment
 from web.results import build_result
 from web.survey import bp
-from web.survey.forms import fill_form, read_section, section_form_class
+from web.survey.forms import (
+    fill_form,
+    keep_finer_industry,
+    offer_stored_industry,
+    read_section,
+    section_form_class,
+)
 
 # What a person is told about an answer that cannot be saved, per AnswerError code.
 ERROR_MESSAGES = {
@@ -118,7 +124,9 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
         form = form_class()
         form.validate()  # CSRF is checked before the view; answers by the domain below
         action = request.form.get("action", "next")
+        offer_stored_industry(form, assessment.profile)
         values, invalid = read_section(form, section)
+        keep_finer_industry(values, assessment.profile)
         _save(assessment, section, values)
         db.session.commit()  # whatever is valid is kept, even if the page is not done
         errors = {qid: error_message(e, section, lang) for qid, e in invalid.items()}
@@ -189,7 +197,7 @@ def _finish(assessment: Assessment) -> Response:
 def result(token: str) -> Response | str:
     assessment = _assessment_or_404(token)
     if not assessment.completed:
-        flash(gettext("Your result is ready once every page has been answered."))
+        flash(gettext("Your result is ready once every step has been answered."))
         return redirect(url_for("survey.resume", token=token))
     return render_template(
         "survey/result.html",
