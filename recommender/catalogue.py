@@ -42,6 +42,7 @@ class Offering(_Frozen):
     kind: Literal["track", "initiative"]
     provider: Text
     name: Text
+    name_in_sentence: Text  # "genomfört Utvecklingsprogrammet", not "…Utvecklingsprogram"
     summary: Text
     target_group: Text
     duration: Text

@@ -55,7 +55,7 @@ def render_reason(
         if key == "dimension":
             params[key] = dimension_names[value].get(language)
         elif key == "offering":
-            params[key] = catalogue.offering(value).name.get(language)
+            params[key] = catalogue.offering(value).name_in_sentence.get(language)
         elif isinstance(value, float):
             params[key] = f"{value:.0f}"
         else:

@@ -152,3 +152,19 @@ def test_low_change_capability_on_a_good_base_builds_it_in_the_development_progr
     assert result.primary is not None
     assert result.primary.offering == "utvecklingsprogram"
     assert [r.code for r in result.primary.reasons] == ["build_change_capability"]
+
+
+def test_offerings_inside_sentences_take_their_definite_form(
+    catalogue: Catalogue, questionnaire: Questionnaire
+) -> None:
+    scores = {**dict.fromkeys(DIMENSION_IDS, 45), "change": 65}
+    result = recommend(CompanyProfile(employees=90, sni="28"), scores, catalogue)
+    assert result.later is not None
+    names = {d.id: d.name for d in questionnaire.dimensions}
+    reason = result.later.reasons[0]
+    assert render_reason(reason, "sv", catalogue, names).startswith(
+        "När ni har genomfört Utvecklingsprogrammet är"
+    )
+    assert render_reason(reason, "en", catalogue, names).startswith(
+        "Once you have completed the Development programme,"
+    )

@@ -296,3 +296,11 @@ def test_an_industry_code_from_the_api_survives_an_edit_on_the_web(
         assert re.search(rf'<option selected value="{code[:2]}"|value="{code[:2]}" selected', page)
         person.post(1, {"employees": "31", "sni": code[:2]})
         assert _assessment(app, person.token).profile["sni"] == code
+
+
+def test_private_pages_are_not_cached_and_leak_no_referrer(survey: Survey) -> None:
+    survey.start()
+    for url in (survey.url(1), f"/a/{survey.token}"):
+        response = survey.client.get(url)
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["Referrer-Policy"] == "no-referrer"

@@ -104,7 +104,10 @@ def _language(body: Mapping[str, Any]) -> str:
 
 @bp.get("/questionnaire")
 def questionnaire() -> Response:
-    return jsonify(questionnaire_document(content().questionnaire))
+    c = content()
+    return jsonify(
+        c.derived("questionnaire_document", lambda: questionnaire_document(c.questionnaire))
+    )
 
 
 @bp.post("/assessments")
@@ -153,7 +156,8 @@ def recommendations() -> Response:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    return jsonify(openapi_document(content().questionnaire))
+    c = content()
+    return jsonify(c.derived("openapi_document", lambda: openapi_document(c.questionnaire)))
 
 
 def _document(assessment: Assessment) -> dict[str, Any]:

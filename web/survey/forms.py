@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -58,9 +57,8 @@ def _field_for(question: Question, language: str) -> dict[str, Field]:
     return {question.id: TextAreaField(label, render_kw={"maxlength": question.max_length})}
 
 
-@cache
 def section_form_class(section: Section, language: str) -> type[FlaskForm]:
-    """The form class for one page; cached, as the questionnaire does not change while running."""
+    """The form class for one page (the caller keeps it: the questionnaire does not change)."""
     attrs: dict[str, Any] = {}
     for question in section.questions:
         attrs.update(_field_for(question, language))

@@ -117,7 +117,9 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
         abort(404)
     section = sections[number - 1]
     lang = language()
-    form_class = section_form_class(section, lang)
+    form_class = content().derived(
+        ("form", section.id, lang), lambda: section_form_class(section, lang)
+    )
     errors: dict[str, str] = {}
 
     if request.method == "POST":
