@@ -19,16 +19,6 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "screenshot.png"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # A 45-person metal workshop (SNI 25): the level answered in each dimension, in order.
 EMPLOYEES, SNI = "45", "25"
 LEVELS = (1, 2, 2, 1, 1, 1, 3, 2, 3, 2)
@@ -40,6 +30,7 @@ def main() -> None:
     from werkzeug.serving import make_server
 
     from app import create_app
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # one place for launch flags
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(
@@ -54,7 +45,9 @@ def main() -> None:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+                )
                 context = browser.new_context(
                     base_url=f"http://127.0.0.1:{server.server_port}",
                     viewport={"width": 390, "height": 844},
