@@ -13,10 +13,10 @@ from flask import Flask, request, session
 
 import config
 from questionnaire.content import ContentError
+from questionnaire.model import LANGUAGES
 from web.content import load_content
 from web.extensions import babel, csrf, db, limiter, login_manager, migrate
 
-LANGUAGES = ("sv", "en")
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from questionnaire.content import ContentError, read_yaml, validate
 from questionnaire.dimensions import DIMENSION_IDS
-from questionnaire.model import Identifier, Text
+from questionnaire.model import LANGUAGES, Identifier, Text
 
 # Offering ids are fixed (the domain's own names); the data file must define exactly these.
 OFFERING_IDS = (
@@ -137,7 +137,7 @@ class _RecommenderFile(_Frozen):
         for code, text in self.reasons.items():
             if code not in REASON_PARAMS:
                 raise ValueError(f"reason '{code}' is not one the recommender gives")
-            for language in ("sv", "en"):
+            for language in LANGUAGES:
                 used = {
                     name
                     for _, name, _, _ in string.Formatter().parse(getattr(text, language))

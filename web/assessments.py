@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from questionnaire.model import Questionnaire, Text
+from questionnaire.model import LANGUAGES, Questionnaire, Text
 from questionnaire.profile import company_profile
 from questionnaire.scoring import ScoreReport, score_assessment
 from recommender.catalogue import Catalogue
@@ -114,7 +114,7 @@ def reason_document(
         "params": dict(reason.params),
         "text": {
             language: render_reason(reason, language, catalogue, dimension_names)
-            for language in ("sv", "en")
+            for language in LANGUAGES
         },
     }
 

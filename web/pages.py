@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
+from questionnaire.model import LANGUAGES
 from web.content import content
+from web.navigation import local_path
 
 bp = Blueprint("pages", __name__)
 
@@ -39,11 +39,6 @@ def how_we_score() -> str:
 @bp.get("/sprak/<code>")
 def switch_language(code: str) -> Response:
     """Remember the chosen language and go back to the page the person was on."""
-    if code in ("sv", "en"):
+    if code in LANGUAGES:
         session["lang"] = code
-    target = request.args.get("next", "")
-    parts = urlsplit(target)
-    # Only paths on this site: never an open redirect.
-    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
-        target = url_for("pages.home")
-    return redirect(target)
+    return redirect(local_path(request.args.get("next"), url_for("pages.home")))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from functools import cache
-from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -17,6 +16,7 @@ from web.advisor import bp
 from web.advisor.forms import LoginForm
 from web.extensions import db, limiter
 from web.models import User, utcnow
+from web.navigation import local_path
 
 
 @cache
@@ -27,13 +27,6 @@ def _dummy_hash() -> str:
 
 def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
-def _safe_next(target: str | None) -> str:
-    parts = urlsplit(target or "")
-    if not target or not target.startswith("/") or target.startswith("//") or parts.netloc:
-        return url_for("advisor.home")
-    return target
 
 
 @bp.route("/logga-in", methods=["GET", "POST"])
@@ -52,7 +45,7 @@ def login() -> Response | str | tuple[str, int]:
             login_user(user)
             user.last_login_at = utcnow()
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(local_path(request.args.get("next"), url_for("advisor.home")))
         failed = True
     page = render_template("advisor/login.html", form=form, failed=failed)
     return (page, 401) if failed else page

@@ -10,7 +10,7 @@ from flask import jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from questionnaire.answers import AnswerError, is_blank, parse_answer
-from questionnaire.model import Question, Questionnaire
+from questionnaire.model import LANGUAGES, Question, Questionnaire
 from questionnaire.profile import company_profile, parse_profile_answers
 from recommender.ranking import recommend
 from web import assessments
@@ -97,7 +97,7 @@ def _answers(body: Mapping[str, Any], questionnaire: Questionnaire) -> dict[str,
 
 def _language(body: Mapping[str, Any]) -> str:
     language = body.get("language", "sv")
-    if language not in ("sv", "en"):
+    if language not in LANGUAGES:
         raise ApiError(422, 'expected "sv" or "en"', "language")
     return language
 
