@@ -69,12 +69,26 @@ class ScoreReport:
         return {d: r.band for d, r in self.dimensions.items()}
 
     def strongest(self, n: int = 2) -> list[str]:
-        measured = [(r.score, d) for d, r in self.dimensions.items() if r.score is not None]
-        return [d for _, d in sorted(measured, key=lambda p: -p[0])[:n]]
+        return strongest_and_weakest(self.scores, n)[0]
 
     def weakest(self, n: int = 2) -> list[str]:
-        measured = [(r.score, d) for d, r in self.dimensions.items() if r.score is not None]
-        return [d for _, d in sorted(measured, key=lambda p: p[0])[:n]]
+        return strongest_and_weakest(self.scores, n)[1]
+
+
+def strongest_and_weakest(
+    scores: Mapping[str, int | None], n: int = 2
+) -> tuple[list[str], list[str]]:
+    """The ``n`` highest and ``n`` lowest measured dimensions, best and worst first.
+
+    The weakest are given only when the two lists cannot share a dimension; ties keep
+    the questionnaire's order.
+    """
+    measured = sorted(
+        ((score, d) for d, score in scores.items() if score is not None), key=lambda p: -p[0]
+    )
+    strongest = [d for _, d in measured[:n]]
+    weakest = [d for _, d in reversed(measured[-n:])] if len(measured) >= 2 * n else []
+    return strongest, weakest
 
 
 def score_dimensions(

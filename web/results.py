@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from questionnaire.scoring import strongest_and_weakest
 from recommender.catalogue import Offering
 from recommender.path import Reason, recommendation_from_dict, render_reason
 from web.assessments import dimension_names
@@ -69,7 +70,7 @@ def build_result(assessment: Assessment, content: Content, language: str) -> Res
             )
         )
     by_id = {r.id: r for r in rows}
-    measured = sorted((r for r in rows if r.score is not None), key=lambda r: -(r.score or 0))
+    strongest, weakest = strongest_and_weakest({r.id: r.score for r in rows})
 
     def words(reason: Reason) -> str:
         return render_reason(reason, language, catalogue, names)
@@ -88,9 +89,8 @@ def build_result(assessment: Assessment, content: Content, language: str) -> Res
             for a in q.areas
         ],
         dimensions=rows,
-        strongest=measured[:2],
-        # With fewer than four measured, the two lists would share a dimension.
-        weakest=[by_id[r.id] for r in reversed(measured[-2:])] if len(measured) >= 4 else [],
+        strongest=[by_id[d] for d in strongest],
+        weakest=[by_id[d] for d in weakest],
         radar=radar([r.name for r in rows], [r.score for r in rows]),
         primary=path_step(recommendation.primary),
         complementary=[s for s in map(path_step, recommendation.complementary) if s],
