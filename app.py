@@ -85,9 +85,11 @@ def register_blueprints(app: Flask) -> None:
     from web.api import bp as api_bp
     from web.pages import bp as pages_bp
     from web.survey import bp as survey_bp
+    from web.workshop import bp as workshop_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(survey_bp)
+    app.register_blueprint(workshop_bp)
     app.register_blueprint(advisor_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # JSON API: no cookies, no session, so no CSRF to forge

@@ -61,6 +61,10 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour"),
+        # Wrong workshop codes per address: enough for a room's typos, far too few to guess.
+        "JOIN_CODE_RATE_LIMIT": os.environ.get("JOIN_CODE_RATE_LIMIT", "30 per minute"),
+        # How often the live views ask for news, in seconds.
+        "LIVE_POLL_SECONDS": float(os.environ.get("LIVE_POLL_SECONDS", "3")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),

@@ -90,7 +90,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url = request.getfixturevalue("postgres_url")
     engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text("TRUNCATE answers, assessments, users RESTART IDENTITY CASCADE"))
+        connection.execute(
+            text(f"TRUNCATE {', '.join(db.metadata.tables)} RESTART IDENTITY CASCADE")
+        )
     engine.dispose()
     return url
 
@@ -161,10 +163,11 @@ class Survey:
             pages[number] = data
         return pages
 
-    def complete(self, profile: dict[str, Any], level: int = 2) -> Any:
-        """Answer every page (numbers as "don't know") and show the result."""
-        self.start()
-        assert self.post(1, profile).status_code == 302
+    def answer_maturity_pages(self, level: int, changes: dict[str, Any] | None = None) -> Any:
+        """Post every maturity page at ``level`` (numbers as "don't know"), then finish.
+
+        ``changes`` replaces single answers by question id, e.g. one item answered apart.
+        """
         total = len(self.questionnaire.sections)
         response = None
         for number, data in self.answers_at_level(level).items():
@@ -174,9 +177,26 @@ class Survey:
                 )
                 for k, v in data.items()
             }
+            data.update({k: v for k, v in (changes or {}).items() if k in data})
             response = self.post(number, data, action="finish" if number == total else "next")
             assert response.status_code == 302, response.text
         return response
+
+    def complete(self, profile: dict[str, Any], level: int = 2) -> Any:
+        """Answer every page (numbers as "don't know") and show the result."""
+        self.start()
+        assert self.post(1, profile).status_code == 302
+        return self.answer_maturity_pages(level)
+
+    def join(self, code: str, name: str = "", role: str = "") -> str:
+        """Join a workshop as a participant, as a phone would; returns the private token."""
+        page = self.client.get(f"/w/{code}")
+        assert page.status_code == 200, page.text
+        data = {"csrf_token": csrf_token(page.text), "name": name, "role": role}
+        response = self.client.post(f"/w/{code}", data=data)
+        assert response.status_code == 302, response.text
+        self.token = response.location.split("/")[2]
+        return self.token
 
 
 @pytest.fixture

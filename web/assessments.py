@@ -32,6 +32,11 @@ def find(token: str) -> Assessment | None:
     ).scalar_one_or_none()
 
 
+def accepts_answers(assessment: Assessment) -> bool:
+    """False once the assessment's workshop is closed: its answers are then final."""
+    return assessment.workshop is None or assessment.workshop.is_open
+
+
 def save_answers(assessment: Assessment, values: Mapping[str, Any]) -> None:
     """Store each answer (None removes it); the caller commits once per request.
 
@@ -97,11 +102,20 @@ def report_to_dict(report: ScoreReport) -> dict[str, Any]:
     }
 
 
-def complete(assessment: Assessment, content: Content) -> None:
-    """Score the answers, choose the path, and keep both as shown to the company."""
-    report, recommendation = evaluate(content, assessment.profile, assessment.answer_map())
+def complete(assessment: Assessment, content: Content, with_path: bool = True) -> None:
+    """Score the answers, choose the path, and keep both as shown to the company.
+
+    A workshop participant without the company's profile yet gets scores only
+    (``with_path=False``): the path needs the profile, which the advisor gives.
+    """
+    answers = assessment.answer_map()
+    if with_path:
+        report, recommendation = evaluate(content, assessment.profile, answers)
+        assessment.recommendation = recommendation_to_dict(recommendation)
+    else:
+        report = score_assessment(content.questionnaire, answers)
+        assessment.recommendation = None
     assessment.scores = report_to_dict(report)
-    assessment.recommendation = recommendation_to_dict(recommendation)
     assessment.status = "completed"
     assessment.completed_at = assessment.completed_at or utcnow()
 

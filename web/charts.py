@@ -30,6 +30,7 @@ class Radar:
     rings: tuple[tuple[int, str], ...]  # (value, polygon points)
     outline: str  # the company's polygon; unmeasured dimensions sit at the centre
     dots: tuple[tuple[float, float], ...]
+    others: tuple[str, ...] = ()  # thin outlines drawn under it: a team's participants
 
 
 def _point(index: int, count: int, value: float) -> tuple[float, float]:
@@ -45,8 +46,12 @@ def _points(values: Sequence[float]) -> str:
     )
 
 
-def radar(labels: Sequence[str], scores: Sequence[int | None]) -> Radar:
-    """Geometry for a radar of ``scores`` (0-100) around ``labels``."""
+def radar(
+    labels: Sequence[str],
+    scores: Sequence[int | None],
+    others: Sequence[Sequence[int | None]] = (),
+) -> Radar:
+    """Geometry for a radar of ``scores`` (0-100) around ``labels``, over ``others``."""
     count = len(labels)
     axes = []
     for i, (label, score) in enumerate(zip(labels, scores, strict=True)):
@@ -61,4 +66,5 @@ def radar(labels: Sequence[str], scores: Sequence[int | None]) -> Radar:
         rings=tuple((ring, _points([ring] * count)) for ring in RINGS),
         outline=_points(values),
         dots=tuple(_point(i, count, v) for i, v in enumerate(values) if scores[i] is not None),
+        others=tuple(_points([float(v) if v is not None else 0.0 for v in o]) for o in others),
     )

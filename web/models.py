@@ -1,12 +1,12 @@
-"""What is stored: assessments and their answers."""
+"""What is stored: companies, workshops, assessments and their answers, advisor accounts."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -20,6 +20,87 @@ def utcnow() -> datetime:
 def new_token() -> str:
     """An unguessable id for a private link: 128 bits of randomness."""
     return secrets.token_urlsafe(16)
+
+
+def new_public_id() -> str:
+    """The id of a company or workshop in an advisor's URLs: random, so it reveals no count."""
+    return secrets.token_urlsafe(12)
+
+
+# Join codes are read off a projector and typed on a phone: no 0/O, no 1/I/L.
+JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+JOIN_CODE_LENGTH = 6
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+class Company(db.Model):
+    """A company an advisor works with: its workshops and the online assessments it shared."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
+    name: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    owner: Mapped[User] = relationship()
+    workshops: Mapped[list[Workshop]] = relationship(
+        back_populates="company", order_by="Workshop.held_on"
+    )
+    assessments: Mapped[list[Assessment]] = relationship(
+        back_populates="company", foreign_keys="Assessment.company_id"
+    )
+
+
+REVEAL_MODES = ("immediate", "on_reveal")
+
+
+class Workshop(db.Model):
+    """A session where a company's team answers together; its participants are assessments."""
+
+    __tablename__ = "workshops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
+    code: Mapped[str] = mapped_column(String(JOIN_CODE_LENGTH), unique=True, default=new_join_code)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(5), default="sv")
+    # "immediate": each participant sees their own result on finishing;
+    # "on_reveal": only once the advisor reveals the results.
+    reveal: Mapped[str] = mapped_column(String(10), default="immediate")
+    revealed: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    # The company's profile, answered once by the advisor, not by each participant.
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    questionnaire_version: Mapped[str] = mapped_column(String(40))
+    # Counts every change the team view shows (profile, reveal, close): part of its ETag.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    company: Mapped[Company] = relationship(back_populates="workshops")
+    participants: Mapped[list[Assessment]] = relationship(
+        back_populates="workshop",
+        foreign_keys="Assessment.workshop_id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Assessment.created_at",
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    @property
+    def results_visible(self) -> bool:
+        """Whether participants see their own result now."""
+        return self.reveal == "immediate" or self.revealed
 
 
 class Assessment(db.Model):
@@ -41,7 +122,24 @@ class Assessment(db.Model):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A workshop participant's answers belong to the workshop; the name and role are
+    # optional and shown only to the workshop's advisor.
+    workshop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    participant_name: Mapped[str | None] = mapped_column(String(80))
+    participant_role: Mapped[str | None] = mapped_column(String(80))
+    # An online assessment an advisor linked to a company (the company shared its link).
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="SET NULL"), index=True
+    )
 
+    workshop: Mapped[Workshop | None] = relationship(
+        back_populates="participants", foreign_keys=[workshop_id]
+    )
+    company: Mapped[Company | None] = relationship(
+        back_populates="assessments", foreign_keys=[company_id]
+    )
     answers: Mapped[list[Answer]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
     )

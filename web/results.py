@@ -44,6 +44,7 @@ class Result:
     later: PathStep | None
     excluded: list[PathStep]
     low_coverage: list[DimensionRow]
+    has_path: bool  # False for a workshop participant until the advisor gives the profile
 
 
 def build_result(assessment: Assessment, content: Content, language: str) -> Result:
@@ -100,4 +101,5 @@ def build_result(assessment: Assessment, content: Content, language: str) -> Res
             for e in recommendation.excluded
         ],
         low_coverage=[r for r in rows if r.coverage < 0.5],
+        has_path=assessment.recommendation is not None,
     )

@@ -122,3 +122,49 @@ def test_every_advisor_route_needs_a_login(app: Flask) -> None:
                 assert f"{ADVISOR_PREFIX}/logga-in" in response.location
             checked += 1
     assert checked >= 2
+
+
+def _owned_urls(app: Flask, workshop_id: str, company_id: str) -> list[tuple[str, str, str]]:
+    """Every advisor route with an id, filled with the given workshop's or company's id."""
+    fill = {"fmt": "csv"}
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(ADVISOR_PREFIX) or "public_id" not in rule.arguments:
+            continue
+        owner_id = workshop_id if rule.rule.startswith(f"{ADVISOR_PREFIX}/workshop/") else None
+        if rule.rule.startswith(f"{ADVISOR_PREFIX}/foretag/"):
+            owner_id = company_id
+        assert owner_id, f"{rule.rule}: which record does its id name? Add it to this test."
+        unknown = rule.arguments - {"public_id", *fill}
+        assert not unknown, f"{rule.rule}: fill in {unknown} in this test"
+        url = rule.rule.replace("<public_id>", owner_id)
+        for name, value in fill.items():
+            url = url.replace(f"<{name}>", value)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            urls.append((method, url, rule.rule))
+    return urls
+
+
+def test_another_advisors_workshops_and_companies_answer_404(app: Flask) -> None:
+    """Walks the URL map: every route with an id is 404 for anyone but its owner or an admin."""
+    from tests.web.test_workshops import create_workshop, logged_in
+    from web.models import Workshop
+
+    owner = logged_in(app, "anna@example.se")
+    url, _ = create_workshop(owner)
+    workshop_id = url.rsplit("/", 1)[1]
+    with app.app_context():
+        from web.extensions import db
+
+        company_id = db.session.get(Workshop, 1).company.public_id
+    stranger = logged_in(app, "bertil@example.se")
+    admin = logged_in(app, "chef@example.se", role="admin")
+    app.config["WTF_CSRF_ENABLED"] = False  # ownership, not CSRF, must be what stops them
+    urls = _owned_urls(app, workshop_id, company_id)
+    assert len(urls) >= 14
+    for method, path, rule in urls:
+        assert stranger.open(path, method=method).status_code == 404, (method, rule)
+    for method, path, rule in urls:
+        if method == "GET":  # an admin sees every advisor's records
+            assert admin.open(path, method=method).status_code == 200, (method, rule)
+    assert owner.get(url).status_code == 200

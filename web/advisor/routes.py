@@ -12,6 +12,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 
+from web import workshops
 from web.advisor import bp
 from web.advisor.forms import LoginForm
 from web.extensions import db, limiter
@@ -62,4 +63,5 @@ def logout() -> Response:
 @bp.get("/")
 @login_required
 def home() -> str:
-    return render_template("advisor/home.html")
+    listed = db.session.execute(workshops.visible_workshops(current_user)).scalars().all()
+    return render_template("advisor/home.html", workshops=listed)

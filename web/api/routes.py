@@ -130,7 +130,8 @@ def create_assessment() -> tuple[Response, int, dict[str, str]]:
 @bp.get("/assessments/<token>")
 def get_assessment(token: str) -> Response:
     assessment = assessments.find(token)
-    if assessment is None or not assessment.completed:
+    # A workshop participant's answers are the workshop's, shown through the advisor.
+    if assessment is None or not assessment.completed or assessment.workshop_id is not None:
         raise ApiError(404, "no completed assessment has this id", "id")
     return jsonify(_document(assessment))
 

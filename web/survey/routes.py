@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 
 from questionnaire.answers import AnswerError, is_blank
 from questionnaire.model import Section
-from web import assessments
+from web import assessments, workshops
 from web.content import content
 from web.extensions import db
 from web.models import Assessment
@@ -81,11 +81,24 @@ def missing_required(assessment: Assessment, section: Section) -> list[str]:
     return [q.id for q in section.questions if q.required and is_blank(stored.get(q.id))]
 
 
+def first_step(assessment: Assessment) -> int:
+    """Workshop participants start after the profile: the advisor gives it for the company."""
+    return 2 if assessment.workshop_id is not None else 1
+
+
 def first_incomplete_step(assessment: Assessment) -> int | None:
-    for number, section in enumerate(content().questionnaire.sections, start=1):
-        if missing_required(assessment, section):
+    sections = content().questionnaire.sections
+    for number in range(first_step(assessment), len(sections) + 1):
+        if missing_required(assessment, sections[number - 1]):
             return number
     return None
+
+
+def _complete(assessment: Assessment) -> None:
+    if assessment.workshop is not None:
+        workshops.complete_participant(assessment, content())
+    else:
+        assessments.complete(assessment, content())
 
 
 @bp.post("/start")
@@ -115,6 +128,9 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
     sections = content().questionnaire.sections
     if not 1 <= number <= len(sections):
         abort(404)
+    first = first_step(assessment)
+    if number < first:
+        return redirect(url_for("survey.step", token=token, number=first))
     section = sections[number - 1]
     lang = language()
     form_class = content().derived(
@@ -122,6 +138,12 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
     )
     errors: dict[str, str] = {}
 
+    if request.method == "POST" and not assessments.accepts_answers(assessment):
+        # The workshop is closed: its answers are final. Say so; keep nothing new.
+        if request.form.get("action") == "autosave":
+            return jsonify({"error": "workshop_closed"}), 409
+        flash(gettext("This workshop is closed, so answers can no longer be changed."))
+        return redirect(url_for("survey.step", token=token, number=number))
     if request.method == "POST":
         form = form_class()
         form.validate()  # CSRF is checked before the view; answers by the domain below
@@ -139,7 +161,7 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
                 return jsonify({"invalid": sorted(invalid)}), 422
             return Response(status=204)
         if not errors and action == "back":
-            return redirect(url_for("survey.step", token=token, number=max(1, number - 1)))
+            return redirect(url_for("survey.step", token=token, number=max(first, number - 1)))
         if not errors:
             for qid in missing_required(assessment, section):
                 errors[qid] = error_message(AnswerError(qid, "required"), section, lang)
@@ -157,9 +179,11 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
         section=section,
         form=form,
         errors=errors,
-        number=number,
-        total=len(sections),
+        number=number - first + 1,
+        total=len(sections) - first + 1,
         lang=lang,
+        closed=not assessments.accepts_answers(assessment),
+        action_url=url_for("survey.step", token=token, number=number),
         private_url=url_for("survey.resume", token=token, _external=True),
     )
     return (page, 422) if errors else page
@@ -179,7 +203,7 @@ def _save(assessment: Assessment, section: Section, values: dict[str, Any]) -> N
     if assessment.completed:
         if first_incomplete_step(assessment) is None:
             # Changing an answer after the result was shown makes the result follow it.
-            assessments.complete(assessment, content())
+            _complete(assessment)
         else:
             # A required answer was taken away: the result waits until it is given again.
             assessment.status = "in_progress"
@@ -190,7 +214,7 @@ def _finish(assessment: Assessment) -> Response:
     if incomplete is not None:
         flash(gettext("Some questions are still unanswered. Answer them to see your result."))
         return redirect(url_for("survey.step", token=assessment.token, number=incomplete))
-    assessments.complete(assessment, content())
+    _complete(assessment)
     db.session.commit()
     return redirect(url_for("survey.result", token=assessment.token))
 
@@ -201,6 +225,14 @@ def result(token: str) -> Response | str:
     if not assessment.completed:
         flash(gettext("Your result is ready once every step has been answered."))
         return redirect(url_for("survey.resume", token=token))
+    workshop = assessment.workshop
+    if workshop is not None and not workshop.results_visible:
+        return render_template(
+            "survey/waiting.html",
+            assessment=assessment,
+            workshop=workshop,
+            private_url=url_for("survey.resume", token=token, _external=True),
+        )
     return render_template(
         "survey/result.html",
         assessment=assessment,

@@ -1,0 +1,48 @@
+// Live workshop figures: ask the server for the counts every few seconds (a 304 when
+// nothing changed) and swap in the team's result when it changed. Without this
+// script the page shows the same figures on each reload.
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-live]");
+  if (!root || !window.fetch) return;
+  var statusUrl = root.dataset.statusUrl;
+  var teamUrl = root.dataset.teamUrl;
+  var teamVersion = root.dataset.teamVersion;
+  var every = Math.max(1, parseFloat(root.dataset.pollSeconds) || 3) * 1000;
+  var team = document.getElementById("team");
+  var hint = root.querySelector(".no-js-hint");
+  if (hint) hint.hidden = true;
+
+  function showCounts(state) {
+    ["joined", "in_progress", "completed"].forEach(function (key) {
+      document.querySelectorAll('[data-count="' + key + '"]').forEach(function (el) {
+        el.textContent = state[key];
+      });
+    });
+  }
+
+  function refreshTeam(version) {
+    if (!team || !teamUrl) { teamVersion = version; return Promise.resolve(); }
+    return fetch(teamUrl, { credentials: "same-origin" })
+      .then(function (response) { if (!response.ok) throw new Error(response.status); return response.text(); })
+      .then(function (html) { team.innerHTML = html; teamVersion = version; });
+  }
+
+  function poll() {
+    fetch(statusUrl, { credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status === 304) return null;
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      })
+      .then(function (state) {
+        if (!state) return null;
+        showCounts(state);
+        if (state.team_version !== teamVersion) return refreshTeam(state.team_version);
+        return null;
+      })
+      .catch(function () { /* a lost connection: try again at the next tick */ })
+      .then(function () { setTimeout(poll, every); });
+  }
+  setTimeout(poll, every);
+})();

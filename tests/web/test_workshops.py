@@ -1,0 +1,395 @@
+"""Workshops: join by code, rejoin, profile once, live counts, team view, reveal, close, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from statistics import fmean
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from questionnaire.model import DONT_KNOW
+from questionnaire.scoring import round_half_up
+from tests.conftest import Survey, csrf_token
+from web.export import answer_cell
+from web.extensions import db
+from web.models import JOIN_CODE_ALPHABET, Answer, Assessment, Workshop, new_join_code
+
+PASSWORD = "ett-långt-lösenord"
+PROFILE = {"employees": "45", "sni": "25"}
+
+
+def make_user(app: Flask, email: str, role: str = "advisor") -> None:
+    args = ["users", "create", "--email", email, "--password", PASSWORD, "--role", role]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+
+
+def logged_in(app: Flask, email: str, role: str = "advisor") -> FlaskClient:
+    make_user(app, email, role)
+    client = app.test_client()
+    page = client.get("/radgivare/logga-in")
+    data = {"csrf_token": csrf_token(page.text), "email": email, "password": PASSWORD}
+    assert client.post("/radgivare/logga-in", data=data).status_code == 302
+    return client
+
+
+@pytest.fixture
+def advisor(app: Flask) -> FlaskClient:
+    return logged_in(app, "anna@example.se")
+
+
+def create_workshop(client: FlaskClient, **fields: str) -> tuple[str, str]:
+    """Create a workshop through the form; returns its advisor URL and its join code."""
+    page = client.get("/radgivare/workshop/ny")
+    data = {
+        "csrf_token": csrf_token(page.text),
+        "company": "new",
+        "new_company": "Verkstaden i Gnosjö AB",
+        "title": "Ledningsgruppen, start",
+        "held_on": "2026-11-21",
+        "language": "sv",
+        "reveal": "immediate",
+        **fields,
+    }
+    response = client.post("/radgivare/workshop/ny", data=data)
+    assert response.status_code == 302, response.text
+    url = response.location
+    code = re.search(r'id="join-code">(\w+)<', client.get(url).text)
+    assert code
+    return url, code.group(1)
+
+
+def set_profile(client: FlaskClient, url: str, profile: dict[str, str] = PROFILE) -> Any:
+    page = client.get(f"{url}/profil")
+    return client.post(f"{url}/profil", data={"csrf_token": csrf_token(page.text), **profile})
+
+
+def participant(app: Flask, questionnaire: Any, code: str, name: str = "") -> Survey:
+    person = Survey(app.test_client(), questionnaire)
+    person.join(code, name=name)
+    return person
+
+
+def single_choice(questionnaire: Any, level: int) -> dict[str, str]:
+    """For every single-choice item, the option value at ``level``."""
+    return {
+        q.id: next(o.value for o in q.options if o.level == level)
+        for s in questionnaire.maturity_sections
+        for q in s.questions
+        if q.type == "single"
+    }
+
+
+def stored(app: Flask, token: str) -> Assessment:
+    with app.app_context():
+        assessment = db.session.execute(
+            select(Assessment).where(Assessment.token == token)
+        ).scalar_one()
+        db.session.expunge(assessment)
+        return assessment
+
+
+def team_means(html: str) -> dict[str, int]:
+    return {d: int(v) for d, v in re.findall(r'data-team-mean="(\w+)">(\d+)<', html)}
+
+
+def test_join_codes_are_six_unambiguous_characters() -> None:
+    codes = {new_join_code() for _ in range(2000)}
+    assert all(len(c) == 6 and set(c) <= set(JOIN_CODE_ALPHABET) for c in codes)
+    assert not set("".join(codes)) & set("01OIL")
+    assert len(codes) > 1990  # random, not a sequence
+
+
+def test_presenter_view_shows_code_address_and_qr(advisor: FlaskClient) -> None:
+    url, code = create_workshop(advisor)
+    page = advisor.get(f"{url}/presentera")
+    assert page.status_code == 200
+    assert 'id="join-code"' in page.text and f">{code}<" in page.text
+    assert "Gå till lyftkollen.test/w och ange koden" in page.text
+    assert "<svg" in page.text and 'class="qr"' in page.text
+    assert f"http://lyftkollen.test/w/{code}" in page.text
+
+
+def test_a_participant_joins_by_a_loosely_typed_code_and_skips_the_profile(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    _, code = create_workshop(advisor)
+    phone = app.test_client()
+    page = phone.get("/w")
+    typed = code[:3].lower() + " " + code[3:].lower()
+    entered = phone.post("/w", data={"csrf_token": csrf_token(page.text), "code": typed})
+    assert entered.status_code == 302 and entered.location == f"/w/{code}"
+    person = Survey(phone, questionnaire)
+    token = person.join(code, name="Karin", role="VD")
+    first = phone.get(f"/a/{token}", follow_redirects=True)
+    assert first.request.path == f"/a/{token}/steg/2"
+    assert "Steg 1 av 10" in first.text
+    assert phone.get(f"/a/{token}/steg/1").location == f"/a/{token}/steg/2"
+    kept = stored(app, token)
+    assert (kept.participant_name, kept.participant_role) == ("Karin", "VD")
+
+
+def test_a_wrong_code_says_so_and_guessing_is_limited(app: Flask, advisor: FlaskClient) -> None:
+    app.config["JOIN_CODE_RATE_LIMIT"] = "3 per minute"
+    create_workshop(advisor)
+    phone = app.test_client()
+    page = phone.get("/w")
+    for guess in ("AAAAAA", "BBBBBB", "CCCCCC"):
+        response = phone.post("/w", data={"csrf_token": csrf_token(page.text), "code": guess})
+        assert response.status_code == 404
+        assert f"Ingen workshop har koden ”{guess}”" in response.text
+    blocked = phone.post("/w", data={"csrf_token": csrf_token(page.text), "code": "DDDDDD"})
+    assert blocked.status_code == 429 and "För många försök" in blocked.text
+
+
+def test_rejoining_from_the_same_device_keeps_the_answers(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    _, code = create_workshop(advisor)
+    person = participant(app, questionnaire, code)
+    page_two = person.answers_at_level(3)[2]
+    assert person.post(2, page_two).status_code == 302
+    back = person.client.get(f"/w/{code}", follow_redirects=True)  # connection lost, code again
+    assert back.request.path == f"/a/{person.token}/steg/3"
+    answers = stored(app, person.token)
+    with app.app_context():
+        count = db.session.scalar(
+            select(func.count(Answer.id)).join(Assessment).where(Assessment.token == person.token)
+        )
+    assert count == len(page_two) and answers.workshop_id is not None
+    other_phone = app.test_client().get(f"/w/{code}")
+    assert other_phone.status_code == 200 and "Börja svara" in other_phone.text
+
+
+def test_team_result_means_spread_disagreement_and_path(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    first_item = next(iter(single_choice(questionnaire, 0)))
+    low, high = single_choice(questionnaire, 0), single_choice(questionnaire, 4)
+    people = []
+    for level, change in ((1, low), (2, {}), (3, high)):
+        person = participant(app, questionnaire, code, name=f"Deltagare {level}")
+        changes = {first_item: change[first_item]} if change else {}
+        person.answer_maturity_pages(level, changes)
+        people.append(person)
+    page = advisor.get(url)
+    assert "Enter the company" not in page.text
+    assert "Fyll i företagets profil för att se teamets väg" in page.text
+    scores = [stored(app, p.token).scores for p in people]
+    assert all(s is not None for s in scores)
+    means = team_means(page.text)
+    for dimension in (d.id for d in questionnaire.dimensions):
+        own = [s["dimensions"][dimension]["score"] for s in scores]  # type: ignore[index]
+        assert means[dimension] == round_half_up(fmean(own))
+        assert f"{min(own)}–{max(own)}" in page.text
+    disagreements = re.findall(r'data-question="(\w+)"', page.text)
+    assert disagreements[0] == first_item  # answered 0, 2 and 4: furthest apart
+    assert "Baserat på 3 deltagare som svarat klart" in page.text
+
+    assert set_profile(advisor, url).status_code == 302
+    with_path = advisor.get(url)
+    assert "Nästa steg" in with_path.text
+    # The participants' own results now carry a path too, from the same profile.
+    assert all(stored(app, p.token).recommendation is not None for p in people)
+
+
+def test_participants_see_their_result_only_when_revealed(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor, reveal="on_reveal")
+    person = participant(app, questionnaire, code)
+    finished = person.answer_maturity_pages(2)
+    waiting = person.client.get(finished.location)
+    assert "Tack – dina svar är sparade" in waiting.text and "Totalt" not in waiting.text
+    status_url = f"/w/deltagare/{person.token}/status"
+    assert person.client.get(status_url).json == {"visible": False, "open": True}
+
+    page = advisor.get(url)
+    advisor.post(f"{url}/visa", data={"csrf_token": csrf_token(page.text), "show": "1"})
+    assert person.client.get(status_url).json["visible"] is True
+    shown = person.client.get(finished.location)
+    assert "Ert resultat" in shown.text and "Totalt" in shown.text
+
+    advisor.post(f"{url}/visa", data={"csrf_token": csrf_token(page.text), "show": "0"})
+    assert "Tack – dina svar är sparade" in person.client.get(finished.location).text
+
+
+def test_a_closed_workshop_refuses_new_participants_and_changed_answers(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    person = participant(app, questionnaire, code)
+    page_two = person.answers_at_level(1)[2]
+    person.post(2, page_two)
+    page = advisor.get(url)
+    closed = advisor.post(f"{url}/stang", data={"csrf_token": csrf_token(page.text), "open": "0"})
+    assert closed.status_code == 302
+
+    late = app.test_client().get(f"/w/{code}")
+    assert late.status_code == 410 and "Workshoppen är avslutad" in late.text
+
+    form = person.client.get(person.url(2))
+    assert "men de kan inte längre ändras" in form.text
+    changed = dict(page_two, csrf_token=csrf_token(form.text), action="next")
+    question = next(iter(page_two))
+    changed[question] = person.answers_at_level(4)[2][question]
+    refused = person.client.post(person.url(2), data=changed, follow_redirects=True)
+    assert "svar kan inte längre ändras" in refused.text
+    autosave = person.client.post(person.url(2), data={**changed, "action": "autosave"})
+    assert autosave.status_code == 409 and autosave.json == {"error": "workshop_closed"}
+    assert stored(app, person.token).workshop_id is not None
+    with app.app_context():
+        value = db.session.scalar(
+            select(Answer.value)
+            .join(Assessment)
+            .where(Assessment.token == person.token, Answer.question_id == question)
+        )
+    assert value == page_two[question]  # the answer given before closing stands
+
+    advisor.post(f"{url}/stang", data={"csrf_token": csrf_token(page.text), "open": "1"})
+    assert app.test_client().get(f"/w/{code}").status_code == 200
+
+
+def test_live_counts_answer_304_until_something_changes(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    empty = advisor.get(f"{url}/status")
+    assert empty.json == {
+        "joined": 0,
+        "in_progress": 0,
+        "completed": 0,
+        "team_version": empty.json["team_version"],
+    }
+    etag = empty.headers["ETag"]
+    assert advisor.get(f"{url}/status", headers={"If-None-Match": etag}).status_code == 304
+
+    person = participant(app, questionnaire, code)
+    joined = advisor.get(f"{url}/status", headers={"If-None-Match": etag})
+    assert joined.status_code == 200 and joined.json["joined"] == 1
+    assert joined.json["team_version"] == empty.json["team_version"]  # nobody finished yet
+
+    person.answer_maturity_pages(2)
+    done = advisor.get(f"{url}/status")
+    assert (done.json["in_progress"], done.json["completed"]) == (0, 1)
+    assert done.json["team_version"] != joined.json["team_version"]
+    fragment = advisor.get(f"{url}/team")
+    assert "Baserat på 1 deltagare som svarat klart" in fragment.text
+
+
+def _expected_row(questionnaire: Any, assessment: Assessment, language: str) -> list[Any]:
+    answers = {a.question_id: a.value for a in assessment.answers}
+    items = [q for s in questionnaire.maturity_sections for q in s.questions]
+    row = [answer_cell(q, answers.get(q.id), language) for q in items]
+    if assessment.scores:
+        row += [assessment.scores["dimensions"][d.id]["score"] for d in questionnaire.dimensions]
+        row += [assessment.scores["areas"][a.id] for a in questionnaire.areas]
+        row += [assessment.scores["overall"]]
+    else:
+        row += [None] * (len(questionnaire.dimensions) + len(questionnaire.areas) + 1)
+    return row
+
+
+def test_exports_hold_every_answer_and_score_cell_by_cell(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor, language="en")
+    done = participant(app, questionnaire, code, name="=HYPERLINK(evil)")
+    done.answer_maturity_pages(3)
+    running = participant(app, questionnaire, code, name="Per")
+    running.post(2, running.answers_at_level(1)[2])  # still answering
+
+    items = [q for s in questionnaire.maturity_sections for q in s.questions]
+    header = [
+        "Name", "Role", "Status", "Joined", "Finished",
+        *(q.text.get("en") for q in items),
+        *(d.name.get("en") for d in questionnaire.dimensions),
+        *(a.name.get("en") for a in questionnaire.areas),
+        "Overall",
+    ]  # fmt: skip
+    with app.app_context():
+        people = [
+            db.session.execute(select(Assessment).where(Assessment.token == p.token)).scalar_one()
+            for p in (done, running)
+        ]
+        expected = [_expected_row(questionnaire, a, "en") for a in people]
+
+    response = advisor.get(f"{url}/export.csv")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    table = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert table[0] == header
+    assert table[1][:3] == ["'=HYPERLINK(evil)", "", "finished"]  # defused, not a formula
+    assert table[2][:3] == ["Per", "", "answering"] and table[2][4] == ""
+    for row, want in zip(table[1:], expected, strict=True):
+        assert row[5:] == ["" if v is None else str(v) for v in want]
+
+    workbook = load_workbook(io.BytesIO(advisor.get(f"{url}/export.xlsx").data))
+    sheet = [list(r) for r in workbook.active.iter_rows(values_only=True)]
+    assert sheet[0] == header
+    assert sheet[1][0] == "'=HYPERLINK(evil)"
+    for row, want in zip(sheet[1:], expected, strict=True):
+        assert row[5:] == want
+    # A "don't know" on a number reads as words, not as an internal code.
+    number = next(q for q in items if q.type == "number")
+    assert expected[0][items.index(number)] == number.dont_know.label.get("en")
+    assert DONT_KNOW not in table[1]
+
+
+def test_printable_report_has_chart_disagreements_and_path(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    set_profile(advisor, url)
+    for level in (1, 3):
+        participant(app, questionnaire, code).answer_maturity_pages(level)
+    report = advisor.get(f"{url}/rapport")
+    assert report.status_code == 200
+    assert "Teamrapport: Verkstaden i Gnosjö AB" in report.text
+    assert 'class="radar"' in report.text and report.text.count("other-outline") == 2
+    assert 'class="disagreement"' in report.text and "Nästa steg" in report.text
+
+
+def test_workshop_participants_are_not_in_the_public_api(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    _, code = create_workshop(advisor)
+    person = participant(app, questionnaire, code)
+    person.answer_maturity_pages(2)
+    response = app.test_client().get(f"/api/v1/assessments/{person.token}")
+    assert response.status_code == 404 and response.json["field"] == "id"
+
+
+def test_an_advisor_lists_only_their_own_workshops_and_an_admin_all(
+    app: Flask, advisor: FlaskClient
+) -> None:
+    create_workshop(advisor, title="Annas workshop")
+    other = logged_in(app, "bertil@example.se")
+    create_workshop(other, title="Bertils workshop", new_company="Bertils Bruk AB")
+    assert "Bertils workshop" not in advisor.get("/radgivare/").text
+    assert "Bertils Bruk AB" not in advisor.get("/radgivare/foretag").text
+    admin = logged_in(app, "chef@example.se", role="admin")
+    listing = admin.get("/radgivare/").text
+    assert "Annas workshop" in listing and "Bertils workshop" in listing
+
+
+def test_a_second_workshop_starts_from_the_companys_last_profile(
+    app: Flask, advisor: FlaskClient
+) -> None:
+    url, _ = create_workshop(advisor)
+    set_profile(advisor, url)
+    with app.app_context():
+        company = db.session.execute(select(Workshop)).scalar_one().company.public_id
+    create_workshop(advisor, company=company, title="Ett år senare", held_on="2027-11-20")
+    with app.app_context():
+        later = db.session.execute(
+            select(Workshop).where(Workshop.title == "Ett år senare")
+        ).scalar_one()
+        assert later.profile["employees"] == 45 and later.company.public_id == company

@@ -1,0 +1,94 @@
+"""The advisor's companies: their workshops, the online assessments they shared, progress."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from web import assessments, workshops
+from web.advisor import bp
+from web.advisor.forms import ActionForm, CompanyForm, LinkAssessmentForm
+from web.content import content
+from web.extensions import db
+from web.models import Company
+
+
+def _company_or_404(public_id: str) -> Company:
+    company = workshops.company_for(current_user, public_id)
+    if company is None:
+        abort(404)
+    return company
+
+
+def token_from_link(link: str) -> str:
+    """The assessment's token from a pasted private link (or the bare token)."""
+    path = urlsplit(link.strip()).path.strip("/")
+    parts = path.split("/")
+    if len(parts) >= 2 and parts[0] == "a":
+        return parts[1]
+    return parts[-1] if parts else ""
+
+
+@bp.get("/foretag")
+@login_required
+def companies() -> str:
+    listed = db.session.execute(workshops.visible_companies(current_user)).scalars().all()
+    return render_template("advisor/companies.html", companies=listed, form=CompanyForm())
+
+
+@bp.post("/foretag")
+@login_required
+def create_company() -> Response | tuple[str, int]:
+    form = CompanyForm()
+    if not form.validate_on_submit():
+        listed = db.session.execute(workshops.visible_companies(current_user)).scalars().all()
+        return render_template("advisor/companies.html", companies=listed, form=form), 422
+    company = workshops.create_company(current_user, form.name.data or "")
+    db.session.commit()
+    return redirect(url_for("advisor.company", public_id=company.public_id))
+
+
+def _company_page(company: Company, link_form: LinkAssessmentForm) -> str:
+    return render_template(
+        "advisor/company.html",
+        company=company,
+        measurements=workshops.measurements(company, content()),
+        link_form=link_form,
+        action=ActionForm(),
+    )
+
+
+@bp.get("/foretag/<public_id>")
+@login_required
+def company(public_id: str) -> str:
+    return _company_page(_company_or_404(public_id), LinkAssessmentForm(formdata=None))
+
+
+@bp.post("/foretag/<public_id>/koppla")
+@login_required
+def link_assessment(public_id: str) -> Response | tuple[str, int]:
+    """Link an online assessment whose private link the company shared."""
+    company = _company_or_404(public_id)
+    form = LinkAssessmentForm()
+    if form.validate_on_submit():
+        assessment = assessments.find(token_from_link(form.link.data or ""))
+        if assessment is None or assessment.workshop_id is not None:
+            form.link.errors = [
+                gettext("No self-assessment has that link. Check that it is complete.")
+            ]
+        elif not assessment.completed:
+            form.link.errors = [gettext("That self-assessment is not finished yet.")]
+        elif assessment.company_id not in (None, company.id):
+            form.link.errors = [
+                gettext("That self-assessment is already linked to another company.")
+            ]
+        else:
+            assessment.company_id = company.id
+            db.session.commit()
+            flash(gettext("The self-assessment is linked to %(name)s.", name=company.name))
+            return redirect(url_for("advisor.company", public_id=company.public_id))
+    return _company_page(company, form), 422

@@ -1,0 +1,306 @@
+"""The advisor's workshops: create, follow live, present, reveal, close, profile.
+
+Every view finds the workshop through ``_workshop_or_404``: another advisor's workshop
+is answered exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import segno
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale, get_locale, gettext
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from questionnaire.answers import AnswerError
+from web import export, workshops
+from web.advisor import bp
+from web.advisor.forms import NEW_COMPANY, ActionForm, WorkshopForm
+from web.content import content
+from web.extensions import db
+from web.models import Workshop
+from web.survey.forms import (
+    fill_form,
+    keep_finer_industry,
+    offer_stored_industry,
+    read_section,
+    section_form_class,
+)
+from web.survey.routes import error_message
+from web.team_view import build_team_view
+
+
+def _language() -> str:
+    return str(get_locale() or "sv")
+
+
+def _workshop_or_404(public_id: str) -> Workshop:
+    workshop = workshops.workshop_for(current_user, public_id)
+    if workshop is None:
+        abort(404)
+    return workshop
+
+
+def join_url(workshop: Workshop) -> str:
+    return url_for("workshop.join", code=workshop.code, _external=True)
+
+
+def team_context(workshop: Workshop, language: str) -> dict[str, Any]:
+    team = workshops.team(workshop, content())
+    return {
+        "team": build_team_view(team, content(), language) if team else None,
+        "team_lang": language,
+    }
+
+
+@bp.route("/workshop/ny", methods=["GET", "POST"])
+@login_required
+def new_workshop() -> Response | str | tuple[str, int]:
+    form = WorkshopForm()
+    companies = db.session.execute(workshops.visible_companies(current_user)).scalars().all()
+    form.set_companies([(c.public_id, c.name) for c in companies])
+    if request.method == "GET" and request.args.get("foretag"):
+        form.company.data = request.args["foretag"]
+    if form.validate_on_submit():
+        if form.company.data == NEW_COMPANY:
+            company = workshops.create_company(current_user, form.new_company.data or "")
+        else:
+            company = next(c for c in companies if c.public_id == form.company.data)
+        assert form.held_on.data is not None
+        workshop = workshops.create_workshop(
+            company,
+            title=form.title.data or "",
+            held_on=form.held_on.data,
+            language=form.language.data or "sv",
+            reveal=form.reveal.data or "immediate",
+            questionnaire_version=content().questionnaire.version,
+        )
+        return redirect(url_for("advisor.workshop", public_id=workshop.public_id))
+    page = render_template("advisor/new_workshop.html", form=form)
+    return (page, 422) if form.errors else page
+
+
+@bp.get("/workshop/<public_id>")
+@login_required
+def workshop(public_id: str) -> str:
+    """The advisor's own view: live counts, participants, the team result and the controls."""
+    w = _workshop_or_404(public_id)
+    return render_template(
+        "advisor/workshop.html",
+        workshop=w,
+        counts=workshops.counts(w),
+        participants=workshops.participants(w),
+        join_url=join_url(w),
+        action=ActionForm(),
+        profile_complete=workshops.profile_complete(content().questionnaire, w.profile),
+        poll_seconds=current_app.config["LIVE_POLL_SECONDS"],
+        **team_context(w, _language()),
+    )
+
+
+@bp.get("/workshop/<public_id>/status")
+@login_required
+def workshop_status(public_id: str) -> Response:
+    """The live counts, for the pages' script: cheap, and 304 when nothing changed."""
+    w = _workshop_or_404(public_id)
+    counts = workshops.counts(w)
+    response = jsonify(counts.as_json())
+    response.set_etag(counts.etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response.make_conditional(request)
+
+
+@bp.get("/workshop/<public_id>/team")
+@login_required
+def team_fragment(public_id: str) -> Response:
+    """The team result as an HTML fragment, for the pages' script to swap in."""
+    w = _workshop_or_404(public_id)
+    presenter = request.args.get("vy") == "presentation"
+    language = w.language if presenter else _language()
+    with force_locale(language):
+        html = render_template(
+            "advisor/_team.html",
+            workshop=w,
+            team_heading=2 if presenter else 3,
+            **team_context(w, language),
+        )
+    response = Response(html, mimetype="text/html")
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.get("/workshop/<public_id>/presentera")
+@login_required
+def present(public_id: str) -> str:
+    """The projector's join screen: the code, the address and a QR code, in large type."""
+    w = _workshop_or_404(public_id)
+    with force_locale(w.language):
+        return render_template(
+            "advisor/present_join.html",
+            workshop=w,
+            counts=workshops.counts(w),
+            join_url=join_url(w),
+            enter_url=url_for("workshop.enter_code", _external=True),
+            qr_svg=qr_svg(join_url(w)),
+            poll_seconds=current_app.config["LIVE_POLL_SECONDS"],
+            lang=w.language,
+        )
+
+
+@bp.get("/workshop/<public_id>/presentera/resultat")
+@login_required
+def present_result(public_id: str) -> str:
+    """The team's result on the projector, in the workshop's language."""
+    w = _workshop_or_404(public_id)
+    with force_locale(w.language):
+        return render_template(
+            "advisor/present_result.html",
+            workshop=w,
+            counts=workshops.counts(w),
+            poll_seconds=current_app.config["LIVE_POLL_SECONDS"],
+            lang=w.language,
+            **team_context(w, w.language),
+        )
+
+
+def qr_svg(url: str) -> str:
+    """The join URL as an inline SVG QR code, drawn on the server (segno)."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer,
+        kind="svg",
+        border=2,
+        omitsize=True,  # a viewBox instead of a fixed size: the page scales it
+        xmldecl=False,
+        svgclass="qr",
+        title=url,
+        dark="#000000",
+        light="#ffffff",
+    )
+    return buffer.getvalue().decode()
+
+
+def _switch(
+    public_id: str, field: str, change: Callable[[Workshop, bool], None], said: tuple[str, str]
+) -> Response:
+    """A button that turns a setting on ("1") or off; ``said`` is what is shown after."""
+    w = _workshop_or_404(public_id)
+    if ActionForm().validate_on_submit():
+        on = request.form.get(field) == "1"
+        change(w, on)
+        db.session.commit()
+        flash(said[0] if on else said[1])
+    return redirect(url_for("advisor.workshop", public_id=w.public_id))
+
+
+@bp.post("/workshop/<public_id>/visa")
+@login_required
+def reveal(public_id: str) -> Response:
+    """Show participants their own results, or hide them again."""
+    said = (
+        gettext("Participants now see their own results."),
+        gettext("Participants’ results are hidden again."),
+    )
+    return _switch(public_id, "show", workshops.set_revealed, said)
+
+
+@bp.post("/workshop/<public_id>/stang")
+@login_required
+def close(public_id: str) -> Response:
+    """Close the workshop (no new participants, no changed answers), or open it again."""
+    said = (
+        gettext("The workshop is open for answers again."),
+        gettext("The workshop is closed: no new participants, no changed answers."),
+    )
+    return _switch(public_id, "open", workshops.set_open, said)
+
+
+@bp.route("/workshop/<public_id>/profil", methods=["GET", "POST"])
+@login_required
+def profile(public_id: str) -> Response | str | tuple[str, int]:
+    """The company's profile, answered once by the advisor for the whole team."""
+    w = _workshop_or_404(public_id)
+    lang = _language()
+    section = content().questionnaire.profile_section
+    form_class = content().derived(
+        ("form", section.id, lang), lambda: section_form_class(section, lang)
+    )
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = form_class()
+        form.validate()  # CSRF is checked before the view; answers by the domain below
+        offer_stored_industry(form, w.profile)
+        values, invalid = read_section(form, section)
+        keep_finer_industry(values, w.profile)
+        errors = {qid: error_message(e, section, lang) for qid, e in invalid.items()}
+        given = {k: v for k, v in values.items() if v is not None}
+        for q in section.questions:
+            if q.required and q.id not in given and q.id not in errors:
+                errors[q.id] = error_message(AnswerError(q.id, "required"), section, lang)
+        if not errors:
+            workshops.set_profile(w, given, content())
+            db.session.commit()
+            flash(gettext("The company’s profile is saved."))
+            return redirect(url_for("advisor.workshop", public_id=w.public_id))
+    else:
+        form = form_class(formdata=None)
+        fill_form(form, section, dict(w.profile))
+    page = render_template(
+        "advisor/profile.html", workshop=w, section=section, form=form, errors=errors, lang=lang
+    )
+    return (page, 422) if errors else page
+
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@bp.get("/workshop/<public_id>/export.<fmt>")
+@login_required
+def export_workshop(public_id: str, fmt: str) -> Response:
+    """One row per participant, answers and scores; also while the workshop is running."""
+    w = _workshop_or_404(public_id)
+    if fmt not in EXPORT_TYPES:
+        abort(404)
+    table = export.rows(w, workshops.participants(w), content().questionnaire)
+    body = export.to_csv(table) if fmt == "csv" else export.to_xlsx(table, w.title)
+    name = f"lyftkollen-{slug(w.company.name)}-{w.held_on.isoformat()}.{fmt}"
+    response = Response(body, mimetype=EXPORT_TYPES[fmt])
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def slug(text: str) -> str:
+    ascii_text = text.translate(str.maketrans("åäöÅÄÖéÉ", "aaoAAOeE"))
+    return "-".join("".join(c if c.isalnum() else " " for c in ascii_text).split()).lower()[:40]
+
+
+@bp.get("/workshop/<public_id>/rapport")
+@login_required
+def report(public_id: str) -> str:
+    """The team report for print (A4), in the workshop's language."""
+    w = _workshop_or_404(public_id)
+    with force_locale(w.language):
+        return render_template(
+            "advisor/report.html",
+            workshop=w,
+            counts=workshops.counts(w),
+            lang=w.language,
+            **team_context(w, w.language),
+        )

@@ -1,0 +1,326 @@
+"""Between the views and the database: companies, workshops, participants and team results."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from questionnaire.answers import is_blank
+from questionnaire.model import Questionnaire
+from questionnaire.profile import company_profile
+from questionnaire.team import TeamResult, team_result
+from recommender.path import Recommendation, recommendation_from_dict
+from recommender.ranking import recommend
+from web import assessments
+from web.content import Content
+from web.extensions import db
+from web.models import (
+    JOIN_CODE_ALPHABET,
+    JOIN_CODE_LENGTH,
+    Answer,
+    Assessment,
+    Company,
+    User,
+    Workshop,
+    new_join_code,
+    utcnow,
+)
+
+# ---------------------------------------------------------------- who sees what
+
+
+def visible_companies(user: User) -> Any:
+    """A query for the companies ``user`` may see: their own, or all for an admin."""
+    query = select(Company).order_by(Company.name)
+    return query if user.is_admin else query.where(Company.owner_id == user.id)
+
+
+def visible_workshops(user: User) -> Any:
+    query = select(Workshop).join(Workshop.company).order_by(Workshop.held_on.desc(), Workshop.id)
+    return query if user.is_admin else query.where(Company.owner_id == user.id)
+
+
+def company_for(user: User, public_id: str) -> Company | None:
+    query = visible_companies(user).where(Company.public_id == public_id)
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def workshop_for(user: User, public_id: str) -> Workshop | None:
+    query = visible_workshops(user).where(Workshop.public_id == public_id)
+    return db.session.execute(query).scalar_one_or_none()
+
+
+# ---------------------------------------------------------------- creating and joining
+
+
+def create_company(owner: User, name: str) -> Company:
+    company = Company(name=name.strip(), owner=owner)
+    db.session.add(company)
+    return company
+
+
+def latest_profile(company: Company) -> dict[str, Any]:
+    """The profile of the company's latest workshop that has one: the next one starts there."""
+    for workshop in sorted(company.workshops, key=lambda w: (w.held_on, w.id), reverse=True):
+        if workshop.profile:
+            return dict(workshop.profile)
+    return {}
+
+
+def create_workshop(
+    company: Company,
+    title: str,
+    held_on: date,
+    language: str,
+    reveal: str,
+    questionnaire_version: str,
+) -> Workshop:
+    """A new open workshop with a join code no other workshop has; committed."""
+    for _ in range(10):
+        workshop = Workshop(
+            company=company,
+            title=title.strip(),
+            held_on=held_on,
+            language=language,
+            reveal=reveal,
+            profile=latest_profile(company),
+            questionnaire_version=questionnaire_version,
+            code=new_join_code(),
+        )
+        db.session.add(workshop)
+        try:
+            db.session.commit()
+            return workshop
+        except IntegrityError:  # the code was taken (one in ~900 million): draw again
+            db.session.rollback()
+            db.session.add(company)
+    raise RuntimeError("could not find a free join code")
+
+
+def normalise_code(raw: str) -> str | None:
+    """A typed code as stored ("abc 234" -> "ABC234"), or None if it cannot be one."""
+    code = "".join(raw.split()).upper().replace("-", "")
+    if len(code) != JOIN_CODE_LENGTH or any(c not in JOIN_CODE_ALPHABET for c in code):
+        return None
+    return code
+
+
+def find_by_code(code: str) -> Workshop | None:
+    return db.session.execute(select(Workshop).where(Workshop.code == code)).scalar_one_or_none()
+
+
+def join(workshop: Workshop, name: str | None, role: str | None) -> Assessment:
+    """A new participant's assessment in ``workshop``; committed."""
+    participant = Assessment(
+        questionnaire_version=workshop.questionnaire_version,
+        language=workshop.language,
+        source="workshop",
+        workshop=workshop,
+        participant_name=(name or "").strip() or None,
+        participant_role=(role or "").strip() or None,
+    )
+    db.session.add(participant)
+    db.session.commit()
+    return participant
+
+
+# ---------------------------------------------------------------- profile and paths
+
+
+def profile_complete(questionnaire: Questionnaire, profile: dict[str, Any]) -> bool:
+    return all(
+        not is_blank(profile.get(q.id))
+        for q in questionnaire.profile_section.questions
+        if q.required
+    )
+
+
+def complete_participant(participant: Assessment, content: Content) -> None:
+    """Score a participant; their path waits until the advisor has given the profile."""
+    workshop = participant.workshop
+    assert workshop is not None
+    participant.profile = dict(workshop.profile)
+    assessments.complete(
+        participant,
+        content,
+        with_path=profile_complete(content.questionnaire, workshop.profile),
+    )
+
+
+def set_profile(workshop: Workshop, profile: dict[str, Any], content: Content) -> None:
+    """Store the company's profile and bring every finished participant's path up to date."""
+    workshop.profile = profile
+    workshop.revision += 1
+    for participant in workshop.participants:
+        if participant.completed:
+            complete_participant(participant, content)
+
+
+def set_revealed(workshop: Workshop, revealed: bool) -> None:
+    workshop.revealed = revealed
+    workshop.revision += 1
+
+
+def set_open(workshop: Workshop, is_open: bool) -> None:
+    workshop.status = "open" if is_open else "closed"
+    workshop.closed_at = None if is_open else utcnow()
+    workshop.revision += 1
+
+
+# ---------------------------------------------------------------- live state
+
+
+@dataclass(frozen=True)
+class Counts:
+    joined: int
+    in_progress: int
+    completed: int
+    # Changes whenever anything on the team view could: an answer, a finish, a setting.
+    etag: str
+    team_etag: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "joined": self.joined,
+            "in_progress": self.in_progress,
+            "completed": self.completed,
+            "team_version": self.team_etag,
+        }
+
+
+def counts(workshop: Workshop) -> Counts:
+    """One query over the participants: the state is in the database, not in a process."""
+    completed = Assessment.status == "completed"
+    row = db.session.execute(
+        select(
+            func.count(Assessment.id),
+            func.count(case((completed, 1))),
+            func.max(Assessment.updated_at),
+            func.max(case((completed, Assessment.updated_at))),
+        ).where(Assessment.workshop_id == workshop.id)
+    ).one()
+    joined, done, last_change, last_completed = row
+    settings = f"{workshop.revision}:{workshop.status}:{workshop.revealed}"
+
+    def tag(*parts: Any) -> str:
+        return hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()[:20]
+
+    return Counts(
+        joined=joined,
+        in_progress=joined - done,
+        completed=done,
+        etag=tag(settings, joined, done, last_change),
+        team_etag=tag(settings, done, last_completed),
+    )
+
+
+@dataclass(frozen=True)
+class Team:
+    result: TeamResult
+    path: Recommendation | None  # None until the profile is given
+
+
+def completed_answer_sets(workshop: Workshop) -> list[dict[str, Any]]:
+    """The answers of each finished participant, in one query."""
+    rows = db.session.execute(
+        select(Answer.assessment_id, Answer.question_id, Answer.value)
+        .join(Assessment, Answer.assessment_id == Assessment.id)
+        .where(Assessment.workshop_id == workshop.id, Assessment.status == "completed")
+        .order_by(Answer.assessment_id)
+    ).all()
+    sets: dict[int, dict[str, Any]] = {}
+    for assessment_id, question_id, value in rows:
+        sets.setdefault(assessment_id, {})[question_id] = value
+    return list(sets.values())
+
+
+def team(workshop: Workshop, content: Content) -> Team | None:
+    """The team's result from its finished participants, or None before anyone finished."""
+    answer_sets = completed_answer_sets(workshop)
+    if not answer_sets:
+        return None
+    result = team_result(content.questionnaire, answer_sets)
+    path = None
+    if profile_complete(content.questionnaire, workshop.profile):
+        path = recommend(company_profile(workshop.profile), result.scores, content.catalogue)
+    return Team(result=result, path=path)
+
+
+def participants(workshop: Workshop) -> list[Assessment]:
+    """Every participant with their answers loaded, in the order they joined."""
+    return list(
+        db.session.execute(
+            select(Assessment)
+            .where(Assessment.workshop_id == workshop.id)
+            .options(selectinload(Assessment.answers))
+            .order_by(Assessment.created_at, Assessment.id)
+        ).scalars()
+    )
+
+
+# ---------------------------------------------------------------- a company over time
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One point in a company's history: a workshop's team result or a self-assessment."""
+
+    key: str  # stable id in the advisor's URLs; reveals neither a count nor a private token
+    kind: str  # "workshop" or "self"
+    title: str
+    held_on: date
+    respondents: int  # finished participants (1 for a self-assessment)
+    scores: dict[str, int | None]
+    spread: dict[str, float | None] | None  # a team's standard deviation per dimension
+    path: Recommendation | None
+    workshop: Workshop | None = None
+
+
+def assessment_key(assessment: Assessment) -> str:
+    return "a-" + hashlib.sha256(assessment.token.encode()).hexdigest()[:12]
+
+
+def measurements(company: Company, content: Content) -> list[Measurement]:
+    """Every workshop with a finished participant and every linked self-assessment, oldest first."""
+    found: list[Measurement] = []
+    for workshop in company.workshops:
+        result = team(workshop, content)
+        if result is None:
+            continue
+        found.append(
+            Measurement(
+                key="w-" + workshop.public_id,
+                kind="workshop",
+                title=workshop.title,
+                held_on=workshop.held_on,
+                respondents=result.result.participants,
+                scores=result.result.scores,
+                spread={d: s.spread for d, s in result.result.dimensions.items()},
+                path=result.path,
+                workshop=workshop,
+            )
+        )
+    for assessment in company.assessments:
+        if not assessment.completed or assessment.scores is None:
+            continue
+        found.append(
+            Measurement(
+                key=assessment_key(assessment),
+                kind="self",
+                title=assessment.participant_name or "",
+                held_on=(assessment.completed_at or assessment.created_at).date(),
+                respondents=1,
+                scores={d: r["score"] for d, r in assessment.scores["dimensions"].items()},
+                spread=None,
+                path=recommendation_from_dict(assessment.recommendation)
+                if assessment.recommendation
+                else None,
+            )
+        )
+    return sorted(found, key=lambda m: (m.held_on, m.key))
