@@ -12,15 +12,13 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from questionnaire.model import DONT_KNOW, Question, Questionnaire
-from web.models import Assessment, Workshop
+from web.models import LOCAL_TIME, Assessment, Workshop, as_utc
 
-LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 # A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,7 +44,7 @@ def defuse(value: Cell) -> Cell:
 
 
 def local_time(moment: datetime | None) -> str:
-    return moment.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return as_utc(moment).astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def answer_cell(question: Question, value: Any, language: str) -> Cell:

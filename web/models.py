@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,9 +13,17 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from web.extensions import db
 
+# Dates and times a person reads are Swedish: an assessment finished at 00:30 belongs to that day.
+LOCAL_TIME = ZoneInfo("Europe/Stockholm")
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes (stored in UTC), PostgreSQL aware ones: make them alike."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def new_token() -> str:

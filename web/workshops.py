@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -23,11 +23,13 @@ from web.extensions import db
 from web.models import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
+    LOCAL_TIME,
     Answer,
     Assessment,
     Company,
     User,
     Workshop,
+    as_utc,
     new_join_code,
     utcnow,
 )
@@ -279,6 +281,7 @@ class Measurement:
     scores: dict[str, int | None]
     spread: dict[str, float | None] | None  # a team's standard deviation per dimension
     path: Recommendation | None
+    taken_at: datetime  # orders two results of the same day
     workshop: Workshop | None = None
 
 
@@ -303,24 +306,27 @@ def measurements(company: Company, content: Content) -> list[Measurement]:
                 scores=result.result.scores,
                 spread={d: s.spread for d, s in result.result.dimensions.items()},
                 path=result.path,
+                taken_at=workshop.created_at,
                 workshop=workshop,
             )
         )
     for assessment in company.assessments:
         if not assessment.completed or assessment.scores is None:
             continue
+        finished = assessment.completed_at or assessment.created_at
         found.append(
             Measurement(
                 key=assessment_key(assessment),
                 kind="self",
                 title=assessment.participant_name or "",
-                held_on=(assessment.completed_at or assessment.created_at).date(),
+                held_on=as_utc(finished).astimezone(LOCAL_TIME).date(),
                 respondents=1,
                 scores={d: r["score"] for d, r in assessment.scores["dimensions"].items()},
                 spread=None,
                 path=recommendation_from_dict(assessment.recommendation)
                 if assessment.recommendation
                 else None,
+                taken_at=finished,
             )
         )
-    return sorted(found, key=lambda m: (m.held_on, m.key))
+    return sorted(found, key=lambda m: (m.held_on, as_utc(m.taken_at)))
