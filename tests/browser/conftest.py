@@ -7,6 +7,7 @@ import os
 import threading
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,8 @@ PHONE = {
     "has_touch": True,
     "locale": "sv-SE",
 }
+# An advisor's laptop.
+DESKTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "sv-SE"}
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,23 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "SECRET_KEY": "browser-tests",
         }
     )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[LiveServer]:
+    """``app`` on a free local port, one thread per request, until the block ends.
+
+    For a test that needs its own settings (``live_server`` is shared by the session).
+    """
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -155,6 +175,17 @@ def plan_answer(question: Question, level: int) -> PlannedAnswer:
         ticked.append(option.value)
         points += option.level
     return PlannedAnswer(question, min(4.0, 4 * points / question.full_score), tuple(ticked))
+
+
+def check_by_value(page: Any, planned: PlannedAnswer) -> None:
+    """Give a planned answer by the options' values (quicker than finding their labels)."""
+    question = planned.question
+    block = page.locator(f"#q-{question.id}")
+    if question.type == "number":
+        block.locator(f'input[name="{question.id}"]').fill(str(planned.number))
+        return
+    for value in planned.choices:
+        block.locator(f'input[name="{question.id}"][value="{value}"]').check()
 
 
 def round_half_up(value: float) -> int:

@@ -1,0 +1,256 @@
+"""A whole room submits at the same moment: no answer is lost, no request fails.
+
+Fifty participants join one workshop over real HTTP (a threaded werkzeug server on the
+test's own database) and answer all ten pages. A barrier releases every join and every
+page's submit together, so the writes collide in the database, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from app import create_app
+from questionnaire.model import DONT_KNOW, Question
+from tests.conftest import csrf_token
+from web import workshops
+from web.extensions import db
+from web.models import Answer, Assessment, User
+
+PARTICIPANTS = 50
+TIMEOUT = 30  # seconds for one request, and for everyone to reach the barrier
+JOINED = re.compile(r"/a/([A-Za-z0-9_-]+)$")
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    app: Flask
+
+
+@pytest.fixture
+def server(database_url: str) -> Iterator[Server]:
+    """The app on a free local port, on this test's fresh database, one thread per request."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "concurrency-test",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "AUTO_MIGRATE": False,
+        }
+    )
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, name="concurrency-server", daemon=True)
+    thread.start()
+    try:
+        yield Server(url=f"http://127.0.0.1:{http.server_port}", app=app)
+    finally:
+        http.shutdown()
+        thread.join(timeout=10)
+        http.server_close()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _open_workshop(app: Flask) -> tuple[int, str]:
+    """An advisor's company and an open workshop (results shown at once): its id and code."""
+    with app.app_context():
+        advisor = User(email="radgivare@example.se", role="advisor")
+        advisor.set_password("ett-långt-lösenord")
+        db.session.add(advisor)
+        company = workshops.create_company(advisor, "Verkstaden i Ljungby AB")
+        workshop = workshops.create_workshop(
+            company,
+            title="Ledningsgruppen",
+            held_on=date(2026, 3, 12),
+            language="sv",
+            reveal="immediate",
+            questionnaire_version=app.extensions["lyftkollen.content"].questionnaire.version,
+        )
+        return workshop.id, workshop.code
+
+
+# ---------------------------------------------------------------- what each person answers
+
+
+def _answer(question: Question, person: int, position: int) -> tuple[dict[str, Any], Any]:
+    """Person ``person``'s form data for ``question`` and the answer it must be stored as.
+
+    No two people give the same answers (the test checks), so an answer stored under the
+    wrong person, or overwritten by someone else's, does not match.
+    """
+    seed = person * 7 + position * 3
+    qid = question.id
+    if question.type == "single":
+        scored = [o.value for o in question.options if o.level is not None]
+        if seed % 11 == 0:
+            return {qid: DONT_KNOW}, DONT_KNOW
+        value = scored[seed % len(scored)]
+        return {qid: value}, value
+    if question.type == "multi":
+        scored = [o.value for o in question.options if not o.exclusive and o.level is not None]
+        if seed % 13 == 0:
+            return {qid: [DONT_KNOW]}, [DONT_KNOW]
+        ticked = [v for bit, v in enumerate(scored) if (seed + person) >> bit & 1]
+        ticked = ticked or ["none"]
+        return {qid: ticked}, ticked
+    assert question.type == "number"
+    if seed % 9 == 0:
+        return {f"{qid}__dont_know": "y"}, DONT_KNOW
+    if question.integer:
+        return {qid: str(person)}, person
+    # Typed the Swedish way, with a decimal comma: "12,5" is stored as 12.5.
+    number = person % 40 + 0.5
+    return {qid: f"{number:g}".replace(".", ",")}, number
+
+
+@dataclass
+class Participant:
+    """One phone in the room: its own cookies, its answers, and what the server said."""
+
+    number: int
+    pages: dict[int, dict[str, Any]]  # step number -> form data (without CSRF and action)
+    expected: dict[str, Any]  # question id -> the answer as it must be stored
+    session: requests.Session = field(default_factory=requests.Session)
+    token: str = ""
+    statuses: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        response = self.session.request(
+            method, url, allow_redirects=False, timeout=TIMEOUT, **kwargs
+        )
+        self.statuses.append((method, url, response.status_code))
+        return response
+
+
+def _participants(questionnaire: Any) -> list[Participant]:
+    people = []
+    for person in range(PARTICIPANTS):
+        pages: dict[int, dict[str, Any]] = {}
+        expected: dict[str, Any] = {}
+        position = 0
+        for number, section in enumerate(questionnaire.sections, start=1):
+            if section.dimension is None:
+                continue  # the profile: the advisor gives it, participants skip it
+            pages[number] = {}
+            for question in section.questions:
+                data, stored = _answer(question, person, position)
+                pages[number].update(data)
+                expected[question.id] = stored
+                position += 1
+        people.append(Participant(person, pages, expected))
+    return people
+
+
+def _take_part(
+    person: Participant, base: str, code: str, last_step: int, barrier: threading.Barrier
+) -> None:
+    """Join, then for each page: read it (CSRF token), wait for everyone, submit."""
+    join_url = f"{base}/w/{code}"
+    page = person.request("GET", join_url)
+    assert page.status_code == 200, f"join page: {page.status_code}"
+    barrier.wait()
+    joined = person.request(
+        "POST",
+        join_url,
+        data={"csrf_token": csrf_token(page.text), "name": f"Deltagare {person.number}"},
+    )
+    assert joined.status_code == 302, f"join: {joined.status_code}"
+    match = JOINED.search(joined.headers["Location"])
+    assert match, f"join went to {joined.headers['Location']}"
+    person.token = match.group(1)
+
+    for number, answers in person.pages.items():
+        url = f"{base}/a/{person.token}/steg/{number}"
+        page = person.request("GET", url)
+        assert page.status_code == 200, f"step {number}: {page.status_code}"
+        last = number == last_step
+        data = {"csrf_token": csrf_token(page.text), "action": "finish" if last else "next"}
+        barrier.wait()
+        sent = person.request("POST", url, data={**data, **answers})
+        assert sent.status_code == 302, f"step {number} submit: {sent.status_code}"
+        target = "/resultat" if last else f"/steg/{number + 1}"
+        location = sent.headers["Location"]
+        assert location.endswith(f"/a/{person.token}{target}"), f"step {number} -> {location}"
+
+
+def _stored_answers(app: Flask, workshop_id: int) -> tuple[dict[str, str], dict[str, dict]]:
+    """Each participant's status and stored answers, by private token, read afresh."""
+    with app.app_context():
+        statuses = dict(
+            db.session.execute(
+                select(Assessment.token, Assessment.status).where(
+                    Assessment.workshop_id == workshop_id
+                )
+            ).all()
+        )
+        answers: dict[str, dict[str, Any]] = {}
+        rows = db.session.execute(
+            select(Assessment.token, Answer.question_id, Answer.value)
+            .join(Answer, Answer.assessment_id == Assessment.id)
+            .where(Assessment.workshop_id == workshop_id)
+        ).all()
+        for token, question_id, value in rows:
+            answers.setdefault(token, {})[question_id] = value
+        return statuses, answers
+
+
+def _comparable(value: Any) -> Any:
+    return sorted(value) if isinstance(value, list) else value
+
+
+def test_fifty_participants_submitting_at_once_lose_no_answer(server: Server) -> None:
+    questionnaire = server.app.extensions["lyftkollen.content"].questionnaire
+    workshop_id, code = _open_workshop(server.app)
+    people = _participants(questionnaire)
+    per_person = sum(len(s.questions) for s in questionnaire.maturity_sections)
+    assert all(len(p.expected) == per_person for p in people)
+    assert len({json.dumps(p.expected, sort_keys=True) for p in people}) == PARTICIPANTS
+
+    barrier = threading.Barrier(PARTICIPANTS, timeout=TIMEOUT)
+    failures: dict[int, Exception] = {}
+
+    def run(person: Participant) -> None:
+        try:
+            _take_part(person, server.url, code, len(questionnaire.sections), barrier)
+        except Exception as error:  # reported below, with the person
+            failures[person.number] = error
+            barrier.abort()  # the others stop waiting for this one
+        finally:
+            person.session.close()
+
+    threads = [
+        threading.Thread(target=run, args=(p,), name=f"participant-{p.number}") for p in people
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a participant never finished"
+
+    server_errors = [s for p in people for s in p.statuses if s[2] >= 500]
+    assert server_errors == [], f"{len(server_errors)} requests failed: {server_errors[:5]}"
+    first_failures = {n: repr(e) for n, e in sorted(failures.items())[:5]}
+    assert failures == {}, f"{len(failures)} participants failed, e.g. {first_failures}"
+
+    statuses, stored = _stored_answers(server.app, workshop_id)
+    assert len(statuses) == PARTICIPANTS
+    assert sorted(statuses) == sorted(p.token for p in people)
+    assert set(statuses.values()) == {"completed"}
+    assert sum(len(a) for a in stored.values()) == PARTICIPANTS * per_person
+    for person in people:
+        got = {q: _comparable(v) for q, v in stored.get(person.token, {}).items()}
+        want = {q: _comparable(v) for q, v in person.expected.items()}
+        assert got == want, f"participant {person.number}'s answers differ from what was sent"
