@@ -17,7 +17,10 @@
     fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin", keepalive: true })
       .then(function (response) {
         // 204: all saved. 422: some answer is not valid yet; say nothing until it is.
-        if (status) status.textContent = response.status === 204 ? status.dataset.saved : "";
+        // 409: the workshop was closed; nothing more can be saved, and the person is told.
+        if (!status) return;
+        if (response.status === 409) status.textContent = status.dataset.closed;
+        else status.textContent = response.status === 204 ? status.dataset.saved : "";
       })
       .catch(function () { /* the next step's submit saves it anyway */ });
   }

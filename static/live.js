@@ -8,17 +8,31 @@
   var statusUrl = root.dataset.statusUrl;
   var teamUrl = root.dataset.teamUrl;
   var teamVersion = root.dataset.teamVersion;
+  // Never more often than once a second, whatever the setting says.
   var every = Math.max(1, parseFloat(root.dataset.pollSeconds) || 3) * 1000;
   var team = document.getElementById("team");
   var hint = root.querySelector(".no-js-hint");
   if (hint) hint.hidden = true;
 
+  var sentence = document.querySelector("[data-count-sentence]");
+  var shown = null;
+
+  // Only a change is written, so the status sentence is announced once per change.
   function showCounts(state) {
+    var now = [state.joined, state.in_progress, state.completed].join("/");
+    if (now === shown) return;
+    shown = now;
     ["joined", "in_progress", "completed"].forEach(function (key) {
       document.querySelectorAll('[data-count="' + key + '"]').forEach(function (el) {
         el.textContent = state[key];
       });
     });
+    if (sentence) {
+      sentence.textContent = sentence.dataset.countSentence
+        .replace("{joined}", state.joined)
+        .replace("{answering}", state.in_progress)
+        .replace("{finished}", state.completed);
+    }
   }
 
   function refreshTeam(version) {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,8 +26,14 @@ from web.content import Content
 from web.extensions import db
 from web.models import Answer, Assessment, utcnow
 
+# What new_token makes: URL-safe base64. Anything else is no token and is not looked up
+# (PostgreSQL refuses a NUL byte in a query parameter outright).
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
 
 def find(token: str) -> Assessment | None:
+    if not _TOKEN_SHAPE.fullmatch(token):
+        return None
     return db.session.execute(
         select(Assessment).where(Assessment.token == token)
     ).scalar_one_or_none()
@@ -35,6 +42,26 @@ def find(token: str) -> Assessment | None:
 def accepts_answers(assessment: Assessment) -> bool:
     """False once the assessment's workshop is closed: its answers are then final."""
     return assessment.workshop is None or assessment.workshop.is_open
+
+
+def still_accepts_answers(assessment: Assessment) -> bool:
+    """``accepts_answers`` again, inside the transaction that writes the answers.
+
+    Called after the write and before the commit. On PostgreSQL the workshop's row is
+    read with a shared lock, so a close waits for this commit or is seen here; on
+    SQLite the write already holds the only write lock, so the read is current.
+    """
+    if assessment.workshop_id is None:
+        return True
+    from web.models import Workshop
+
+    db.session.flush()  # the write first: on SQLite it takes the write lock
+    status = db.session.execute(
+        select(Workshop.status)
+        .where(Workshop.id == assessment.workshop_id)
+        .with_for_update(read=True)
+    ).scalar_one()
+    return status == "open"
 
 
 def save_answers(assessment: Assessment, values: Mapping[str, Any]) -> None:

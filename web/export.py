@@ -1,7 +1,8 @@
 """A workshop as a table: one row per participant, answers and scores, for CSV and Excel.
 
 The headers are the questions' own texts in the workshop's language, so the file reads
-without a code book. Cells that a spreadsheet would run as a formula are defused.
+without a code book. Text that a spreadsheet would run as a formula stays text: in CSV
+it gets a leading apostrophe, in Excel the cell is typed as text.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from openpyxl.styles import Alignment, Font
 
 from questionnaire.model import DONT_KNOW, Question, Questionnaire
 from web.models import LOCAL_TIME, Assessment, Workshop, as_utc
+from web.text import strip_control
 
 # A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -98,7 +100,7 @@ def rows(
             row.append(scores["overall"])
         else:  # scores come when the participant has finished
             row += [None] * (len(questionnaire.dimensions) + len(questionnaire.areas) + 1)
-        table.append([defuse(cell) for cell in row])
+        table.append([strip_control(c) if isinstance(c, str) else c for c in row])
     return table
 
 
@@ -107,7 +109,7 @@ def to_csv(table: Sequence[Sequence[Cell]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in table:
-        writer.writerow(["" if cell is None else cell for cell in row])
+        writer.writerow(["" if cell is None else defuse(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -115,9 +117,14 @@ def to_xlsx(table: Sequence[Sequence[Cell]], sheet_title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", sheet_title)[:31] or "Workshop"
+    title = re.sub(r"[\[\]:*?/\\]", " ", strip_control(sheet_title))[:31].strip(" '")
+    sheet.title = title if title and title.lower() != "history" else "Workshop"
     for row in table:
         sheet.append(list(row))
+    for row_cells in sheet.iter_rows(min_row=2):
+        for cell in row_cells:
+            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                cell.data_type = "s"  # text, never a formula
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

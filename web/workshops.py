@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from questionnaire.answers import is_blank
 from questionnaire.model import Questionnaire
@@ -44,7 +44,12 @@ def visible_companies(user: User) -> Any:
 
 
 def visible_workshops(user: User) -> Any:
-    query = select(Workshop).join(Workshop.company).order_by(Workshop.held_on.desc(), Workshop.id)
+    query = (
+        select(Workshop)
+        .join(Workshop.company)
+        .options(contains_eager(Workshop.company))
+        .order_by(Workshop.held_on.desc(), Workshop.id)
+    )
     return query if user.is_admin else query.where(Company.owner_id == user.id)
 
 
@@ -158,7 +163,7 @@ def complete_participant(participant: Assessment, content: Content) -> None:
 def set_profile(workshop: Workshop, profile: dict[str, Any], content: Content) -> None:
     """Store the company's profile and bring every finished participant's path up to date."""
     workshop.profile = profile
-    workshop.revision += 1
+    workshop.revision = Workshop.revision + 1
     for participant in workshop.participants:
         if participant.completed:
             complete_participant(participant, content)
@@ -166,13 +171,13 @@ def set_profile(workshop: Workshop, profile: dict[str, Any], content: Content) -
 
 def set_revealed(workshop: Workshop, revealed: bool) -> None:
     workshop.revealed = revealed
-    workshop.revision += 1
+    workshop.revision = Workshop.revision + 1
 
 
 def set_open(workshop: Workshop, is_open: bool) -> None:
     workshop.status = "open" if is_open else "closed"
     workshop.closed_at = None if is_open else utcnow()
-    workshop.revision += 1
+    workshop.revision = Workshop.revision + 1
 
 
 # ---------------------------------------------------------------- live state

@@ -334,7 +334,8 @@ def test_exports_hold_every_answer_and_score_cell_by_cell(
     workbook = load_workbook(io.BytesIO(advisor.get(f"{url}/export.xlsx").data))
     sheet = [list(r) for r in workbook.active.iter_rows(values_only=True)]
     assert sheet[0] == header
-    assert sheet[1][0] == "'=HYPERLINK(evil)"
+    assert sheet[1][0] == "=HYPERLINK(evil)"  # shown as typed, but as text:
+    assert workbook.active["A2"].data_type == "s"
     for row, want in zip(sheet[1:], expected, strict=True):
         assert row[5:] == want
     # A "don't know" on a number reads as words, not as an internal code.
@@ -393,3 +394,70 @@ def test_a_second_workshop_starts_from_the_companys_last_profile(
             select(Workshop).where(Workshop.title == "Ett år senare")
         ).scalar_one()
         assert later.profile["employees"] == 45 and later.company.public_id == company
+
+
+def test_control_characters_in_names_are_dropped_not_a_crash(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor, title="Lednings\x00gruppen")
+    person = Survey(app.test_client(), questionnaire)
+    token = person.join(code, name="Ka\x00rin\x01", role="V\x1bD")
+    kept = stored(app, token)
+    assert (kept.participant_name, kept.participant_role) == ("Karin", "VD")
+    assert advisor.get(f"{url}/export.xlsx").status_code == 200
+    assert "Ledningsgruppen" in advisor.get(url).text
+    assert app.test_client().get("/w/deltagare/%00/status").status_code == 404
+    assert app.test_client().get("/a/%00").status_code == 404
+
+
+def test_a_link_that_is_no_url_gets_a_message(app: Flask, advisor: FlaskClient) -> None:
+    page = advisor.get("/radgivare/foretag")
+    created = advisor.post(
+        "/radgivare/foretag", data={"csrf_token": csrf_token(page.text), "name": "Bruket AB"}
+    )
+    company = created.location
+    response = advisor.post(
+        f"{company}/koppla", data={"csrf_token": csrf_token(page.text), "link": "http://[::1"}
+    )
+    assert response.status_code == 422
+    assert "Ingen självskattning har den länken" in response.text
+
+
+def test_an_answer_racing_the_close_is_refused(
+    app: Flask, questionnaire: Any, advisor: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The close lands between the first check and the write: the write must see it."""
+    url, code = create_workshop(advisor)
+    person = participant(app, questionnaire, code)
+    form = person.client.get(person.url(2))
+    page = advisor.get(url)
+    advisor.post(f"{url}/stang", data={"csrf_token": csrf_token(page.text), "open": "0"})
+    from web import assessments
+
+    monkeypatch.setattr(assessments, "accepts_answers", lambda assessment: True)
+    data = {**person.answers_at_level(2)[2], "csrf_token": csrf_token(form.text)}
+    response = person.client.post(person.url(2), data={**data, "action": "autosave"})
+    assert response.status_code == 409
+    with app.app_context():
+        count = db.session.scalar(
+            select(func.count(Answer.id)).join(Assessment).where(Assessment.token == person.token)
+        )
+    assert count == 0
+
+
+def test_a_participant_who_finished_before_the_profile_gets_the_path_on_the_result(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    person = participant(app, questionnaire, code)
+    finished = person.answer_maturity_pages(2)
+    set_profile(advisor, url)
+    with app.app_context():  # as if the profile had been saved while this person finished
+        row = db.session.execute(
+            select(Assessment).where(Assessment.token == person.token)
+        ).scalar_one()
+        row.profile, row.recommendation = {}, None
+        db.session.commit()
+    page = person.client.get(finished.location)
+    assert "Ert nästa steg" in page.text
+    assert stored(app, person.token).recommendation is not None

@@ -26,7 +26,10 @@ def _company_or_404(public_id: str) -> Company:
 
 def token_from_link(link: str) -> str:
     """The assessment's token from a pasted private link (or the bare token)."""
-    path = urlsplit(link.strip()).path.strip("/")
+    try:
+        path = urlsplit(link.strip()).path.strip("/")
+    except ValueError:  # not a URL at all, e.g. "http://[::1"
+        return ""
     parts = path.split("/")
     if len(parts) >= 2 and parts[0] == "a":
         return parts[1]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -17,6 +17,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from web.models import LOCAL_TIME
+from web.text import clean_line
+
 NEW_COMPANY = "new"
 
 
@@ -24,6 +27,7 @@ class LoginForm(FlaskForm):
     email = EmailField(
         _l("E-mail address"),
         validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)],
+        filters=[clean_line],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
@@ -40,6 +44,7 @@ class ActionForm(FlaskForm):
 class CompanyForm(FlaskForm):
     name = StringField(
         _l("Company name"),
+        filters=[clean_line],
         validators=[
             DataRequired(_l("Enter the company’s name.")),
             Length(max=200, message=_l("At most 200 characters, please.")),
@@ -52,11 +57,13 @@ class WorkshopForm(FlaskForm):
     company = SelectField(_l("Company"), validate_choice=True)
     new_company = StringField(
         _l("New company’s name"),
+        filters=[clean_line],
         validators=[Optional(), Length(max=200, message=_l("At most 200 characters, please."))],
         render_kw={"autocomplete": "organization", "maxlength": 200},
     )
     title = StringField(
         _l("Title"),
+        filters=[clean_line],
         validators=[
             DataRequired(_l("Give the workshop a title.")),
             Length(max=200, message=_l("At most 200 characters, please.")),
@@ -65,7 +72,7 @@ class WorkshopForm(FlaskForm):
     )
     held_on = DateField(
         _l("Date"),
-        default=date.today,
+        default=lambda: datetime.now(LOCAL_TIME).date(),  # the Swedish date, not the server's
         validators=[DataRequired(_l("Enter the date as YYYY-MM-DD."))],
     )
     language = RadioField(
@@ -96,6 +103,7 @@ class WorkshopForm(FlaskForm):
 class LinkAssessmentForm(FlaskForm):
     link = StringField(
         _l("The company’s private link"),
+        filters=[clean_line],
         validators=[
             DataRequired(_l("Paste the private link the company shared with you.")),
             Length(max=500),

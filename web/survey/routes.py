@@ -139,11 +139,7 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
     errors: dict[str, str] = {}
 
     if request.method == "POST" and not assessments.accepts_answers(assessment):
-        # The workshop is closed: its answers are final. Say so; keep nothing new.
-        if request.form.get("action") == "autosave":
-            return jsonify({"error": "workshop_closed"}), 409
-        flash(gettext("This workshop is closed, so answers can no longer be changed."))
-        return redirect(url_for("survey.step", token=token, number=number))
+        return _closed(token, number)
     if request.method == "POST":
         form = form_class()
         form.validate()  # CSRF is checked before the view; answers by the domain below
@@ -152,6 +148,9 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
         values, invalid = read_section(form, section)
         keep_finer_industry(values, assessment.profile)
         _save(assessment, section, values)
+        if not assessments.still_accepts_answers(assessment):  # closed while this was saving
+            db.session.rollback()
+            return _closed(token, number)
         db.session.commit()  # whatever is valid is kept, even if the page is not done
         errors = {qid: error_message(e, section, lang) for qid, e in invalid.items()}
         if action == "autosave":
@@ -189,6 +188,14 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
     return (page, 422) if errors else page
 
 
+def _closed(token: str, number: int) -> Response | tuple[Response, int]:
+    """The workshop is closed: its answers are final. Say so; nothing new was kept."""
+    if request.form.get("action") == "autosave":
+        return jsonify({"error": "workshop_closed"}), 409
+    flash(gettext("This workshop is closed, so answers can no longer be changed."))
+    return redirect(url_for("survey.step", token=token, number=number))
+
+
 def _save(assessment: Assessment, section: Section, values: dict[str, Any]) -> None:
     if section.dimension is None:
         profile = dict(assessment.profile)
@@ -223,9 +230,14 @@ def _finish(assessment: Assessment) -> Response:
 def result(token: str) -> Response | str:
     assessment = _assessment_or_404(token)
     if not assessment.completed:
-        flash(gettext("Your result is ready once every step has been answered."))
+        if assessments.accepts_answers(assessment):  # a closed workshop's step says why
+            flash(gettext("Your result is ready once every step has been answered."))
         return redirect(url_for("survey.resume", token=token))
     workshop = assessment.workshop
+    if workshop is not None and assessment.profile != workshop.profile:
+        # The advisor saved the company's profile while this person was finishing.
+        workshops.complete_participant(assessment, content())
+        db.session.commit()
     if workshop is not None and not workshop.results_visible:
         return render_template(
             "survey/waiting.html",
