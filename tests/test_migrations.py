@@ -1,0 +1,298 @@
+"""Migrations: an empty database up to head and back, step by step, and old data carried up.
+
+Each test makes its own empty database (a SQLite file; a new PostgreSQL database when
+TEST_DATABASE_URL is set), not the already-migrated one the other tests use.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.script import Script, ScriptDirectory
+from flask import Flask
+from sqlalchemy import JSON, DateTime, bindparam, create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+import config
+from app import MIGRATIONS_DIR
+from recommender.path import recommendation_to_dict
+from tests.conftest import BACKENDS, TEST_DATABASE_URL, _test_app
+from web import assessments
+from web.assessments import evaluate, report_to_dict
+from web.extensions import db
+from web.models import as_utc
+
+SCRIPTS = ScriptDirectory(MIGRATIONS_DIR)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no table at all, made for this test alone."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    assert TEST_DATABASE_URL, "PostgreSQL tests need TEST_DATABASE_URL"
+    server = make_url(config.database_url(TEST_DATABASE_URL, ""))
+    name = f"lyftkollen_migrations_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def app(empty_database_url: str) -> Iterator[Flask]:
+    """The app on the empty database, not migrating anything by itself."""
+    application = _test_app(empty_database_url, AUTO_MIGRATE=False)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _revisions() -> list[Script]:
+    """Every revision, the first one first; there must be exactly one head."""
+    assert len(SCRIPTS.get_heads()) == 1, f"several heads: {SCRIPTS.get_heads()}"
+    revisions = list(reversed(list(SCRIPTS.walk_revisions("base", "heads"))))
+    assert revisions[0].down_revision is None
+    return revisions
+
+
+def _upgrade(app: Flask, revision: str) -> None:
+    with app.app_context():
+        command.upgrade(app.extensions["migrate"].migrate.get_config(MIGRATIONS_DIR), revision)
+
+
+def _downgrade(app: Flask, revision: str) -> None:
+    with app.app_context():
+        command.downgrade(app.extensions["migrate"].migrate.get_config(MIGRATIONS_DIR), revision)
+
+
+def _version(app: Flask) -> list[str]:
+    """The revisions alembic_version holds (none on an empty or fully downgraded database)."""
+    with app.app_context(), db.engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return []
+        return list(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+
+
+def _schema(app: Flask) -> dict[str, Any]:
+    """Application tables with their columns (name, nullable), indexes and foreign keys."""
+    with app.app_context(), db.engine.connect() as connection:
+        inspector = inspect(connection)
+        return {
+            table: {
+                "columns": {c["name"]: c["nullable"] for c in inspector.get_columns(table)},
+                "indexes": sorted(i["name"] for i in inspector.get_indexes(table)),
+                "foreign_keys": sorted(
+                    (tuple(f["constrained_columns"]), f["referred_table"])
+                    for f in inspector.get_foreign_keys(table)
+                ),
+            }
+            for table in inspector.get_table_names()
+            if table != "alembic_version"
+        }
+
+
+def test_an_empty_database_goes_to_head_and_back(app: Flask) -> None:
+    head = _revisions()[-1].revision
+    assert _schema(app) == {}
+
+    _upgrade(app, "head")
+    assert _version(app) == [head]
+    schema = _schema(app)
+    assert set(schema) == set(db.metadata.tables)
+    for name, table in db.metadata.tables.items():
+        expected = {c.name: c.nullable for c in table.columns}
+        assert schema[name]["columns"] == expected, f"columns of {name}"
+        indexed = sorted(i.name for i in table.indexes)
+        assert [i for i in schema[name]["indexes"] if i in indexed] == indexed, name
+        assert schema[name]["foreign_keys"] == sorted(
+            (tuple(c.name for c in fk.columns), fk.referred_table.name)
+            for fk in table.foreign_key_constraints
+        ), f"foreign keys of {name}"
+
+    _downgrade(app, "base")
+    assert _schema(app) == {}, "tables left after downgrading to base"
+    assert _version(app) == []
+
+    # Debris from the downgrade (an index, a table) would make this fail.
+    _upgrade(app, "head")
+    assert _version(app) == [head]
+    assert _schema(app) == schema
+
+
+def test_every_revision_upgrades_and_downgrades_one_step_at_a_time(app: Flask) -> None:
+    revisions = _revisions()
+    schemas: dict[str | None, dict[str, Any]] = {None: _schema(app)}
+    for script in revisions:
+        _upgrade(app, script.revision)
+        assert _version(app) == [script.revision]
+        schemas[script.revision] = _schema(app)
+        assert schemas[script.revision] != schemas[script.down_revision], (
+            f"{script.revision} changed nothing"
+        )
+    for script in reversed(revisions):
+        below = script.down_revision
+        assert isinstance(below, str | None)
+        _downgrade(app, below or "base")
+        assert _version(app) == ([below] if below else [])
+        # Back to exactly the schema the revision below had on the way up.
+        assert _schema(app) == schemas[below], f"downgrading {script.revision}"
+
+
+CREATED = datetime(2026, 11, 21, 18, 30, 5, 123456, tzinfo=UTC)
+UPDATED = datetime(2026, 11, 21, 18, 41, 17, 654321, tzinfo=UTC)
+COMPLETED = datetime(2026, 11, 21, 18, 42, 0, 1, tzinfo=UTC)
+PROFILE = {"employees": 45, "turnover_msek": 62.5, "sni": "25", "region": "06"}
+
+
+def _answers(app: Flask) -> dict[str, Any]:
+    """One answer per question: a level-3 choice, a JSON list, numbers and "don't know"."""
+    questionnaire = app.extensions["lyftkollen.content"].questionnaire
+    answers: dict[str, Any] = {}
+    numbers = iter([12, 2.5, "dont_know", 7])
+    for section in questionnaire.sections[1:]:
+        for q in section.questions:
+            if q.type == "single":
+                answers[q.id] = next(o.value for o in q.options if o.level == 3)
+            elif q.type == "multi":
+                answers[q.id] = [o.value for o in q.answer_options[:2]]
+            elif q.type == "number":
+                answers[q.id] = next(numbers)
+    kinds = {type(v) for v in answers.values()}
+    assert {str, list, int, float} <= kinds, kinds
+    return answers
+
+
+def test_data_from_the_first_revision_is_intact_at_head(app: Flask) -> None:
+    first = _revisions()[0].revision
+    _upgrade(app, first)
+    assert _version(app) == [first]
+
+    content = app.extensions["lyftkollen.content"]
+    answers = _answers(app)
+    report, recommendation = evaluate(content, PROFILE, answers)
+    scores = report_to_dict(report)
+    recommended = recommendation_to_dict(recommendation)
+    assert recommended["primary"] is not None, "pick answers that give a next step"
+    token = "0123456789abcdefABCDEF_-xyz"
+    assessment = {
+        "token": token,
+        "questionnaire_version": content.questionnaire.version,
+        "language": "sv",
+        "source": "web",
+        "status": "completed",
+        "profile": PROFILE,
+        "scores": scores,
+        "recommendation": recommended,
+        "created_at": CREATED,
+        "updated_at": UPDATED,
+        "completed_at": COMPLETED,
+    }
+    json_and_times = [
+        bindparam("profile", type_=JSON),
+        bindparam("scores", type_=JSON),
+        bindparam("recommendation", type_=JSON),
+        bindparam("created_at", type_=DateTime(timezone=True)),
+        bindparam("updated_at", type_=DateTime(timezone=True)),
+        bindparam("completed_at", type_=DateTime(timezone=True)),
+    ]
+    with app.app_context(), db.engine.begin() as connection:
+        # The first revision's columns, in plain SQL: nothing of the models of today.
+        connection.execute(
+            text(
+                "INSERT INTO assessments (token, questionnaire_version, language, source,"
+                " status, profile, scores, recommendation, created_at, updated_at,"
+                " completed_at) VALUES (:token, :questionnaire_version, :language, :source,"
+                " :status, :profile, :scores, :recommendation, :created_at, :updated_at,"
+                " :completed_at)"
+            ).bindparams(*json_and_times),
+            assessment,
+        )
+        assessment_id = connection.execute(
+            text("SELECT id FROM assessments WHERE token = :token"), {"token": token}
+        ).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO answers (assessment_id, question_id, value, updated_at)"
+                " VALUES (:assessment_id, :question_id, :value, :updated_at)"
+            ).bindparams(
+                bindparam("value", type_=JSON),
+                bindparam("updated_at", type_=DateTime(timezone=True)),
+            ),
+            [
+                {
+                    "assessment_id": assessment_id,
+                    "question_id": q,
+                    "value": v,
+                    "updated_at": UPDATED,
+                }
+                for q, v in answers.items()
+            ],
+        )
+
+    _upgrade(app, "head")
+    assert _version(app) == [_revisions()[-1].revision]
+
+    with app.app_context(), db.engine.connect() as connection:
+        row = (
+            connection.execute(
+                text("SELECT * FROM assessments").columns(
+                    profile=JSON,
+                    scores=JSON,
+                    recommendation=JSON,
+                    created_at=DateTime(timezone=True),
+                    updated_at=DateTime(timezone=True),
+                    completed_at=DateTime(timezone=True),
+                )
+            )
+            .mappings()
+            .one()
+        )
+        stored = connection.execute(
+            text("SELECT assessment_id, question_id, value, updated_at FROM answers").columns(
+                value=JSON, updated_at=DateTime(timezone=True)
+            )
+        ).all()
+        for table in ("users", "companies", "workshops"):
+            assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 0
+
+    assert row["id"] == assessment_id
+    for column, value in assessment.items():
+        if isinstance(value, datetime):
+            assert as_utc(row[column]) == value, column
+        else:
+            assert row[column] == value, column
+    # Added later: empty for an assessment made before workshops and companies existed.
+    for column in ("workshop_id", "participant_name", "participant_role", "company_id"):
+        assert row[column] is None, column
+    assert {q: v for _, q, v, _ in stored} == answers
+    assert len(stored) == len(answers)
+    assert {a for a, _, _, _ in stored} == {assessment_id}
+    assert {as_utc(t) for _, _, _, t in stored} == {UPDATED}
+
+    # The app of today reads it as it was: the answers, and the result page.
+    with app.app_context():
+        found = assessments.find(token)
+        assert found is not None
+        assert found.answer_map() == answers
+        assert found.profile == PROFILE
+        assert found.completed and found.workshop is None and found.company is None
+        db.session.remove()
+    page = app.test_client().get(f"/a/{token}/resultat")
+    assert page.status_code == 200, page.text
+    primary = content.catalogue.offering(recommended["primary"]["id"])
+    assert primary.name.get("sv") in page.text
+    assert "2026-11-21" in page.text
