@@ -15,7 +15,16 @@ import config
 from questionnaire.content import ContentError
 from questionnaire.model import LANGUAGES
 from web.content import load_content
-from web.extensions import babel, csrf, db, limiter, login_manager, migrate
+from web.extensions import (
+    CONTENT_SECURITY_POLICY,
+    babel,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    talisman,
+)
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 
@@ -61,6 +70,17 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
+    # Security headers on every response. HSTS is sent only over HTTPS; "same-origin"
+    # keeps private links out of other sites' logs and still lets Flask-WTF check the
+    # referrer on HTTPS forms.
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+    )
     login_manager.init_app(app)
     login_manager.login_view = "advisor.login"
     login_manager.login_message = None  # the login page itself says what it is for
@@ -84,10 +104,12 @@ def register_blueprints(app: Flask) -> None:
     from web.advisor import bp as advisor_bp
     from web.api import bp as api_bp
     from web.pages import bp as pages_bp
+    from web.privacy import bp as privacy_bp
     from web.survey import bp as survey_bp
     from web.workshop import bp as workshop_bp
 
     app.register_blueprint(pages_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(survey_bp)
     app.register_blueprint(workshop_bp)
     app.register_blueprint(advisor_bp)
@@ -108,7 +130,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from web.cli import questionnaire_cli, users_cli
+    from web.cli import purge_command, questionnaire_cli, users_cli
 
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(purge_command)

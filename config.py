@@ -41,9 +41,32 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+MIN_PRODUCTION_KEY_LENGTH = 32
+
+
+def check_production_secret(environment: str, key_from_env: str | None) -> None:
+    """In production the key must be set, and long: several servers must share it, and
+    a key made on one laptop or guessable by anyone must never sign real sessions."""
+    if environment != "production":
+        return
+    if not key_from_env:
+        raise SystemExit(
+            "Lyftkollen refuses to start: LYFTKOLLEN_ENV=production needs SECRET_KEY "
+            "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    if len(key_from_env) < MIN_PRODUCTION_KEY_LENGTH:
+        raise SystemExit(
+            f"Lyftkollen refuses to start: SECRET_KEY must have at least "
+            f"{MIN_PRODUCTION_KEY_LENGTH} characters in production."
+        )
+
+
 def from_environment(instance_path: str) -> dict[str, object]:
     """Settings read from the environment (documented in README and docs/deploy.md)."""
+    environment = os.environ.get("LYFTKOLLEN_ENV", "development")
+    check_production_secret(environment, os.environ.get("SECRET_KEY"))
     return {
+        "LYFTKOLLEN_ENV": environment,
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -53,6 +76,8 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
+        # Redirect plain HTTP to HTTPS (behind a proxy that sets X-Forwarded-Proto).
+        "FORCE_HTTPS": _flag("FORCE_HTTPS", False),
         # A form left open over lunch must still save: the token lives as long as the session.
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "sv",

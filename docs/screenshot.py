@@ -84,7 +84,8 @@ def answer(page: Any, question: Question, level: int) -> None:
         value = next(o.value for o in question.options if o.level == level)
         block.locator(f"input[value='{value}']").check()
     elif question.type == "number":
-        assert question.thresholds is not None
+        if not question.thresholds:
+            raise ValueError(f"{question.id}: a scored number question has thresholds")
         number = question.thresholds[level - 1] if level else question.thresholds[0] - 1
         block.locator(f"#{question.id}").fill(f"{number:g}")
     else:

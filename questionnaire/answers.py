@@ -86,7 +86,8 @@ def parse_answer(question: Question, value: Any) -> AnswerValue | None:
                 raise AnswerError(qid, "not_a_number")
         if math.isnan(value):
             raise AnswerError(qid, "not_a_number")
-        assert question.min is not None and question.max is not None
+        if question.min is None or question.max is None:
+            raise ValueError(f"{qid}: a number question needs min and max (see the loader)")
         if value < question.min:  # also -infinity
             raise AnswerError(qid, "below_min", {"min": question.min})
         if value > question.max:  # also a number too long for a float

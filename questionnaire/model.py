@@ -262,6 +262,11 @@ class Questionnaire(_Frozen):
     def maturity_sections(self) -> tuple[Section, ...]:
         return self.sections[1:]
 
+    @property
+    def dimension_sections(self) -> tuple[tuple[str, Section], ...]:
+        """Each maturity section with its dimension's id (validated to be there)."""
+        return tuple((s.dimension, s) for s in self.sections[1:] if s.dimension is not None)
+
     def question(self, question_id: str) -> Question | None:
         return self._questions.get(question_id)
 

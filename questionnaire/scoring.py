@@ -35,7 +35,8 @@ def item_level(question: Question, answer: AnswerValue | None) -> float | None:
         ticked = [question.option(v) for v in answer] if isinstance(answer, list) else []
         if not ticked or any(o is None or o.level is None for o in ticked):
             return None
-        assert question.full_score is not None
+        if not question.full_score:  # the loader requires one for every scored checklist
+            return None
         points = sum(o.level for o in ticked if o is not None and o.level is not None)
         return min(float(LEVEL_MAX), LEVEL_MAX * points / question.full_score)
     if question.type == "number" and question.thresholds is not None:
@@ -96,8 +97,7 @@ def score_dimensions(
 ) -> dict[str, DimensionResult]:
     """Each dimension's score: the weighted mean of its counting items, scaled to 0-100."""
     results: dict[str, DimensionResult] = {}
-    for section in questionnaire.maturity_sections:
-        assert section.dimension is not None
+    for dimension, section in questionnaire.dimension_sections:
         weighted = 0.0
         weight_answered = 0.0
         weight_total = 0.0
@@ -116,8 +116,8 @@ def score_dimensions(
             else None
         )
         band = questionnaire.band_for(score)
-        results[section.dimension] = DimensionResult(
-            dimension=section.dimension,
+        results[dimension] = DimensionResult(
+            dimension=dimension,
             score=score,
             band=band.id if band else None,
             coverage=round(weight_answered / weight_total, 2) if weight_total else 0.0,

@@ -119,8 +119,7 @@ def disagreements(
     """
     found: list[tuple[float, float, int, Disagreement]] = []
     order = 0
-    for section in questionnaire.maturity_sections:
-        assert section.dimension is not None
+    for dimension, section in questionnaire.dimension_sections:
         for question in section.questions:
             order += 1
             given = [s[question.id] for s in answer_sets if s.get(question.id) is not None]
@@ -131,7 +130,7 @@ def disagreements(
                 continue
             item = Disagreement(
                 question_id=question.id,
-                dimension=section.dimension,
+                dimension=dimension,
                 spread=pstdev(levels),
                 distance=max(levels) - min(levels),
                 counted=len(levels),

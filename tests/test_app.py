@@ -93,3 +93,19 @@ def test_questionnaire_check_command_names_file_and_item(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert "questionnaire.yaml" in result.output
     assert "dimension 'green_digital' › area" in result.output
+
+
+def test_production_refuses_to_start_without_a_real_secret_key(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("LYFTKOLLEN_ENV", "production")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.sqlite3")
+    monkeypatch.setenv("AUTO_MIGRATE", "0")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(SystemExit, match="needs SECRET_KEY"):
+        create_app()
+    monkeypatch.setenv("SECRET_KEY", "short")
+    with pytest.raises(SystemExit, match="at least 32 characters"):
+        create_app()
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    assert create_app().config["SECRET_KEY"] == "k" * 40

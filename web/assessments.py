@@ -201,7 +201,8 @@ def scores_document(scores: Mapping[str, Any]) -> dict[str, Any]:
 
 def assessment_document(assessment: Assessment, content: Content, url: str) -> dict[str, Any]:
     """A completed assessment as the API describes it."""
-    assert assessment.scores is not None and assessment.recommendation is not None
+    if assessment.scores is None or assessment.recommendation is None:
+        raise ValueError("only a completed assessment with a path has a document")
     return {
         "id": assessment.token,
         "url": url,

@@ -115,8 +115,7 @@ def to_csv(table: Sequence[Sequence[Cell]]) -> bytes:
 
 def to_xlsx(table: Sequence[Sequence[Cell]], sheet_title: str) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
+    sheet = workbook.worksheets[0]
     title = re.sub(r"[\[\]:*?/\\]", " ", strip_control(sheet_title))[:31].strip(" '")
     sheet.title = title if title and title.lower() != "history" else "Workshop"
     for row in table:

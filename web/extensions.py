@@ -6,6 +6,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -32,3 +33,16 @@ login_manager = LoginManager()
 # Counts in memory in one process by default; in Redis when REDIS_URL is set, so that
 # every app process and machine counts together (see config.py).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+talisman = Talisman()
+
+# Only this site's own scripts, styles and images; no inline script; never in a frame.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}

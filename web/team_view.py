@@ -61,7 +61,8 @@ class TeamView:
 def _disagreement(item: Disagreement, content: Content, language: str) -> DisagreementView:
     q = content.questionnaire
     question = q.question(item.question_id)
-    assert question is not None
+    if question is None:
+        raise KeyError(item.question_id)
     bars = []
     for value, count in item.distribution:
         option = question.option(value) if question.type != "number" else None

@@ -151,7 +151,8 @@ def profile_complete(questionnaire: Questionnaire, profile: dict[str, Any]) -> b
 def complete_participant(participant: Assessment, content: Content) -> None:
     """Score a participant; their path waits until the advisor has given the profile."""
     workshop = participant.workshop
-    assert workshop is not None
+    if workshop is None:
+        raise ValueError("not a workshop participant")
     participant.profile = dict(workshop.profile)
     assessments.complete(
         participant,

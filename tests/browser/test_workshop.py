@@ -28,6 +28,9 @@ from .conftest import (
 
 pytestmark = pytest.mark.browser
 
+# How long a live figure may take to appear: polls once a second, on a busy 2-core CI box.
+LIVE_UPDATE_MS = 20_000
+
 EMAIL = "radgivare@example.se"
 PASSWORD = "ett-långt-lösenord"
 STEP_URL = re.compile(r"/a/[^/]+/steg/(\d+)$")
@@ -112,7 +115,7 @@ def open_context(
 
     def open_(**options: Any) -> Any:
         context = chromium_browser.new_context(base_url=workshop_server.url, **options)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)
         contexts.append(context)
         return context
 
@@ -185,8 +188,8 @@ def test_the_advisor_sees_three_phones_finish_and_the_team_result_without_reload
     count = {
         k: advisor.locator(f'[data-count="{k}"]') for k in ("joined", "in_progress", "completed")
     }
-    expect(count["joined"]).to_have_text("0")
-    expect(advisor.locator("#team .team-empty")).to_be_visible()
+    expect(count["joined"]).to_have_text("0", timeout=LIVE_UPDATE_MS)
+    expect(advisor.locator("#team .team-empty")).to_be_visible(timeout=LIVE_UPDATE_MS)
 
     # Three people join on their phones.
     phones: dict[str, Any] = {}
@@ -198,8 +201,8 @@ def test_the_advisor_sees_three_phones_finish_and_the_team_result_without_reload
         phone.wait_for_url(STEP_URL)
         assert phone.url.endswith("/steg/2")
         phones[name] = phone
-    expect(count["joined"]).to_have_text("3")
-    expect(count["in_progress"]).to_have_text("3")
+    expect(count["joined"]).to_have_text("3", timeout=LIVE_UPDATE_MS)
+    expect(count["in_progress"]).to_have_text("3", timeout=LIVE_UPDATE_MS)
 
     # They answer page by page, side by side, and each sees their own result.
     sections = questionnaire.sections
@@ -217,16 +220,20 @@ def test_the_advisor_sees_three_phones_finish_and_the_team_result_without_reload
     assert len({tuple(s[d] for d in dimensions) for s in shown.values()}) == 3
 
     # The advisor's page, never reloaded, follows: three finished, and the team's result.
-    expect(count["completed"]).to_have_text("3")
-    expect(count["in_progress"]).to_have_text("0")
+    expect(count["completed"]).to_have_text("3", timeout=LIVE_UPDATE_MS)
+    expect(count["in_progress"]).to_have_text("0", timeout=LIVE_UPDATE_MS)
     team = advisor.locator("#team")
     with server.app.test_request_context(), force_locale("sv"):
         basis = ngettext(
             "Based on %(num)d finished participant.", "Based on %(num)d finished participants.", 3
         )
-    expect(team.locator(".team-basis")).to_have_text(basis)
+    expect(team.locator(".team-basis")).to_have_text(basis, timeout=LIVE_UPDATE_MS)
     for dimension in dimensions:
         mean = round_half_up(sum(s[dimension] for s in shown.values()) / len(shown))
-        expect(team.locator(f'[data-team-mean="{dimension}"]')).to_have_text(str(mean))
-    expect(team.locator("li.disagreement").first).to_have_attribute("data-question", SPLIT_ITEM)
+        expect(team.locator(f'[data-team-mean="{dimension}"]')).to_have_text(
+            str(mean), timeout=LIVE_UPDATE_MS
+        )
+    expect(team.locator("li.disagreement").first).to_have_attribute(
+        "data-question", SPLIT_ITEM, timeout=LIVE_UPDATE_MS
+    )
     assert advisor.evaluate("window.loadedOnce") is True, "the advisor's page was reloaded"

@@ -6,9 +6,9 @@ bp = Blueprint("survey", __name__)
 
 @bp.after_request
 def keep_private_pages_private(response: Response) -> Response:
-    """A private link's pages hold a company's answers: no caches, no referrer leaks."""
+    """A private link's pages hold a company's answers: no caches (the app-wide
+    Referrer-Policy "same-origin" keeps the link from other sites)."""
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
