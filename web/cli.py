@@ -1,18 +1,20 @@
-"""Commands: ``flask --app app questionnaire check`` and ``flask --app app users …``."""
+"""Commands: ``flask --app app questionnaire check``, ``… users …`` and ``… purge``."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
-from sqlalchemy import select
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 
 from questionnaire.content import ContentError
 from web.content import load_content
 from web.extensions import db
-from web.models import ROLES, User, new_login_id
+from web.models import ROLES, Answer, Assessment, User, Workshop, new_login_id, utcnow
+from web.privacy import UNFINISHED_KEPT_DAYS
 
 questionnaire_cli = AppGroup("questionnaire", help="Work with the questionnaire's data files.")
 
@@ -108,3 +110,73 @@ def deactivate(email: str) -> None:
     user.login_id = new_login_id()
     db.session.commit()
     click.echo(f"Deactivated {user.email}")
+
+
+def abandoned(cutoff: datetime) -> ColumnElement[bool]:
+    """Unfinished assessments nobody has touched since ``cutoff``.
+
+    Never finished (a result once shown is kept until the company deletes it), and not in
+    a workshop that is open or was closed after ``cutoff``: the advisor may reopen it.
+    """
+    closed_long_ago = select(Workshop.id).where(
+        Workshop.status != "open", Workshop.closed_at < cutoff
+    )
+    return and_(
+        Assessment.status == "in_progress",
+        Assessment.completed_at.is_(None),
+        Assessment.updated_at < cutoff,
+        or_(Assessment.workshop_id.is_(None), Assessment.workshop_id.in_(closed_long_ago)),
+    )
+
+
+@click.command("purge")
+@click.option(
+    "--older-than",
+    "days",
+    type=click.IntRange(min=1),
+    default=UNFINISHED_KEPT_DAYS,
+    show_default=True,
+    help="Remove unfinished assessments not changed for this many days.",
+)
+@click.option("--dry-run", is_flag=True, help="Only count what would be removed.")
+@with_appcontext
+def purge_command(days: int, dry_run: bool) -> None:
+    """Remove abandoned, unfinished assessments and all their answers.
+
+    An assessment is removed when it was never finished and has not been changed for
+    DAYS days. A workshop participant's unfinished answers are kept while the workshop
+    is open, and removed once it has also been closed for DAYS days. Finished
+    assessments are never removed here: the company deletes them with its private link,
+    the advisor by deleting the workshop. The privacy page promises the default: run
+    this daily, for example from cron.
+    """
+    try:
+        cutoff = utcnow() - timedelta(days=days)
+    except OverflowError:
+        raise click.BadParameter("too many days", param_hint="--older-than") from None
+    where = abandoned(cutoff)
+    doomed = select(Assessment.id).where(where)
+    count = db.session.execute(select(func.count()).select_from(doomed.subquery())).scalar_one()
+    answers = db.session.execute(
+        select(func.count(Answer.id)).where(Answer.assessment_id.in_(doomed))
+    ).scalar_one()
+    if dry_run:
+        db.session.rollback()
+        click.echo(
+            f"Dry run: would remove {_count(count, 'unfinished assessment')} "
+            f"and {_count(answers, 'answer')} (not changed for {days} days); nothing removed"
+        )
+        return
+    # One DELETE; the database removes the answers (ON DELETE CASCADE).
+    removed = db.session.execute(
+        delete(Assessment).where(where).execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    click.echo(
+        f"Removed {_count(removed, 'unfinished assessment')} "
+        f"and {_count(answers, 'answer')} (not changed for {days} days)"
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import ObjectDeletedError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
@@ -29,6 +30,16 @@ def register(app: Flask) -> None:
             code, "errors/generic.html"
         )
         return render_template(template, code=code, name=error.name), code, headers
+
+    @app.errorhandler(ObjectDeletedError)
+    def deleted_meanwhile(error: ObjectDeletedError) -> tuple[Response | str, int]:
+        """What this request worked on was deleted by another one meanwhile: it is gone."""
+        from web.extensions import db
+
+        db.session.rollback()
+        if _wants_json():
+            return jsonify({"error": "not found", "field": None}), 404
+        return render_template("errors/404.html", code=404, name="Not Found"), 404
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Response | str, int]:

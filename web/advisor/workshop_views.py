@@ -1,4 +1,4 @@
-"""The advisor's workshops: create, follow live, present, reveal, close, profile.
+"""The advisor's workshops: create, follow live, present, reveal, close, profile, delete.
 
 Every view finds the workshop through ``_workshop_or_404``: another advisor's workshop
 is answered exactly like one that does not exist.
@@ -23,6 +23,7 @@ from flask import (
 )
 from flask_babel import force_locale, get_locale, gettext
 from flask_login import current_user, login_required
+from sqlalchemy import delete as sql_delete
 from werkzeug.wrappers import Response
 
 from questionnaire.answers import AnswerError
@@ -74,12 +75,11 @@ def new_workshop() -> Response | str | tuple[str, int]:
     form.set_companies([(c.public_id, c.name) for c in companies])
     if request.method == "GET" and request.args.get("foretag"):
         form.company.data = request.args["foretag"]
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.held_on.data is not None:
         if form.company.data == NEW_COMPANY:
             company = workshops.create_company(current_user, form.new_company.data or "")
         else:
             company = next(c for c in companies if c.public_id == form.company.data)
-        assert form.held_on.data is not None
         workshop = workshops.create_workshop(
             company,
             title=form.title.data or "",
@@ -304,3 +304,31 @@ def report(public_id: str) -> str:
             lang=w.language,
             **team_context(w, w.language),
         )
+
+
+@bp.route("/workshop/<public_id>/radera", methods=["GET", "POST"])
+@login_required
+def delete_workshop(public_id: str) -> Response | str:
+    """Delete the workshop, every participant and all their answers, after a confirmation.
+
+    The company stays: it may have other workshops and linked self-assessments.
+    """
+    w = _workshop_or_404(public_id)
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        title = w.title
+        # The database removes the participants and their answers (ON DELETE CASCADE).
+        db.session.execute(
+            sql_delete(Workshop)
+            .where(Workshop.id == w.id)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        db.session.expunge(w)
+        flash(gettext("The workshop “%(title)s” and all its answers are deleted.", title=title))
+        return redirect(url_for("advisor.home"))
+    return render_template(
+        "advisor/delete_workshop.html",
+        workshop=w,
+        counts=workshops.counts(w),
+        action=ActionForm(),
+    )

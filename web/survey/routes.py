@@ -16,6 +16,10 @@ from flask import (
 )
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import delete as sql_delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from questionnaire.answers import AnswerError, is_blank
@@ -147,11 +151,17 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
         offer_stored_industry(form, assessment.profile)
         values, invalid = read_section(form, section)
         keep_finer_industry(values, assessment.profile)
-        _save(assessment, section, values)
-        if not assessments.still_accepts_answers(assessment):  # closed while this was saving
+        try:
+            _save(assessment, section, values)
+            if not assessments.still_accepts_answers(assessment):  # closed while saving
+                db.session.rollback()
+                return _closed(token, number)
+            db.session.commit()  # whatever is valid is kept, even if the page is not done
+        except (IntegrityError, StaleDataError):
             db.session.rollback()
-            return _closed(token, number)
-        db.session.commit()  # whatever is valid is kept, even if the page is not done
+            if assessments.find(token) is not None:
+                raise
+            abort(404)  # deleted (private link or workshop) while this was saving
         errors = {qid: error_message(e, section, lang) for qid, e in invalid.items()}
         if action == "autosave":
             # The page's script saves each answer as it is given. It is told which
@@ -252,3 +262,41 @@ def result(token: str) -> Response | str:
         private_url=url_for("survey.resume", token=token, _external=True),
         messages=get_flashed_messages(),
     )
+
+
+class DeleteForm(FlaskForm):
+    """The delete button: only its CSRF token."""
+
+
+@bp.route("/a/<token>/radera", methods=["GET", "POST"])
+def delete(token: str) -> Response | str | tuple[str, int]:
+    """Delete the assessment and every answer for good, after a confirmation page.
+
+    A workshop participant may do so while the workshop is open; once it is closed the
+    answers are the workshop's record, and the advisor deletes them with the workshop.
+    """
+    assessment = _assessment_or_404(token)
+    form = DeleteForm()
+    allowed = assessments.accepts_answers(assessment)
+    if request.method == "POST" and allowed and form.validate_on_submit():
+        # The database removes the answers with it (ON DELETE CASCADE): nothing is kept.
+        db.session.execute(
+            sql_delete(Assessment)
+            .where(Assessment.id == assessment.id)
+            .execution_options(synchronize_session=False)
+        )
+        if assessments.still_accepts_answers(assessment):
+            db.session.commit()
+            db.session.expunge(assessment)
+            flash(gettext("Your answers are deleted. The private link no longer works."))
+            return redirect(url_for("pages.home"))
+        db.session.rollback()  # the workshop was closed meanwhile
+        allowed = False
+    page = render_template(
+        "survey/delete.html",
+        assessment=assessment,
+        form=form,
+        allowed=allowed,
+        back_url=url_for("survey.resume", token=token),
+    )
+    return (page, 409) if request.method == "POST" else page

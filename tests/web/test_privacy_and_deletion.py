@@ -1,0 +1,429 @@
+"""Personal data: the privacy page, deleting an assessment or a workshop, purging old ones."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select, update
+
+from tests.conftest import Survey, csrf_token
+from tests.web.test_workshops import create_workshop, logged_in, participant
+from web.extensions import db
+from web.models import Answer, Assessment, Company, User, Workshop, utcnow
+from web.privacy import UNFINISHED_KEPT_DAYS
+from web.survey import routes as survey_routes
+
+PROFILE = {"employees": "45", "sni": "25", "region": "06"}
+
+
+def count(app: Flask, model: Any, *where: Any) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def assessment_id(app: Flask, token: str) -> int:
+    with app.app_context():
+        return db.session.execute(
+            select(Assessment.id).where(Assessment.token == token)
+        ).scalar_one()
+
+
+def answers_of(app: Flask, ident: int) -> int:
+    return count(app, Answer, Answer.assessment_id == ident)
+
+
+@pytest.fixture
+def advisor(app: Flask) -> FlaskClient:
+    return logged_in(app, "anna@example.se")
+
+
+# ---------------------------------------------------------------- the privacy page
+
+
+def test_privacy_page_in_swedish_renders_and_is_linked_from_every_page(
+    client: FlaskClient,
+) -> None:
+    page = client.get("/integritet")
+    assert page.status_code == 200
+    assert '<html lang="sv">' in page.text
+    assert page.text.count("<h1") == 1
+    assert 'href="/integritet"' in client.get("/").text
+
+
+def test_privacy_page_in_english_says_what_is_kept_and_for_how_long(client: FlaskClient) -> None:
+    client.get("/sprak/en")
+    page = client.get("/integritet")
+    assert page.status_code == 200
+    assert '<html lang="en">' in page.text
+    assert "Privacy: what we store and why" in page.text
+    assert "We store no contact details" in page.text
+    assert "We store no IP addresses with anything you give us" in page.text
+    assert (
+        "Unfinished assessments are removed automatically once they have not been changed "
+        f"for {UNFINISHED_KEPT_DAYS} days." in page.text
+    )
+    assert "Finished assessments are kept until the company deletes them" in page.text
+    assert "Anyone who has your private link can see" in page.text
+
+
+# ---------------------------------------------------------------- deleting an assessment
+
+
+def test_a_company_deletes_its_assessment_and_every_answer(
+    app: Flask, survey: Survey, questionnaire: Any
+) -> None:
+    other = Survey(app.test_client(), questionnaire)
+    other.complete(PROFILE)
+    survey.complete(PROFILE)
+    token = survey.token
+    ident = assessment_id(app, token)
+    assert answers_of(app, ident) > 0
+    kept_answers = answers_of(app, assessment_id(app, other.token))
+
+    result = survey.client.get(f"/a/{token}/resultat")
+    assert f'href="/a/{token}/radera"' in result.text
+    assert f'href="/a/{token}/radera"' in survey.client.get(survey.url(3)).text
+    confirm = survey.client.get(f"/a/{token}/radera")
+    assert confirm.status_code == 200
+    assert f'action="/a/{token}/radera"' in confirm.text
+    assert confirm.headers["Cache-Control"] == "no-store"
+
+    response = survey.client.post(
+        f"/a/{token}/radera", data={"csrf_token": csrf_token(confirm.text)}
+    )
+    assert response.status_code == 302 and response.location == "/"
+    home = survey.client.get("/")
+    assert home.status_code == 200 and 'role="status"' in home.text
+
+    assert count(app, Assessment, Assessment.id == ident) == 0
+    assert answers_of(app, ident) == 0
+    assert count(app, Answer) == kept_answers  # only the other company's answers are left
+    for path in ("", "/resultat", "/steg/2", "/radera"):
+        assert survey.client.get(f"/a/{token}{path}").status_code == 404
+    again = survey.client.post(f"/a/{token}/radera", data={"csrf_token": csrf_token(home.text)})
+    assert again.status_code == 404
+
+
+def test_deleting_in_english_says_it_cannot_be_undone(survey: Survey) -> None:
+    survey.client.get("/sprak/en")
+    survey.complete(PROFILE)
+    confirm = survey.client.get(f"/a/{survey.token}/radera")
+    assert "Delete your answers?" in confirm.text and "This cannot be undone." in confirm.text
+    survey.client.post(f"/a/{survey.token}/radera", data={"csrf_token": csrf_token(confirm.text)})
+    assert "Your answers are deleted." in survey.client.get("/").text
+
+
+@pytest.mark.parametrize("token", [None, "", "not-the-token"])
+def test_deleting_without_the_right_csrf_token_is_refused(
+    app: Flask, survey: Survey, token: str | None
+) -> None:
+    survey.complete(PROFILE)
+    ident = assessment_id(app, survey.token)
+    answers = answers_of(app, ident)
+    data = {} if token is None else {"csrf_token": token}
+    response = survey.client.post(f"/a/{survey.token}/radera", data=data)
+    assert response.status_code == 400
+    assert count(app, Assessment, Assessment.id == ident) == 1
+    assert answers_of(app, ident) == answers
+    other_client = app.test_client()  # a valid token of another session does not do either
+    stranger = other_client.get("/")
+    foreign = survey.client.post(
+        f"/a/{survey.token}/radera", data={"csrf_token": csrf_token(stranger.text)}
+    )
+    assert foreign.status_code == 400 and answers_of(app, ident) == answers
+
+
+def test_unknown_and_malformed_tokens_are_404(client: FlaskClient) -> None:
+    page = client.get("/")
+    for token in ("AAAAAAAAAAAAAAAAAAAAAA", "x" * 200, "%00", "ä"):
+        assert client.get(f"/a/{token}/radera").status_code == 404
+        data = {"csrf_token": csrf_token(page.text)}
+        assert client.post(f"/a/{token}/radera", data=data).status_code == 404
+
+
+@pytest.mark.parametrize("number", [1, 2], ids=["profile page", "answers page"])
+def test_an_assessment_deleted_while_a_page_is_saved_answers_404(
+    app: Flask, survey: Survey, monkeypatch: pytest.MonkeyPatch, number: int
+) -> None:
+    survey.start()
+    assert survey.post(1, PROFILE).status_code == 302
+    ident = assessment_id(app, survey.token)
+    original = survey_routes._save
+
+    def deleted_first(assessment: Assessment, section: Any, values: Any) -> None:
+        # Another tab deletes the assessment between reading it and saving the page.
+        with db.engine.connect() as other:
+            other.execute(Assessment.__table__.delete().where(Assessment.id == ident))
+            other.commit()
+        original(assessment, section, values)
+
+    page = survey.client.get(survey.url(number))
+    monkeypatch.setattr(survey_routes, "_save", deleted_first)
+    answers = PROFILE if number == 1 else survey.answers_at_level(2)[2]
+    data = {"csrf_token": csrf_token(page.text), "action": "next", **answers}
+    assert survey.client.post(survey.url(number), data=data).status_code == 404
+    assert answers_of(app, ident) == 0
+
+
+def test_a_participant_deletes_their_answers_while_the_workshop_is_open(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    leaving = participant(app, questionnaire, code, name="Karin")
+    staying = participant(app, questionnaire, code, name="Per")
+    leaving.answer_maturity_pages(2)
+    staying.answer_maturity_pages(3)
+    ident = assessment_id(app, leaving.token)
+    leaving.client.get("/sprak/en")
+    confirm = leaving.client.get(f"/a/{leaving.token}/radera")
+    assert confirm.status_code == 200
+    assert "also removed from the workshop and its team result" in confirm.text
+    response = leaving.client.post(
+        f"/a/{leaving.token}/radera", data={"csrf_token": csrf_token(confirm.text)}
+    )
+    assert response.status_code == 302
+    assert count(app, Assessment, Assessment.id == ident) == 0 and answers_of(app, ident) == 0
+    assert answers_of(app, assessment_id(app, staying.token)) > 0
+    assert "Karin" not in advisor.get(url).text and "Per" in advisor.get(url).text
+    rejoin = leaving.client.get(f"/w/{code}")  # the same phone may join afresh
+    assert rejoin.status_code == 200
+
+
+def test_after_the_workshop_closes_only_the_advisor_deletes_the_answers(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    person = participant(app, questionnaire, code)
+    person.answer_maturity_pages(2)
+    ident = assessment_id(app, person.token)
+    answers = answers_of(app, ident)
+    confirm = person.client.get(f"/a/{person.token}/radera")  # opened before the close
+    page = advisor.get(url)
+    advisor.post(f"{url}/stang", data={"csrf_token": csrf_token(page.text), "open": "0"})
+
+    person.client.get("/sprak/en")
+    explained = person.client.get(f"/a/{person.token}/radera")
+    assert explained.status_code == 200
+    assert "This workshop is closed" in explained.text
+    assert 'method="post"' not in explained.text
+    result = person.client.get(f"/a/{person.token}/resultat")
+    assert f"/a/{person.token}/radera" not in result.text
+    refused = person.client.post(
+        f"/a/{person.token}/radera", data={"csrf_token": csrf_token(confirm.text)}
+    )
+    assert refused.status_code == 409
+    assert count(app, Assessment, Assessment.id == ident) == 1
+    assert answers_of(app, ident) == answers
+
+
+# ---------------------------------------------------------------- deleting a workshop
+
+
+def test_an_advisor_deletes_a_workshop_its_participants_and_their_answers(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    other_url, other_code = create_workshop(advisor, title="Andra gruppen")
+    people = [participant(app, questionnaire, code, name=f"P{n}") for n in range(3)]
+    people[0].answer_maturity_pages(2)
+    people[1].answer_maturity_pages(3)
+    assert people[2].post(2, people[2].answers_at_level(1)[2]).status_code == 302
+    kept = participant(app, questionnaire, other_code)
+    kept.answer_maturity_pages(2)
+    idents = [assessment_id(app, p.token) for p in people]
+    public_id = url.rsplit("/", 1)[1]
+    kept_answers = answers_of(app, assessment_id(app, kept.token))
+    assert sum(answers_of(app, i) for i in idents) > 0
+
+    advisor.get("/sprak/en")
+    page = advisor.get(url)
+    assert "Danger zone" in page.text and f'href="{url}/radera"' in page.text
+    confirm = advisor.get(f"{url}/radera")
+    assert confirm.status_code == 200 and "3 participants have joined it." in confirm.text
+    response = advisor.post(f"{url}/radera", data={"csrf_token": csrf_token(confirm.text)})
+    assert response.status_code == 302 and response.location == "/radgivare/"
+    home = advisor.get("/radgivare/")
+    assert "Ledningsgruppen, start" in home.text  # in the flash message, not in the list
+    assert f"/radgivare/workshop/{public_id}" not in home.text
+
+    assert count(app, Workshop, Workshop.public_id == public_id) == 0
+    assert count(app, Assessment, Assessment.id.in_(idents)) == 0
+    assert count(app, Answer, Answer.assessment_id.in_(idents)) == 0
+    assert count(app, Answer) == kept_answers
+    assert count(app, Workshop) == 1 and count(app, Company) == 2  # companies stay
+    assert advisor.get(url).status_code == 404
+    assert advisor.get(other_url).status_code == 200
+    for person in people:
+        assert person.client.get(f"/a/{person.token}").status_code == 404
+    assert app.test_client().get(f"/w/{code}").status_code == 404
+
+
+def test_another_advisor_gets_404_and_deletes_nothing(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    person = participant(app, questionnaire, code)
+    person.answer_maturity_pages(2)
+    answers = count(app, Answer)
+    other = logged_in(app, "bo@example.se")
+    own_page = other.get("/radgivare/workshop/ny")
+    assert other.get(f"{url}/radera").status_code == 404
+    response = other.post(f"{url}/radera", data={"csrf_token": csrf_token(own_page.text)})
+    assert response.status_code == 404
+    anonymous = app.test_client()
+    login_page = anonymous.get("/radgivare/logga-in")
+    refused = anonymous.post(f"{url}/radera", data={"csrf_token": csrf_token(login_page.text)})
+    assert refused.status_code == 302 and "/radgivare/logga-in" in refused.location
+    wrong = advisor.post(f"{url}/radera", data={"csrf_token": "wrong"})
+    assert wrong.status_code == 400
+    assert count(app, Workshop) == 1 and count(app, Assessment) == 1
+    assert count(app, Answer) == answers
+
+
+def test_an_admin_may_delete_any_workshop(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    participant(app, questionnaire, code).answer_maturity_pages(2)
+    admin = logged_in(app, "admin@example.se", role="admin")
+    confirm = admin.get(f"{url}/radera")
+    assert confirm.status_code == 200
+    assert admin.post(f"{url}/radera", data={"csrf_token": csrf_token(confirm.text)}).status_code
+    assert count(app, Workshop) == 0 and count(app, Assessment) == 0 and count(app, Answer) == 0
+
+
+# ---------------------------------------------------------------- purging abandoned ones
+
+
+def _workshop(owner: User, status: str, closed_days_ago: int | None = None) -> Workshop:
+    company = Company(name="Verkstaden AB", owner=owner)
+    closed_at = utcnow() - timedelta(days=closed_days_ago) if closed_days_ago else None
+    return Workshop(
+        company=company,
+        title=f"Workshop {status}",
+        held_on=utcnow().date(),
+        questionnaire_version="test",
+        status=status,
+        closed_at=closed_at,
+    )
+
+
+def seed(app: Flask) -> dict[str, tuple[int, int]]:
+    """Assessments of every kind; name -> (id, number of answers)."""
+    with app.app_context():
+        owner = User(email="anna@example.se", password_hash="x")
+        open_workshop = _workshop(owner, "open")
+        closed_long_ago = _workshop(owner, "closed", closed_days_ago=200)
+        closed_lately = _workshop(owner, "closed", closed_days_ago=5)
+        # name: (days since the last change, status, completed before, workshop, answers)
+        kinds: dict[str, tuple[int, str, bool, Workshop | None, int]] = {
+            "old_unfinished": (120, "in_progress", False, None, 3),
+            "old_unfinished_empty": (365, "in_progress", False, None, 0),
+            "month_old_unfinished": (30, "in_progress", False, None, 2),
+            "recent_unfinished": (1, "in_progress", False, None, 4),
+            "old_finished": (400, "completed", True, None, 5),
+            "old_reopened": (200, "in_progress", True, None, 2),
+            "old_in_open_workshop": (150, "in_progress", False, open_workshop, 2),
+            "old_in_workshop_closed_long_ago": (150, "in_progress", False, closed_long_ago, 4),
+            "old_finished_in_closed_workshop": (150, "completed", True, closed_long_ago, 3),
+            "old_in_workshop_closed_lately": (150, "in_progress", False, closed_lately, 1),
+        }
+        made = {}
+        for name, (days, status, finished, workshop, answers) in kinds.items():
+            assessment = Assessment(
+                questionnaire_version="test",
+                status=status,
+                workshop=workshop,
+                completed_at=utcnow() if finished else None,
+            )
+            assessment.answers = [Answer(question_id=f"q{n}", value=n) for n in range(answers)]
+            db.session.add(assessment)
+            made[name] = (assessment, days, answers)
+        db.session.commit()
+        for assessment, days, _ in made.values():
+            db.session.execute(  # as if nobody had touched it since
+                update(Assessment)
+                .where(Assessment.id == assessment.id)
+                .values(updated_at=utcnow() - timedelta(days=days))
+            )
+        db.session.commit()
+        return {name: (a.id, answers) for name, (a, _, answers) in made.items()}
+
+
+def purge(app: Flask, *args: str) -> Any:
+    return app.test_cli_runner().invoke(args=["purge", *args])
+
+
+def left(app: Flask, seeded: dict[str, tuple[int, int]]) -> set[str]:
+    with app.app_context():
+        ids = set(db.session.scalars(select(Assessment.id)))
+    return {name for name, (ident, _) in seeded.items() if ident in ids}
+
+
+PURGED = {"old_unfinished", "old_unfinished_empty", "old_in_workshop_closed_long_ago"}
+
+
+def test_purge_dry_run_counts_and_deletes_nothing(app: Flask) -> None:
+    seeded = seed(app)
+    answers = count(app, Answer)
+    result = purge(app, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "would remove 3 unfinished assessments and 7 answers" in result.output
+    assert "nothing removed" in result.output
+    assert left(app, seeded) == set(seeded) and count(app, Answer) == answers
+
+
+def test_purge_removes_only_old_unfinished_assessments_and_their_answers(app: Flask) -> None:
+    seeded = seed(app)
+    answers = count(app, Answer)
+    result = purge(app)
+    assert result.exit_code == 0, result.output
+    assert "Removed 3 unfinished assessments and 7 answers" in result.output
+    assert f"not changed for {UNFINISHED_KEPT_DAYS} days" in result.output
+    assert left(app, seeded) == set(seeded) - PURGED
+    assert count(app, Answer) == answers - 7
+    for name in PURGED:
+        assert answers_of(app, seeded[name][0]) == 0
+    for name in set(seeded) - PURGED:
+        assert answers_of(app, seeded[name][0]) == seeded[name][1]
+    assert count(app, Workshop) == 3  # workshops stay: the advisor deletes them
+
+    again = purge(app)
+    assert "Removed 0 unfinished assessments and 0 answers" in again.output
+
+
+def test_purge_takes_the_age_from_older_than(app: Flask) -> None:
+    seeded = seed(app)
+    result = purge(app, "--older-than", "20")
+    assert result.exit_code == 0, result.output
+    assert "Removed 4 unfinished assessments and 9 answers" in result.output
+    assert left(app, seeded) == set(seeded) - PURGED - {"month_old_unfinished"}
+
+
+def test_purge_with_a_single_assessment_says_it_in_the_singular(app: Flask) -> None:
+    seeded = seed(app)
+    result = purge(app, "--older-than", "300")
+    assert "Removed 1 unfinished assessment and 0 answers" in result.output
+    assert left(app, seeded) == set(seeded) - {"old_unfinished_empty"}
+
+
+@pytest.mark.parametrize("days", ["0", "-5", "ninety", "1.5", "99999999999"])
+def test_purge_refuses_a_nonsense_age(app: Flask, days: str) -> None:
+    seed(app)
+    before = count(app, Assessment)
+    result = purge(app, "--older-than", days)
+    assert result.exit_code == 2, result.output
+    assert "--older-than" in result.output
+    assert count(app, Assessment) == before
+
+
+def test_purge_spares_people_answering_a_real_survey_now(app: Flask, survey: Survey) -> None:
+    survey.start()
+    assert survey.post(1, PROFILE).status_code == 302
+    result = purge(app, "--older-than", "1")
+    assert "Removed 0 unfinished assessments" in result.output
+    assert survey.client.get(f"/a/{survey.token}").status_code == 302

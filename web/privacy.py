@@ -1,0 +1,26 @@
+"""The privacy page: what is stored, why, for how long, who sees it, and how to delete it.
+
+The retention of unfinished assessments is set here, so the page and the ``purge`` command
+(``flask --app app purge``, web/cli.py) say and do the same.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template
+from flask_babel import get_locale
+
+# Unfinished assessments untouched for this many days are removed by the purge command.
+UNFINISHED_KEPT_DAYS = 90
+
+bp = Blueprint("privacy", __name__)
+
+
+@bp.get("/integritet")
+def page() -> str:
+    return render_template(
+        "privacy.html",
+        unfinished_days=UNFINISHED_KEPT_DAYS,
+        # A workshop participant's session is permanent, so they can rejoin (web/workshop).
+        session_days=current_app.permanent_session_lifetime.days,
+        lang=str(get_locale()),
+    )
