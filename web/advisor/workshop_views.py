@@ -33,14 +33,7 @@ from web.advisor.forms import NEW_COMPANY, ActionForm, WorkshopForm
 from web.content import content
 from web.extensions import db
 from web.models import Workshop
-from web.survey.forms import (
-    fill_form,
-    keep_finer_industry,
-    offer_stored_industry,
-    read_section,
-    section_form_class,
-)
-from web.survey.routes import error_message
+from web.survey.forms import error_message, fill_form, page_form_class, read_page
 from web.team_view import build_team_view
 
 
@@ -235,17 +228,12 @@ def profile(public_id: str) -> Response | str | tuple[str, int]:
     w = _workshop_or_404(public_id)
     lang = _language()
     section = content().questionnaire.profile_section
-    form_class = content().derived(
-        ("form", section.id, lang), lambda: section_form_class(section, lang)
-    )
+    form_class = page_form_class(section, lang)
     errors: dict[str, str] = {}
     if request.method == "POST":
         form = form_class()
         form.validate()  # CSRF is checked before the view; answers by the domain below
-        offer_stored_industry(form, w.profile)
-        values, invalid = read_section(form, section)
-        keep_finer_industry(values, w.profile)
-        errors = {qid: error_message(e, section, lang) for qid, e in invalid.items()}
+        values, errors = read_page(form, section, w.profile, lang)
         given = {k: v for k, v in values.items() if v is not None}
         for q in section.questions:
             if q.required and q.id not in given and q.id not in errors:

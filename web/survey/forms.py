@@ -21,6 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from questionnaire.answers import AnswerError, parse_answer
 from questionnaire.model import DONT_KNOW, Question, Section
 from questionnaire.profile import parse_sni
+from web.content import content
 
 # A single choice with this many options or more is a drop-down, not radio buttons.
 SELECT_FROM = 9
@@ -140,3 +141,51 @@ def _number_text(value: float | int) -> str:
     if isinstance(value, float) and not value.is_integer():
         return str(value)
     return str(int(value))
+
+
+# What a person is told about an answer that cannot be saved, per AnswerError code.
+ERROR_MESSAGES = {
+    "required": _l("Please answer this question."),
+    "wrong_type": _l("This answer has the wrong form. Please choose again."),
+    "not_an_option": _l("Please choose one of the options."),
+    "exclusive": _l("“%(option)s” cannot be combined with other choices."),
+    "not_a_number": _l("Please enter a number, for example 12 or 3.5."),
+    "not_integer": _l("Please enter a whole number."),
+    "below_min": _l("Please enter at least %(min)s."),
+    "above_max": _l("Please enter at most %(max)s."),
+    "too_long": _l("Please shorten the text to at most %(max_length)s characters."),
+    "number_and_dont_know": _l("Enter a number or tick “don’t know”, not both."),
+}
+
+
+def error_message(error: AnswerError, section: Section, language: str) -> str:
+    params = dict(error.params)
+    if error.code == "exclusive":
+        question = next(q for q in section.questions if q.id == error.question_id)
+        option = question.option(str(params.get("value")))
+        params = {"option": option.label.get(language) if option else params.get("value")}
+    for key in ("min", "max"):
+        if key in params:
+            params[key] = f"{params[key]:g}".replace(".", "," if language == "sv" else ".")
+    return str(ERROR_MESSAGES[error.code]) % params
+
+
+def page_form_class(section: Section, language: str) -> type[FlaskForm]:
+    """The page's form class, made once per section and language for the running app."""
+    return content().derived(
+        ("form", section.id, language), lambda: section_form_class(section, language)
+    )
+
+
+def read_page(
+    form: FlaskForm, section: Section, stored: dict[str, Any], language: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The page's valid answers (None for blanks) and a message for each invalid one.
+
+    ``stored`` is what is kept for the page now: an industry code finer than the list's
+    (given through the API) stays selectable and is not coarsened.
+    """
+    offer_stored_industry(form, stored)
+    values, invalid = read_section(form, section)
+    keep_finer_industry(values, stored)
+    return values, {qid: error_message(e, section, language) for qid, e in invalid.items()}

@@ -15,7 +15,6 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale, gettext
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.exc import IntegrityError
@@ -30,39 +29,7 @@ from web.extensions import db
 from web.models import Assessment
 from web.results import build_result
 from web.survey import bp
-from web.survey.forms import (
-    fill_form,
-    keep_finer_industry,
-    offer_stored_industry,
-    read_section,
-    section_form_class,
-)
-
-# What a person is told about an answer that cannot be saved, per AnswerError code.
-ERROR_MESSAGES = {
-    "required": _l("Please answer this question."),
-    "wrong_type": _l("This answer has the wrong form. Please choose again."),
-    "not_an_option": _l("Please choose one of the options."),
-    "exclusive": _l("“%(option)s” cannot be combined with other choices."),
-    "not_a_number": _l("Please enter a number, for example 12 or 3.5."),
-    "not_integer": _l("Please enter a whole number."),
-    "below_min": _l("Please enter at least %(min)s."),
-    "above_max": _l("Please enter at most %(max)s."),
-    "too_long": _l("Please shorten the text to at most %(max_length)s characters."),
-    "number_and_dont_know": _l("Enter a number or tick “don’t know”, not both."),
-}
-
-
-def error_message(error: AnswerError, section: Section, language: str) -> str:
-    params = dict(error.params)
-    if error.code == "exclusive":
-        question = next(q for q in section.questions if q.id == error.question_id)
-        option = question.option(str(params.get("value")))
-        params = {"option": option.label.get(language) if option else params.get("value")}
-    for key in ("min", "max"):
-        if key in params:
-            params[key] = f"{params[key]:g}".replace(".", "," if language == "sv" else ".")
-    return str(ERROR_MESSAGES[error.code]) % params
+from web.survey.forms import error_message, fill_form, page_form_class, read_page
 
 
 def language() -> str:
@@ -137,9 +104,7 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
         return redirect(url_for("survey.step", token=token, number=first))
     section = sections[number - 1]
     lang = language()
-    form_class = content().derived(
-        ("form", section.id, lang), lambda: section_form_class(section, lang)
-    )
+    form_class = page_form_class(section, lang)
     errors: dict[str, str] = {}
 
     if request.method == "POST" and not assessments.accepts_answers(assessment):
@@ -148,9 +113,7 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
         form = form_class()
         form.validate()  # CSRF is checked before the view; answers by the domain below
         action = request.form.get("action", "next")
-        offer_stored_industry(form, assessment.profile)
-        values, invalid = read_section(form, section)
-        keep_finer_industry(values, assessment.profile)
+        values, errors = read_page(form, section, assessment.profile, lang)
         try:
             _save(assessment, section, values)
             if not assessments.still_accepts_answers(assessment):  # closed while saving
@@ -162,12 +125,11 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
             if assessments.find(token) is not None:
                 raise
             abort(404)  # deleted (private link or workshop) while this was saving
-        errors = {qid: error_message(e, section, lang) for qid, e in invalid.items()}
         if action == "autosave":
             # The page's script saves each answer as it is given. It is told which
             # answers could not be saved, so it never claims that everything was.
-            if invalid:
-                return jsonify({"invalid": sorted(invalid)}), 422
+            if errors:
+                return jsonify({"invalid": sorted(errors)}), 422
             return Response(status=204)
         if not errors and action == "back":
             return redirect(url_for("survey.step", token=token, number=max(first, number - 1)))
