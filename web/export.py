@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from questionnaire.model import DONT_KNOW, Question, Questionnaire
-from web.models import LOCAL_TIME, Assessment, Workshop, as_utc
+from web.models import LOCAL_TIME, Assessment, Workshop
 from web.text import strip_control
 
 # A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection).
@@ -46,7 +46,7 @@ def defuse(value: Cell) -> Cell:
 
 
 def local_time(moment: datetime | None) -> str:
-    return as_utc(moment).astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return moment.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def answer_cell(question: Question, value: Any, language: str) -> Cell:

@@ -7,7 +7,16 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,9 +30,20 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def as_utc(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes (stored in UTC), PostgreSQL aware ones: make them alike."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment in UTC, read back timezone-aware on every database.
+
+    PostgreSQL keeps the zone; SQLite stores the text without it and gives back naive
+    datetimes. Making them aware here, once, lets every caller compare and convert them.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 def new_token() -> str:
@@ -54,7 +74,7 @@ class Company(db.Model):
     public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
     name: Mapped[str] = mapped_column(String(200))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     owner: Mapped[User] = relationship()
     workshops: Mapped[list[Workshop]] = relationship(
@@ -90,8 +110,8 @@ class Workshop(db.Model):
     questionnaire_version: Mapped[str] = mapped_column(String(40))
     # Counts every change the team view shows (profile, reveal, close): part of its ETag.
     revision: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     company: Mapped[Company] = relationship(back_populates="workshops")
     participants: Mapped[list[Assessment]] = relationship(
@@ -126,11 +146,9 @@ class Assessment(db.Model):
     # Filled when completed: what the person was shown, kept as it was then.
     scores: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     recommendation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A workshop participant's answers belong to the workshop; the name and role are
     # optional and shown only to the workshop's advisor.
     workshop_id: Mapped[int | None] = mapped_column(
@@ -171,9 +189,7 @@ class Answer(db.Model):
     )
     question_id: Mapped[str] = mapped_column(String(64))
     value: Mapped[Any] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
 
@@ -198,8 +214,8 @@ class User(db.Model):
     # What the session cookie holds. Rotated on a new password or deactivation, which
     # ends every existing session of the account (the numeric id never changes).
     login_id: Mapped[str] = mapped_column(String(40), unique=True, default=new_login_id)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # Flask-Login's user protocol.
     @property

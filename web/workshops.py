@@ -29,7 +29,6 @@ from web.models import (
     Company,
     User,
     Workshop,
-    as_utc,
     new_join_code,
     utcnow,
 )
@@ -325,7 +324,7 @@ def measurements(company: Company, content: Content) -> list[Measurement]:
                 key=assessment_key(assessment),
                 kind="self",
                 title=assessment.participant_name or "",
-                held_on=as_utc(finished).astimezone(LOCAL_TIME).date(),
+                held_on=finished.astimezone(LOCAL_TIME).date(),
                 respondents=1,
                 scores={d: r["score"] for d, r in assessment.scores["dimensions"].items()},
                 spread=None,
@@ -335,4 +334,4 @@ def measurements(company: Company, content: Content) -> list[Measurement]:
                 taken_at=finished,
             )
         )
-    return sorted(found, key=lambda m: (m.held_on, as_utc(m.taken_at)))
+    return sorted(found, key=lambda m: (m.held_on, m.taken_at))
