@@ -202,3 +202,56 @@ class Survey:
 @pytest.fixture
 def survey(client: FlaskClient, questionnaire: Any) -> Survey:
     return Survey(client, questionnaire)
+
+
+# ------------------------------------------------------------------ advisors and workshops
+
+PASSWORD = "ett-långt-lösenord"
+WORKSHOP_PROFILE = {"employees": "45", "sni": "25"}
+
+
+def make_user(app: Flask, email: str, role: str = "advisor") -> None:
+    args = ["users", "create", "--email", email, "--password", PASSWORD, "--role", role]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+
+
+def logged_in(app: Flask, email: str, role: str = "advisor") -> FlaskClient:
+    make_user(app, email, role)
+    client = app.test_client()
+    page = client.get("/radgivare/logga-in")
+    data = {"csrf_token": csrf_token(page.text), "email": email, "password": PASSWORD}
+    assert client.post("/radgivare/logga-in", data=data).status_code == 302
+    return client
+
+
+def create_workshop(client: FlaskClient, **fields: str) -> tuple[str, str]:
+    """Create a workshop through the form; returns its advisor URL and its join code."""
+    page = client.get("/radgivare/workshop/ny")
+    data = {
+        "csrf_token": csrf_token(page.text),
+        "company": "new",
+        "new_company": "Verkstaden i Gnosjö AB",
+        "title": "Ledningsgruppen, start",
+        "held_on": "2026-11-21",
+        "language": "sv",
+        "reveal": "immediate",
+        **fields,
+    }
+    response = client.post("/radgivare/workshop/ny", data=data)
+    assert response.status_code == 302, response.text
+    url = response.location
+    code = re.search(r'id="join-code">(\w+)<', client.get(url).text)
+    assert code
+    return url, code.group(1)
+
+
+def set_profile(client: FlaskClient, url: str, profile: dict[str, str] = WORKSHOP_PROFILE) -> Any:
+    page = client.get(f"{url}/profil")
+    return client.post(f"{url}/profil", data={"csrf_token": csrf_token(page.text), **profile})
+
+
+def participant(app: Flask, questionnaire: Any, code: str, name: str = "") -> Survey:
+    person = Survey(app.test_client(), questionnaire)
+    person.join(code, name=name)
+    return person

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import csrf_token
+from tests.conftest import create_workshop, csrf_token, logged_in
 
 PASSWORD = "ett-långt-lösenord"
 ADVISOR_PREFIX = "/radgivare"
@@ -147,7 +147,6 @@ def _owned_urls(app: Flask, workshop_id: str, company_id: str) -> list[tuple[str
 
 def test_another_advisors_workshops_and_companies_answer_404(app: Flask) -> None:
     """Walks the URL map: every route with an id is 404 for anyone but its owner or an admin."""
-    from tests.web.test_workshops import create_workshop, logged_in
     from web.models import Workshop
 
     owner = logged_in(app, "anna@example.se")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from questionnaire.profile import company_profile
 from recommender.ranking import recommend
-from tests.conftest import Survey, csrf_token
+from tests.conftest import Survey, create_workshop, csrf_token, set_profile
 from web.extensions import db
 from web.models import Assessment, Workshop
 
@@ -48,19 +48,10 @@ def _new_workshop(
     client: FlaskClient, title: str, held_on: str, company: str = "", new: str = ""
 ) -> str:
     """Create a workshop through the form, for ``company`` (a public id) or a ``new`` one."""
-    page = client.get("/radgivare/workshop/ny")
-    data = {
-        "csrf_token": csrf_token(page.text),
-        "company": company or "new",
-        "new_company": new,
-        "title": title,
-        "held_on": held_on,
-        "language": "sv",
-        "reveal": "immediate",
-    }
-    response = client.post("/radgivare/workshop/ny", data=data)
-    assert response.status_code == 302, response.text
-    return response.location.rstrip("/").split("/")[-1]
+    url, _ = create_workshop(
+        client, title=title, held_on=held_on, company=company or "new", new_company=new
+    )
+    return url.rstrip("/").split("/")[-1]
 
 
 def _workshop(app: Flask, public_id: str) -> Workshop:
@@ -70,18 +61,6 @@ def _workshop(app: Flask, public_id: str) -> Workshop:
 def _company_id(app: Flask, workshop_id: str) -> str:
     with app.app_context():
         return _workshop(app, workshop_id).company.public_id
-
-
-def _fill_in(survey: Survey, level: int) -> None:
-    """Every maturity page at ``level`` (numbers as "don't know"), the last one finishing."""
-    total = len(survey.questionnaire.sections)
-    for number, data in survey.answers_at_level(level).items():
-        form = {
-            (f"{k}__dont_know" if v == "dont_know_box" else k): ("y" if v == "dont_know_box" else v)
-            for k, v in data.items()
-        }
-        response = survey.post(number, form, action="finish" if number == total else "next")
-        assert response.status_code == 302, response.text
 
 
 def _participant(app: Flask, questionnaire: Any, workshop_id: str, level: int) -> None:
@@ -96,13 +75,11 @@ def _participant(app: Flask, questionnaire: Any, workshop_id: str, level: int) -
     assert phone.get(f"/a/{token}").location.endswith(f"/a/{token}/steg/2")
     survey = Survey(phone, questionnaire)
     survey.token = token
-    _fill_in(survey, level)
+    survey.answer_maturity_pages(level)
 
 
 def _set_profile(client: FlaskClient, workshop_id: str) -> None:
-    url = f"/radgivare/workshop/{workshop_id}/profil"
-    page = client.get(url)
-    response = client.post(url, data={"csrf_token": csrf_token(page.text), **PROFILE})
+    response = set_profile(client, f"/radgivare/workshop/{workshop_id}", PROFILE)
     assert response.status_code == 302, response.text
 
 

@@ -10,8 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
-from tests.conftest import Survey, csrf_token
-from tests.web.test_workshops import create_workshop, logged_in, participant
+from tests.conftest import Survey, create_workshop, csrf_token, logged_in, participant
 from web.extensions import db
 from web.models import Answer, Assessment, Company, User, Workshop, utcnow
 from web.privacy import UNFINISHED_KEPT_DAYS

@@ -6,7 +6,7 @@ import re
 
 from flask import Flask
 
-from tests.web.test_workshops import logged_in
+from tests.conftest import logged_in
 
 
 def _policy(header: str) -> dict[str, str]:

@@ -16,65 +16,22 @@ from sqlalchemy import func, select
 
 from questionnaire.model import DONT_KNOW
 from questionnaire.scoring import round_half_up
-from tests.conftest import Survey, csrf_token
+from tests.conftest import (
+    Survey,
+    create_workshop,
+    csrf_token,
+    logged_in,
+    participant,
+    set_profile,
+)
 from web.export import answer_cell
 from web.extensions import db
 from web.models import JOIN_CODE_ALPHABET, Answer, Assessment, Workshop, new_join_code
-
-PASSWORD = "ett-långt-lösenord"
-PROFILE = {"employees": "45", "sni": "25"}
-
-
-def make_user(app: Flask, email: str, role: str = "advisor") -> None:
-    args = ["users", "create", "--email", email, "--password", PASSWORD, "--role", role]
-    result = app.test_cli_runner().invoke(args=args)
-    assert result.exit_code == 0, result.output
-
-
-def logged_in(app: Flask, email: str, role: str = "advisor") -> FlaskClient:
-    make_user(app, email, role)
-    client = app.test_client()
-    page = client.get("/radgivare/logga-in")
-    data = {"csrf_token": csrf_token(page.text), "email": email, "password": PASSWORD}
-    assert client.post("/radgivare/logga-in", data=data).status_code == 302
-    return client
 
 
 @pytest.fixture
 def advisor(app: Flask) -> FlaskClient:
     return logged_in(app, "anna@example.se")
-
-
-def create_workshop(client: FlaskClient, **fields: str) -> tuple[str, str]:
-    """Create a workshop through the form; returns its advisor URL and its join code."""
-    page = client.get("/radgivare/workshop/ny")
-    data = {
-        "csrf_token": csrf_token(page.text),
-        "company": "new",
-        "new_company": "Verkstaden i Gnosjö AB",
-        "title": "Ledningsgruppen, start",
-        "held_on": "2026-11-21",
-        "language": "sv",
-        "reveal": "immediate",
-        **fields,
-    }
-    response = client.post("/radgivare/workshop/ny", data=data)
-    assert response.status_code == 302, response.text
-    url = response.location
-    code = re.search(r'id="join-code">(\w+)<', client.get(url).text)
-    assert code
-    return url, code.group(1)
-
-
-def set_profile(client: FlaskClient, url: str, profile: dict[str, str] = PROFILE) -> Any:
-    page = client.get(f"{url}/profil")
-    return client.post(f"{url}/profil", data={"csrf_token": csrf_token(page.text), **profile})
-
-
-def participant(app: Flask, questionnaire: Any, code: str, name: str = "") -> Survey:
-    person = Survey(app.test_client(), questionnaire)
-    person.join(code, name=name)
-    return person
 
 
 def single_choice(questionnaire: Any, level: int) -> dict[str, str]:
