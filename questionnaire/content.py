@@ -83,7 +83,7 @@ def describe_location(document: Any, location: Sequence[int | str]) -> str:
     return " › ".join(words) if words else "top level"
 
 
-def validate(model: type[M], document: Any, path: Path) -> M:
+def validate(model: type[M], document: Any, path: Path | str) -> M:
     """``document`` as ``model``, or a ContentError naming every problem and its item."""
     try:
         return model.model_validate(document)

@@ -1,9 +1,11 @@
-"""Loading ``data/questionnaire.yaml`` once, at start-up."""
+"""Loading ``data/questionnaire.yaml`` once, at start-up, or a kept copy of it."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from questionnaire.content import ContentError, read_yaml, validate
 from questionnaire.model import Questionnaire, Text
@@ -17,9 +19,16 @@ def load_questionnaire(
     ``offering_names`` fills the options of a question that says ``options_from:
     offerings`` (the offerings are defined once, in their own file).
     """
-    document = read_yaml(path)
+    return questionnaire_from_document(read_yaml(path), path, offering_names)
+
+
+def questionnaire_from_document(
+    document: Any, source: Path | str, offering_names: Iterable[tuple[str, Text]] = ()
+) -> Questionnaire:
+    """The validated questionnaire in a parsed document; ``source`` names it in errors."""
+    document = copy.deepcopy(document)  # the options from offerings are filled in below
     if not isinstance(document, dict):
-        raise ContentError(path, ["top level: expected a mapping with version, sections, …"])
+        raise ContentError(source, ["top level: expected a mapping with version, sections, …"])
     offering_options = [
         {"value": value, "label": name.model_dump()} for value, name in offering_names
     ]
@@ -28,8 +37,8 @@ def load_questionnaire(
             if isinstance(question, dict) and question.get("options_from") == "offerings":
                 if question.get("options"):
                     raise ContentError(
-                        path,
+                        source,
                         [f"question '{question.get('id')}': options_from and options both given"],
                     )
                 question["options"] = offering_options
-    return validate(Questionnaire, document, path)
+    return validate(Questionnaire, document, source)

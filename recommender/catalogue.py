@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -172,8 +172,20 @@ class Catalogue:
 
 def load_catalogue(offerings_path: Path, settings_path: Path) -> Catalogue:
     """The validated offerings and recommender settings."""
-    offerings = validate(_OfferingFile, read_yaml(offerings_path), offerings_path)
-    settings = validate(_RecommenderFile, read_yaml(settings_path), settings_path)
+    return catalogue_from_documents(
+        read_yaml(offerings_path), read_yaml(settings_path), offerings_path, settings_path
+    )
+
+
+def catalogue_from_documents(
+    offerings_document: Any,
+    settings_document: Any,
+    offerings_path: Path | str,
+    settings_path: Path | str,
+) -> Catalogue:
+    """The validated offerings and settings in parsed documents; the paths name them in errors."""
+    offerings = validate(_OfferingFile, offerings_document, offerings_path)
+    settings = validate(_RecommenderFile, settings_document, settings_path)
     if settings.company.small_max_employees > settings.company.sme_max_employees:
         raise ContentError(
             settings_path, ["company: small_max_employees exceeds sme_max_employees"]

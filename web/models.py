@@ -65,6 +65,20 @@ def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
 
 
+class ContentVersion(db.Model):
+    """The content (questionnaire, offerings, recommender settings) as it was when used.
+
+    Kept so that a record answered on it is shown as it was, after ``data/`` changes.
+    """
+
+    __tablename__ = "content_versions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the documents
+    questionnaire_version: Mapped[str] = mapped_column(String(40))
+    documents: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Company(db.Model):
     """A company an advisor works with: its workshops and the online assessments it shared."""
 
@@ -108,6 +122,8 @@ class Workshop(db.Model):
     # The company's profile, answered once by the advisor, not by each participant.
     profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     questionnaire_version: Mapped[str] = mapped_column(String(40))
+    # The content it is answered on; empty for records from before versions were kept.
+    content_id: Mapped[str | None] = mapped_column(ForeignKey("content_versions.id"))
     # Counts every change the team view shows (profile, reveal, close): part of its ETag.
     revision: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -139,6 +155,8 @@ class Assessment(db.Model):
     # The only id that ever leaves the server: in private links and the API.
     token: Mapped[str] = mapped_column(String(32), unique=True, default=new_token)
     questionnaire_version: Mapped[str] = mapped_column(String(40))
+    # The content it is answered on; empty for records from before versions were kept.
+    content_id: Mapped[str | None] = mapped_column(ForeignKey("content_versions.id"))
     language: Mapped[str] = mapped_column(String(5), default="sv")
     source: Mapped[str] = mapped_column(String(10), default="web")
     status: Mapped[str] = mapped_column(String(12), default="in_progress")

@@ -18,7 +18,7 @@ from questionnaire.team import TeamResult, team_result
 from recommender.path import Recommendation, recommendation_from_dict
 from recommender.ranking import recommend
 from web import assessments
-from web.content import Content
+from web.content import Content, content_for, pin
 from web.extensions import db
 from web.models import (
     JOIN_CODE_ALPHABET,
@@ -85,7 +85,7 @@ def create_workshop(
     held_on: date,
     language: str,
     reveal: str,
-    questionnaire_version: str,
+    content: Content,
 ) -> Workshop:
     """A new open workshop with a join code no other workshop has; committed."""
     for _ in range(10):
@@ -96,9 +96,9 @@ def create_workshop(
             language=language,
             reveal=reveal,
             profile=latest_profile(company),
-            questionnaire_version=questionnaire_version,
             code=new_join_code(),
         )
+        pin(workshop, content)
         db.session.add(workshop)
         try:
             db.session.commit()
@@ -125,6 +125,7 @@ def join(workshop: Workshop, name: str | None, role: str | None) -> Assessment:
     """A new participant's assessment in ``workshop``; committed."""
     participant = Assessment(
         questionnaire_version=workshop.questionnaire_version,
+        content_id=workshop.content_id,
         language=workshop.language,
         source="workshop",
         workshop=workshop,
@@ -294,11 +295,11 @@ def assessment_key(assessment: Assessment) -> str:
     return "a-" + hashlib.sha256(assessment.token.encode()).hexdigest()[:12]
 
 
-def measurements(company: Company, content: Content) -> list[Measurement]:
+def measurements(company: Company) -> list[Measurement]:
     """Every workshop with a finished participant and every linked self-assessment, oldest first."""
     found: list[Measurement] = []
     for workshop in company.workshops:
-        result = team(workshop, content)
+        result = team(workshop, content_for(workshop))
         if result is None:
             continue
         found.append(

@@ -77,7 +77,7 @@ def _open_workshop(app: Flask) -> tuple[int, str]:
             held_on=date(2026, 3, 12),
             language="sv",
             reveal="immediate",
-            questionnaire_version=app.extensions["lyftkollen.content"].questionnaire.version,
+            content=app.extensions["lyftkollen.content"],
         )
         return workshop.id, workshop.code
 

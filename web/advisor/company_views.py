@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response
 from web import assessments, workshops
 from web.advisor import bp
 from web.advisor.forms import ActionForm, CompanyForm, LinkAssessmentForm
-from web.content import content
 from web.extensions import db
 from web.models import Company
 
@@ -59,7 +58,7 @@ def _company_page(company: Company, link_form: LinkAssessmentForm) -> str:
     return render_template(
         "advisor/company.html",
         company=company,
-        measurements=workshops.measurements(company, content()),
+        measurements=workshops.measurements(company),
         link_form=link_form,
         action=ActionForm(),
     )

@@ -89,7 +89,7 @@ def compare(public_id: str) -> str:
     """Then and now: by default the two latest measurements, otherwise those chosen."""
     company = _company_or_404(public_id)
     c = content()
-    found = workshops.measurements(company, c)
+    found = workshops.measurements(company)
     by_key = {m.key: m for m in found}
     chosen = {arg: request.args.get(arg) for arg in ("fran", "till")}
     if any(key is not None and key not in by_key for key in chosen.values()):

@@ -30,7 +30,7 @@ from questionnaire.answers import AnswerError
 from web import export, workshops
 from web.advisor import bp
 from web.advisor.forms import NEW_COMPANY, ActionForm, WorkshopForm
-from web.content import content
+from web.content import content, content_for
 from web.extensions import db
 from web.models import Workshop
 from web.survey.forms import error_message, fill_form, page_form_class, read_page
@@ -53,9 +53,10 @@ def join_url(workshop: Workshop) -> str:
 
 
 def team_context(workshop: Workshop, language: str) -> dict[str, Any]:
-    team = workshops.team(workshop, content())
+    c = content_for(workshop)
+    team = workshops.team(workshop, c)
     return {
-        "team": build_team_view(team, content(), language) if team else None,
+        "team": build_team_view(team, c, language) if team else None,
         "team_lang": language,
     }
 
@@ -79,7 +80,7 @@ def new_workshop() -> Response | str | tuple[str, int]:
             held_on=form.held_on.data,
             language=form.language.data or "sv",
             reveal=form.reveal.data or "immediate",
-            questionnaire_version=content().questionnaire.version,
+            content=content(),
         )
         return redirect(url_for("advisor.workshop", public_id=workshop.public_id))
     page = render_template("advisor/new_workshop.html", form=form)
@@ -98,7 +99,7 @@ def workshop(public_id: str) -> str:
         participants=workshops.participants(w),
         join_url=join_url(w),
         action=ActionForm(),
-        profile_complete=workshops.profile_complete(content().questionnaire, w.profile),
+        profile_complete=workshops.profile_complete(content_for(w).questionnaire, w.profile),
         poll_seconds=current_app.config["LIVE_POLL_SECONDS"],
         **team_context(w, _language()),
     )
@@ -227,8 +228,9 @@ def profile(public_id: str) -> Response | str | tuple[str, int]:
     """The company's profile, answered once by the advisor for the whole team."""
     w = _workshop_or_404(public_id)
     lang = _language()
-    section = content().questionnaire.profile_section
-    form_class = page_form_class(section, lang)
+    c = content_for(w)
+    section = c.questionnaire.profile_section
+    form_class = page_form_class(c, section, lang)
     errors: dict[str, str] = {}
     if request.method == "POST":
         form = form_class()
@@ -239,7 +241,7 @@ def profile(public_id: str) -> Response | str | tuple[str, int]:
             if q.required and q.id not in given and q.id not in errors:
                 errors[q.id] = error_message(AnswerError(q.id, "required"), section, lang)
         if not errors:
-            workshops.set_profile(w, given, content())
+            workshops.set_profile(w, given, c)
             db.session.commit()
             flash(gettext("The company’s profile is saved."))
             return redirect(url_for("advisor.workshop", public_id=w.public_id))
@@ -265,7 +267,7 @@ def export_workshop(public_id: str, fmt: str) -> Response:
     w = _workshop_or_404(public_id)
     if fmt not in EXPORT_TYPES:
         abort(404)
-    table = export.rows(w, workshops.participants(w), content().questionnaire)
+    table = export.rows(w, workshops.participants(w), content_for(w).questionnaire)
     body = export.to_csv(table) if fmt == "csv" else export.to_xlsx(table, w.title)
     name = f"lyftkollen-{slug(w.company.name)}-{w.held_on.isoformat()}.{fmt}"
     response = Response(body, mimetype=EXPORT_TYPES[fmt])

@@ -16,7 +16,7 @@ from recommender.ranking import recommend
 from web import assessments
 from web.api import bp
 from web.api.openapi import openapi_document
-from web.content import content
+from web.content import content, content_for, pin
 from web.extensions import db
 from web.models import Assessment
 
@@ -116,9 +116,8 @@ def create_assessment() -> tuple[Response, int, dict[str, str]]:
     body = _body({"profile", "answers", "language"})
     profile = _profile(body, q)
     answers = _answers(body, q)
-    assessment = Assessment(
-        questionnaire_version=q.version, language=_language(body), source="api", profile=profile
-    )
+    assessment = Assessment(language=_language(body), source="api", profile=profile)
+    pin(assessment, content())
     assessments.save_answers(assessment, answers)
     assessments.complete(assessment, content())
     db.session.add(assessment)
@@ -163,7 +162,7 @@ def openapi() -> Response:
 
 def _document(assessment: Assessment) -> dict[str, Any]:
     url = url_for("survey.result", token=assessment.token, _external=True)
-    return assessments.assessment_document(assessment, content(), url)
+    return assessments.assessment_document(assessment, content_for(assessment), url)
 
 
 def questionnaire_document(q: Questionnaire) -> dict[str, Any]:

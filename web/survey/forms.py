@@ -21,7 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from questionnaire.answers import AnswerError, parse_answer
 from questionnaire.model import DONT_KNOW, Question, Section
 from questionnaire.profile import parse_sni
-from web.content import content
+from web.content import Content
 
 # A single choice with this many options or more is a drop-down, not radio buttons.
 SELECT_FROM = 9
@@ -170,9 +170,9 @@ def error_message(error: AnswerError, section: Section, language: str) -> str:
     return str(ERROR_MESSAGES[error.code]) % params
 
 
-def page_form_class(section: Section, language: str) -> type[FlaskForm]:
-    """The page's form class, made once per section and language for the running app."""
-    return content().derived(
+def page_form_class(c: Content, section: Section, language: str) -> type[FlaskForm]:
+    """The page's form class, made once per section and language for ``c``."""
+    return c.derived(
         ("form", section.id, language), lambda: section_form_class(section, language)
     )
 

@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 from questionnaire.answers import AnswerError, is_blank
 from questionnaire.model import Section
 from web import assessments, workshops
-from web.content import content
+from web.content import content, content_for, pin
 from web.extensions import db
 from web.models import Assessment
 from web.results import build_result
@@ -58,7 +58,7 @@ def first_step(assessment: Assessment) -> int:
 
 
 def first_incomplete_step(assessment: Assessment) -> int | None:
-    sections = content().questionnaire.sections
+    sections = content_for(assessment).questionnaire.sections
     for number in range(first_step(assessment), len(sections) + 1):
         if missing_required(assessment, sections[number - 1]):
             return number
@@ -67,17 +67,16 @@ def first_incomplete_step(assessment: Assessment) -> int | None:
 
 def _complete(assessment: Assessment) -> None:
     if assessment.workshop is not None:
-        workshops.complete_participant(assessment, content())
+        workshops.complete_participant(assessment, content_for(assessment))
     else:
-        assessments.complete(assessment, content())
+        assessments.complete(assessment, content_for(assessment))
 
 
 @bp.post("/start")
 def start() -> Response:
     """Create an assessment and send the person to its first page."""
-    assessment = Assessment(
-        questionnaire_version=content().questionnaire.version, language=language(), source="web"
-    )
+    assessment = Assessment(language=language(), source="web")
+    pin(assessment, content())
     db.session.add(assessment)
     db.session.commit()
     return redirect(url_for("survey.step", token=assessment.token, number=1))
@@ -89,14 +88,17 @@ def resume(token: str) -> Response:
     assessment = _assessment_or_404(token)
     if assessment.completed:
         return redirect(url_for("survey.result", token=token))
-    number = first_incomplete_step(assessment) or len(content().questionnaire.sections)
+    number = first_incomplete_step(assessment) or len(
+        content_for(assessment).questionnaire.sections
+    )
     return redirect(url_for("survey.step", token=token, number=number))
 
 
 @bp.route("/a/<token>/steg/<int:number>", methods=["GET", "POST"])
 def step(token: str, number: int) -> Response | str | tuple[str, int]:
     assessment = _assessment_or_404(token)
-    sections = content().questionnaire.sections
+    c = content_for(assessment)
+    sections = c.questionnaire.sections
     if not 1 <= number <= len(sections):
         abort(404)
     first = first_step(assessment)
@@ -104,7 +106,7 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
         return redirect(url_for("survey.step", token=token, number=first))
     section = sections[number - 1]
     lang = language()
-    form_class = page_form_class(section, lang)
+    form_class = page_form_class(c, section, lang)
     errors: dict[str, str] = {}
 
     if request.method == "POST" and not assessments.accepts_answers(assessment):
@@ -208,7 +210,7 @@ def result(token: str) -> Response | str:
     workshop = assessment.workshop
     if workshop is not None and assessment.profile != workshop.profile:
         # The advisor saved the company's profile while this person was finishing.
-        workshops.complete_participant(assessment, content())
+        workshops.complete_participant(assessment, content_for(assessment))
         db.session.commit()
     if workshop is not None and not workshop.results_visible:
         return render_template(
@@ -220,7 +222,7 @@ def result(token: str) -> Response | str:
     return render_template(
         "survey/result.html",
         assessment=assessment,
-        result=build_result(assessment, content(), language()),
+        result=build_result(assessment, content_for(assessment), language()),
         private_url=url_for("survey.resume", token=token, _external=True),
         messages=get_flashed_messages(),
     )
