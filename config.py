@@ -76,6 +76,10 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
+        # How many proxies (nginx, a load balancer) stand in front of the app. Their
+        # X-Forwarded-For/-Proto/-Host are believed for that many hops, so rate limits count
+        # per visitor, not per proxy; with 0 the headers are ignored and cannot be forged.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         # Redirect plain HTTP to HTTPS (behind a proxy that sets X-Forwarded-Proto).
         "FORCE_HTTPS": _flag("FORCE_HTTPS", False),
         # A form left open over lunch must still save: the token lives as long as the session.
@@ -88,6 +92,11 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour"),
         # Wrong workshop codes per address: enough for a room's typos, far too few to guess.
         "JOIN_CODE_RATE_LIMIT": os.environ.get("JOIN_CODE_RATE_LIMIT", "30 per minute"),
+        # New assessments (online and through the API) per address: far more than a team
+        # starting on one office connection, far too few to fill the database.
+        "ASSESSMENT_RATE_LIMIT": os.environ.get(
+            "ASSESSMENT_RATE_LIMIT", "20 per minute;200 per hour"
+        ),
         # How often the live views ask for news, in seconds.
         "LIVE_POLL_SECONDS": float(os.environ.get("LIVE_POLL_SECONDS", "3")),
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -1,5 +1,6 @@
 """Extension singletons, bound to the app in ``create_app``."""
 
+from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -33,6 +34,13 @@ login_manager = LoginManager()
 # Counts in memory in one process by default; in Redis when REDIS_URL is set, so that
 # every app process and machine counts together (see config.py).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Starting an assessment online and creating one through the API count together.
+# Only assessments actually created count: a form sent back with errors does not.
+new_assessment_limit = limiter.shared_limit(
+    lambda: str(current_app.config["ASSESSMENT_RATE_LIMIT"]),
+    scope="new-assessment",
+    deduct_when=lambda response: response.status_code < 400,
+)
 talisman = Talisman()
 
 # Only this site's own scripts, styles and images; no inline script; never in a frame.

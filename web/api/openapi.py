@@ -13,6 +13,12 @@ _ERROR = {
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
 
+_RATE_LIMITED = {
+    "description": "Too many new assessments from this address; Retry-After says when to try "
+    "again.",
+    "content": _ERROR["content"],
+}
+
 
 def _json(ref: str) -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
@@ -198,6 +204,7 @@ def openapi_document(q: Questionnaire) -> dict[str, Any]:
                             },
                         },
                         **errors,
+                        "429": _RATE_LIMITED,
                     },
                 }
             },

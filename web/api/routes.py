@@ -17,7 +17,7 @@ from web import assessments
 from web.api import bp
 from web.api.openapi import openapi_document
 from web.content import content, content_for, pin
-from web.extensions import db
+from web.extensions import db, new_assessment_limit
 from web.models import Assessment
 
 
@@ -111,6 +111,7 @@ def questionnaire() -> Response:
 
 
 @bp.post("/assessments")
+@new_assessment_limit
 def create_assessment() -> tuple[Response, int, dict[str, str]]:
     q = content().questionnaire
     body = _body({"profile", "answers", "language"})

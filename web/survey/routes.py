@@ -25,7 +25,7 @@ from questionnaire.answers import AnswerError, is_blank
 from questionnaire.model import Section
 from web import assessments, workshops
 from web.content import content, content_for, pin
-from web.extensions import db
+from web.extensions import db, new_assessment_limit
 from web.models import Assessment
 from web.results import build_result
 from web.survey import bp
@@ -73,6 +73,7 @@ def _complete(assessment: Assessment) -> None:
 
 
 @bp.post("/start")
+@new_assessment_limit
 def start() -> Response:
     """Create an assessment and send the person to its first page."""
     assessment = Assessment(language=language(), source="web")
