@@ -1,4 +1,4 @@
-"""Advisors: logging in and out, and their own start page."""
+"""Advisors: logging in and out, their own start page, and anonymous statistics."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 
-from web import workshops
+from web import export, statistics, workshops
 from web.advisor import bp
 from web.advisor.forms import LoginForm
+from web.content import content
 from web.extensions import db, limiter
 from web.models import User, utcnow
 from web.navigation import local_path
@@ -65,3 +66,16 @@ def logout() -> Response:
 def home() -> str:
     listed = db.session.execute(workshops.visible_workshops(current_user)).scalars().all()
     return render_template("advisor/home.html", workshops=listed)
+
+
+@bp.get("/statistik.csv")
+@login_required
+def statistics_export() -> Response:
+    """Every completed assessment the advisor may see, one anonymous row each."""
+    c = content()
+    body = export.to_csv(statistics.rows(current_user, c.questionnaire, c.catalogue))
+    response = Response(body, mimetype="text/csv; charset=utf-8")
+    name = f"lyftkollen-statistik-{utcnow().date().isoformat()}.csv"
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
