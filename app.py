@@ -107,11 +107,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from web.advisor import bp as advisor_bp
     from web.api import bp as api_bp
+    from web.health import bp as health_bp
     from web.pages import bp as pages_bp
     from web.privacy import bp as privacy_bp
     from web.survey import bp as survey_bp
     from web.workshop import bp as workshop_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(survey_bp)

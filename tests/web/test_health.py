@@ -1,0 +1,29 @@
+"""/healthz tells a load balancer whether this process can reach its database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from tests.conftest import _test_app
+from web.extensions import db
+
+
+def test_a_process_with_its_database_is_healthy_over_plain_http(database_url: str) -> None:
+    app = _test_app(database_url, FORCE_HTTPS=True)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200  # not redirected to HTTPS, unlike every page
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert "Set-Cookie" not in response.headers
+    assert app.test_client().get("/").status_code == 302
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_process_without_its_database_is_unavailable(tmp_path: Path) -> None:
+    unreachable = f"sqlite:///{tmp_path / 'no-such-folder' / 'lyftkollen.sqlite3'}"
+    app: Flask = _test_app(unreachable)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "database": "unreachable"}
