@@ -136,8 +136,16 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from web.cli import purge_command, questionnaire_cli, users_cli
+    from web.cli import (
+        export_command,
+        import_command,
+        purge_command,
+        questionnaire_cli,
+        users_cli,
+    )
 
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(purge_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)

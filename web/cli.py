@@ -1,9 +1,14 @@
-"""Commands: ``flask --app app questionnaire check``, ``… users …`` and ``… purge``."""
+"""Commands: ``flask --app app questionnaire check``, ``… users …``, ``… purge``,
+``… export`` and ``… import``."""
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import IO, Any
 
 import click
 from flask import current_app
@@ -11,6 +16,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 
 from questionnaire.content import ContentError
+from web.backup import ACCOUNTS, BackupError, dumps, export_data, import_data
 from web.content import load_content
 from web.extensions import db
 from web.models import ROLES, Answer, Assessment, User, Workshop, new_login_id, utcnow
@@ -180,3 +186,97 @@ def purge_command(days: int, dry_run: bool) -> None:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@click.command("export")
+@click.option(
+    "--company",
+    metavar="PUBLIC_ID",
+    help="Only this company: its public id, as in /radgivare/foretag/PUBLIC_ID.",
+)
+@click.option(
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to FILE, readable by its owner only (default: standard output).",
+)
+@with_appcontext
+def export_command(company: str | None, output: Path | None) -> None:
+    """Write all data, or one company's, as versioned JSON.
+
+    The file names its format, format version and the database's schema revision, and
+    holds every row of every table (ids included, rows in id order), so `import` can
+    restore it into an empty database. Two exports of the same data differ only in
+    exported_at.
+
+    All data includes the advisor accounts with their password hashes and session ids:
+    keep the file as safe as the database. A company's export (--company) holds the
+    company, its workshops, their participants' and its linked online assessments, their
+    answers, and the tables tied to no company (the content versions they were answered
+    on). It leaves out every account: the advisor it refers to is recorded by e-mail
+    address only, and importing it creates that account without a password (give it one
+    with `users set-password`).
+    """
+    try:
+        document = export_data(db.session, company)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        db.session.rollback()  # only read
+    content = dumps(document)
+    if output is None:
+        click.echo(content, nl=False)
+        return
+    try:
+        _write_privately(output, content)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
+    rows = sum(len(found) for found in document["tables"].values())
+    click.echo(f"Exported {_count(rows, 'row')} to {output}")
+
+
+def _write_privately(path: Path, content: str) -> None:
+    """Write whole or not at all (a temporary file renamed), readable by the owner only."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@click.command("import")
+@click.argument("file", type=click.File("rb"))
+@with_appcontext
+def import_command(file: IO[bytes]) -> None:
+    """Restore FILE, written by `export`, into an empty database.
+
+    The database must be migrated to the file's schema revision and hold no row at all;
+    otherwise, for an unknown format or format version, or for bad data (the message
+    names the table and the row), nothing is written. The rows go in in one transaction,
+    with their ids; on PostgreSQL the id sequences continue after them. For a company's
+    export, the advisor it refers to gets an account with no usable password. FILE may be
+    - for standard input.
+    """
+    try:
+        document: Any = json.load(file)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{file.name} is not a JSON file: {error}") from None
+    try:
+        counts = import_data(db.session, document)
+    except BackupError as error:
+        db.session.rollback()
+        raise click.ClickException(f"nothing imported: {error}") from None
+    detail = ", ".join(f"{name} {number}" for name, number in counts.items() if number)
+    click.echo(f"Imported {_count(sum(counts.values()), 'row')} ({detail or 'no rows'})")
+    exported = {row.get("id") for row in document["tables"][ACCOUNTS.name]}
+    for reference in document.get("user_references", []):
+        if reference["id"] not in exported:
+            click.echo(
+                f"Created the account {reference['email']} without a password: give it one "
+                f"with flask --app app users set-password --email {reference['email']}"
+            )
