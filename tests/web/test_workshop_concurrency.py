@@ -8,29 +8,23 @@ page's submit together, so the writes collide in the database, on SQLite and Pos
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import pytest
 import requests
 from flask import Flask
-from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app import create_app
-from questionnaire.model import DONT_KNOW, Question
 from tests.conftest import csrf_token
-from web import workshops
+from tests.web.load import JOINED, comparable, open_workshop, plans, stored_answers
 from web.extensions import db
-from web.models import Answer, Assessment, User
 
 PARTICIPANTS = 50
 TIMEOUT = 30  # seconds for one request, and for everyone to reach the barrier
-JOINED = re.compile(r"/a/([A-Za-z0-9_-]+)$")
 
 
 @dataclass(frozen=True)
@@ -64,58 +58,6 @@ def server(database_url: str) -> Iterator[Server]:
             db.engine.dispose()
 
 
-def _open_workshop(app: Flask) -> tuple[int, str]:
-    """An advisor's company and an open workshop (results shown at once): its id and code."""
-    with app.app_context():
-        advisor = User(email="radgivare@example.se", role="advisor")
-        advisor.set_password("ett-långt-lösenord")
-        db.session.add(advisor)
-        company = workshops.create_company(advisor, "Verkstaden i Ljungby AB")
-        workshop = workshops.create_workshop(
-            company,
-            title="Ledningsgruppen",
-            held_on=date(2026, 3, 12),
-            language="sv",
-            reveal="immediate",
-            content=app.extensions["lyftkollen.content"],
-        )
-        return workshop.id, workshop.code
-
-
-# ---------------------------------------------------------------- what each person answers
-
-
-def _answer(question: Question, person: int, position: int) -> tuple[dict[str, Any], Any]:
-    """Person ``person``'s form data for ``question`` and the answer it must be stored as.
-
-    No two people give the same answers (the test checks), so an answer stored under the
-    wrong person, or overwritten by someone else's, does not match.
-    """
-    seed = person * 7 + position * 3
-    qid = question.id
-    if question.type == "single":
-        scored = [o.value for o in question.options if o.level is not None]
-        if seed % 11 == 0:
-            return {qid: DONT_KNOW}, DONT_KNOW
-        value = scored[seed % len(scored)]
-        return {qid: value}, value
-    if question.type == "multi":
-        scored = [o.value for o in question.options if not o.exclusive and o.level is not None]
-        if seed % 13 == 0:
-            return {qid: [DONT_KNOW]}, [DONT_KNOW]
-        ticked = [v for bit, v in enumerate(scored) if (seed + person) >> bit & 1]
-        ticked = ticked or ["none"]
-        return {qid: ticked}, ticked
-    assert question.type == "number"
-    if seed % 9 == 0:
-        return {f"{qid}__dont_know": "y"}, DONT_KNOW
-    if question.integer:
-        return {qid: str(person)}, person
-    # Typed the Swedish way, with a decimal comma: "12,5" is stored as 12.5.
-    number = person % 40 + 0.5
-    return {qid: f"{number:g}".replace(".", ",")}, number
-
-
 @dataclass
 class Participant:
     """One phone in the room: its own cookies, its answers, and what the server said."""
@@ -136,22 +78,7 @@ class Participant:
 
 
 def _participants(questionnaire: Any) -> list[Participant]:
-    people = []
-    for person in range(PARTICIPANTS):
-        pages: dict[int, dict[str, Any]] = {}
-        expected: dict[str, Any] = {}
-        position = 0
-        for number, section in enumerate(questionnaire.sections, start=1):
-            if section.dimension is None:
-                continue  # the profile: the advisor gives it, participants skip it
-            pages[number] = {}
-            for question in section.questions:
-                data, stored = _answer(question, person, position)
-                pages[number].update(data)
-                expected[question.id] = stored
-                position += 1
-        people.append(Participant(person, pages, expected))
-    return people
+    return [Participant(p.number, p.pages, p.expected) for p in plans(questionnaire, PARTICIPANTS)]
 
 
 def _take_part(
@@ -186,34 +113,9 @@ def _take_part(
         assert location.endswith(f"/a/{person.token}{target}"), f"step {number} -> {location}"
 
 
-def _stored_answers(app: Flask, workshop_id: int) -> tuple[dict[str, str], dict[str, dict]]:
-    """Each participant's status and stored answers, by private token, read afresh."""
-    with app.app_context():
-        statuses = dict(
-            db.session.execute(
-                select(Assessment.token, Assessment.status).where(
-                    Assessment.workshop_id == workshop_id
-                )
-            ).all()
-        )
-        answers: dict[str, dict[str, Any]] = {}
-        rows = db.session.execute(
-            select(Assessment.token, Answer.question_id, Answer.value)
-            .join(Answer, Answer.assessment_id == Assessment.id)
-            .where(Assessment.workshop_id == workshop_id)
-        ).all()
-        for token, question_id, value in rows:
-            answers.setdefault(token, {})[question_id] = value
-        return statuses, answers
-
-
-def _comparable(value: Any) -> Any:
-    return sorted(value) if isinstance(value, list) else value
-
-
 def test_fifty_participants_submitting_at_once_lose_no_answer(server: Server) -> None:
     questionnaire = server.app.extensions["lyftkollen.content"].questionnaire
-    workshop_id, code = _open_workshop(server.app)
+    workshop_id, code = open_workshop(server.app)
     people = _participants(questionnaire)
     per_person = sum(len(s.questions) for s in questionnaire.maturity_sections)
     assert all(len(p.expected) == per_person for p in people)
@@ -245,12 +147,12 @@ def test_fifty_participants_submitting_at_once_lose_no_answer(server: Server) ->
     first_failures = {n: repr(e) for n, e in sorted(failures.items())[:5]}
     assert failures == {}, f"{len(failures)} participants failed, e.g. {first_failures}"
 
-    statuses, stored = _stored_answers(server.app, workshop_id)
+    statuses, stored = stored_answers(server.app, workshop_id)
     assert len(statuses) == PARTICIPANTS
     assert sorted(statuses) == sorted(p.token for p in people)
     assert set(statuses.values()) == {"completed"}
     assert sum(len(a) for a in stored.values()) == PARTICIPANTS * per_person
     for person in people:
-        got = {q: _comparable(v) for q, v in stored.get(person.token, {}).items()}
-        want = {q: _comparable(v) for q, v in person.expected.items()}
+        got = {q: comparable(v) for q, v in stored.get(person.token, {}).items()}
+        want = {q: comparable(v) for q, v in person.expected.items()}
         assert got == want, f"participant {person.number}'s answers differ from what was sent"

@@ -172,9 +172,7 @@ def error_message(error: AnswerError, section: Section, language: str) -> str:
 
 def page_form_class(c: Content, section: Section, language: str) -> type[FlaskForm]:
     """The page's form class, made once per section and language for ``c``."""
-    return c.derived(
-        ("form", section.id, language), lambda: section_form_class(section, language)
-    )
+    return c.derived(("form", section.id, language), lambda: section_form_class(section, language))
 
 
 def read_page(

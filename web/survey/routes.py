@@ -117,8 +117,11 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
         form.validate()  # CSRF is checked before the view; answers by the domain below
         action = request.form.get("action", "next")
         values, errors = read_page(form, section, assessment.profile, lang)
+        finishing = not errors and action == "finish" and number == len(sections)
         try:
             _save(assessment, section, values)
+            if finishing and not assessment.completed and first_incomplete_step(assessment) is None:
+                _complete(assessment)  # in the same transaction as the last page's answers
             if not assessments.still_accepts_answers(assessment):  # closed while saving
                 db.session.rollback()
                 return _closed(token, number)
@@ -192,12 +195,11 @@ def _save(assessment: Assessment, section: Section, values: dict[str, Any]) -> N
 
 
 def _finish(assessment: Assessment) -> Response:
+    """Where finishing leads; ``step`` completed the assessment if every answer is there."""
     incomplete = first_incomplete_step(assessment)
     if incomplete is not None:
         flash(gettext("Some questions are still unanswered. Answer them to see your result."))
         return redirect(url_for("survey.step", token=assessment.token, number=incomplete))
-    _complete(assessment)
-    db.session.commit()
     return redirect(url_for("survey.result", token=assessment.token))
 
 
