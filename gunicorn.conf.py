@@ -19,3 +19,6 @@ accesslog = "-"
 errorlog = "-"
 # The address of the proxy in front (nginx), whose X-Forwarded-Proto gunicorn believes.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket (a fixed path in the home folder) is not used; two servers on
+# one host would otherwise share it.
+control_socket_disable = True

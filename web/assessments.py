@@ -44,6 +44,22 @@ def accepts_answers(assessment: Assessment) -> bool:
     return assessment.workshop is None or assessment.workshop.is_open
 
 
+def lock_workshop(assessment: Assessment) -> None:
+    """Before writing a participant's answers: take the workshop's row lock first.
+
+    On PostgreSQL every transaction that writes both a workshop and its participants
+    then locks them in the same order (the workshop first, as the advisor's profile save
+    does), so the two cannot deadlock. SQLite has one writer at a time: nothing to do.
+    """
+    if assessment.workshop_id is None or db.session.get_bind().dialect.name == "sqlite":
+        return
+    from web.models import Workshop
+
+    db.session.execute(
+        select(Workshop.id).where(Workshop.id == assessment.workshop_id).with_for_update(read=True)
+    )
+
+
 def still_accepts_answers(assessment: Assessment) -> bool:
     """``accepts_answers`` again, inside the transaction that writes the answers.
 

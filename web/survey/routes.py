@@ -119,6 +119,7 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
         values, errors = read_page(form, section, assessment.profile, lang)
         finishing = not errors and action == "finish" and number == len(sections)
         try:
+            assessments.lock_workshop(assessment)
             _save(assessment, section, values)
             if finishing and not assessment.completed and first_incomplete_step(assessment) is None:
                 _complete(assessment)  # in the same transaction as the last page's answers
@@ -247,6 +248,7 @@ def delete(token: str) -> Response | str | tuple[str, int]:
     allowed = assessments.accepts_answers(assessment)
     if request.method == "POST" and allowed and form.validate_on_submit():
         # The database removes the answers with it (ON DELETE CASCADE): nothing is kept.
+        assessments.lock_workshop(assessment)
         db.session.execute(
             sql_delete(Assessment)
             .where(Assessment.id == assessment.id)
