@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 import config
 from app import create_app
+from tests.servers import Servers
 from web.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -255,3 +256,16 @@ def participant(app: Flask, questionnaire: Any, code: str, name: str = "") -> Su
     person = Survey(app.test_client(), questionnaire)
     person.join(code, name=name)
     return person
+
+
+# ------------------------------------------------------------------ real server processes
+
+
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[Servers]:
+    """Start gunicorn servers with ``servers.start(...)``; all are killed at the end."""
+    started = Servers(tmp_path)
+    try:
+        yield started
+    finally:
+        started.kill_all()
