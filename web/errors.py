@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import ObjectDeletedError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -14,6 +14,15 @@ def _wants_json() -> bool:
 
 
 def register(app: Flask) -> None:
+    @app.before_request
+    def refuse_what_no_form_sends() -> None:
+        """The site's forms send fields, never files or JSON; Flask-WTF would hand either to
+        fields that expect text (a file to ``clean_line``, a number or a list from JSON) and
+        fail with a 500. Say 400 instead. The JSON API reads its own bodies."""
+        if request.method == "POST" and not _wants_json():
+            if request.files or request.is_json:
+                abort(400)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
         return render_template("errors/csrf.html"), 400
@@ -24,8 +33,10 @@ def register(app: Flask) -> None:
         # Keep what the exception says in headers (Allow on 405, Retry-After on 429 …).
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         if _wants_json():
-            body = jsonify({"error": error.description or error.name, "field": None})
-            return body, code, headers
+            message = error.description or error.name
+            if code == 429:  # Flask-Limiter describes only the limit ("20 per 1 minute")
+                message = f"too many requests from this address (at most {message}); retry later"
+            return jsonify({"error": message, "field": None}), code, headers
         template = {404: "errors/404.html", 405: "errors/404.html", 429: "errors/429.html"}.get(
             code, "errors/generic.html"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -52,12 +53,21 @@ def visible_workshops(user: User) -> Any:
     return query if user.is_admin else query.where(Company.owner_id == user.id)
 
 
+# What new_public_id makes: URL-safe base64. Anything else is not looked up (PostgreSQL
+# refuses a NUL byte in a query parameter outright: a 500 for "/radgivare/foretag/%00").
+_PUBLIC_ID_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def company_for(user: User, public_id: str) -> Company | None:
+    if not _PUBLIC_ID_SHAPE.fullmatch(public_id):
+        return None
     query = visible_companies(user).where(Company.public_id == public_id)
     return db.session.execute(query).scalar_one_or_none()
 
 
 def workshop_for(user: User, public_id: str) -> Workshop | None:
+    if not _PUBLIC_ID_SHAPE.fullmatch(public_id):
+        return None
     query = visible_workshops(user).where(Workshop.public_id == public_id)
     return db.session.execute(query).scalar_one_or_none()
 
