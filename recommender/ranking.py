@@ -254,7 +254,44 @@ def recommend(
         primary: Proposal | None = leads[0]
     else:
         primary = next(iter(proposals), None) or _weakest_fallback(facts, catalogue, excluded)
+    return _path(primary, proposals, profile, catalogue, excluded)
 
+
+def recommend_with_primary(
+    profile: CompanyProfile,
+    scores: Mapping[str, float | None],
+    catalogue: Catalogue,
+    primary: str,
+) -> Recommendation:
+    """The path around a primary step chosen elsewhere (the learned ranking).
+
+    Complements, the later step and the exclusions are formed exactly as in
+    :func:`recommend`, around ``primary`` instead of the rules' own choice. The primary
+    step keeps the reasons the rules of thumb give for it, if any rule proposes it;
+    otherwise it has none, and whoever chose it must say why. Raises ``ValueError``
+    when the hard rules exclude ``primary``: nothing excluded is ever recommended.
+    """
+    excluded = excluded_offerings(profile, catalogue)
+    if primary in excluded:
+        raise ValueError(f"the hard rules exclude '{primary}' for this company")
+    catalogue.offering(primary)  # KeyError for an unknown offering
+    facts = derive_facts(profile, scores, catalogue)
+    proposals = propose(facts, catalogue, excluded)
+    chosen = next((p for p in proposals if p.offering == primary), None)
+    if chosen is None:
+        chosen = Proposal(primary, 0, True, ())
+    return _path(chosen, proposals, profile, catalogue, excluded)
+
+
+def _path(
+    primary: Proposal | None,
+    proposals: list[Proposal],
+    profile: CompanyProfile,
+    catalogue: Catalogue,
+    excluded: Mapping[str, Reason],
+) -> Recommendation:
+    """The path from its primary step: complements, later step and exclusions."""
+    t = catalogue.thresholds
     complements = [
         p
         for p in proposals
