@@ -6,6 +6,9 @@ See docs/deploy.md.
 
 import multiprocessing
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 # Processes share nothing but the database (and Redis when REDIS_URL is set).
@@ -17,6 +20,24 @@ graceful_timeout = 20
 # Access log to stdout, errors (and the app's own log) to stderr: the platform keeps them.
 accesslog = "-"
 errorlog = "-"
+
+# A private link (/a/<token>) opens, changes and deletes an assessment, and a join code
+# lets anyone into a workshop: neither is written to the log. Nor is the visitor's
+# address, the referrer or the browser: the privacy page promises no IP addresses.
+_SECRET_PATHS = re.compile(r"^(/a|/w/deltagare|/w)/[^/?\s]+")
+
+
+class PrivateAccessLogger(Logger):
+    def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
+        atoms = super().atoms(resp, req, environ, request_time)
+        path = _SECRET_PATHS.sub(lambda m: m.group(1) + "/…", atoms["U"])
+        query = "?…" if atoms.get("q") else ""  # a query may carry a link (?next=…)
+        atoms.update(U=path, q="", r=f"{atoms['m']} {path}{query} {atoms['H']}")
+        return atoms
+
+
+logger_class = PrivateAccessLogger
+access_log_format = '%(t)s "%(r)s" %(s)s %(B)s %(M)sms'
 # The address of the proxy in front (nginx), whose X-Forwarded-Proto gunicorn believes.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn's control socket (a fixed path in the home folder) is not used; two servers on

@@ -14,12 +14,22 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from questionnaire.content import ContentError
 from web.backup import ACCOUNTS, BackupError, dumps, export_data, import_data
-from web.content import load_content
+from web.content import kept_content, load_content
 from web.extensions import db
-from web.models import ROLES, Answer, Assessment, User, Workshop, new_login_id, utcnow
+from web.models import (
+    ROLES,
+    Answer,
+    Assessment,
+    ContentVersion,
+    User,
+    Workshop,
+    new_login_id,
+    utcnow,
+)
 from web.privacy import UNFINISHED_KEPT_DAYS
 
 questionnaire_cli = AppGroup("questionnaire", help="Work with the questionnaire's data files.")
@@ -46,6 +56,33 @@ def check(data_dir: Path | None) -> None:
         f"{maturity} maturity questions in {len(q.dimensions)} dimensions, "
         f"{len(content.catalogue.offerings)} offerings ({folder})"
     )
+    _check_kept_versions()
+
+
+def _check_kept_versions() -> None:
+    """Every content version kept in the database must still load with today's code."""
+    try:
+        ids = db.session.scalars(select(ContentVersion.id).order_by(ContentVersion.created_at))
+        kept = list(ids)
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        click.echo(
+            f"Kept versions not checked: the database cannot be read ({error.__class__.__name__})"
+        )
+        return
+    broken = []
+    for content_id in kept:
+        try:
+            kept_content(content_id)
+        except ContentError as error:
+            broken.append(str(error))
+    if broken:
+        raise click.ClickException(
+            f"{len(broken)} of {len(kept)} kept content versions no longer load; their "
+            "records are shown with today's content until the code accepts them again:\n"
+            + "\n".join(broken)
+        )
+    click.echo(f"OK: all {len(kept)} kept content versions load")
 
 
 users_cli = AppGroup("users", help="Advisor and admin accounts.")

@@ -107,20 +107,31 @@ def content_for(record: Pinned) -> Content:
     """The content ``record`` was answered on: today's, or a kept earlier version.
 
     Records from before versions were kept (``content_id`` empty) are shown with
-    today's content, as they always were.
+    today's content, as they always were. So is a record whose kept version today's
+    code no longer accepts (a setting renamed in the code, say): its stored scores and
+    path still show, the error is logged, and ``flask questionnaire check`` names it.
     """
     current = content()
     if record.content_id is None or record.content_id == current.fingerprint:
         return current
     kept: dict[str, Content] = current_app.extensions.setdefault("lyftkollen.kept_content", {})
     if record.content_id not in kept:
-        row = db.session.get(ContentVersion, record.content_id)
-        if row is None:
-            raise LookupError(f"content version {record.content_id} is not in the database")
-        kept[record.content_id] = content_from_documents(
-            row.documents, f"content version {row.id[:12]} ({row.questionnaire_version})"
-        )
+        try:
+            kept[record.content_id] = kept_content(record.content_id)
+        except (ContentError, LookupError):
+            current_app.logger.exception("Content version %s cannot be read", record.content_id)
+            kept[record.content_id] = current
     return kept[record.content_id]
+
+
+def kept_content(content_id: str) -> Content:
+    """A kept version of the content, validated by today's code (ContentError if not)."""
+    row = db.session.get(ContentVersion, content_id)
+    if row is None:
+        raise LookupError(f"content version {content_id} is not in the database")
+    return content_from_documents(
+        row.documents, f"content version {row.id[:12]} ({row.questionnaire_version})"
+    )
 
 
 def pin(record: Pinned, c: Content) -> None:

@@ -195,3 +195,28 @@ def test_content_that_json_cannot_keep_is_refused_at_start_naming_the_file(
     offerings.write_text(offerings.read_text("utf-8") + "\nreviewed: 2026-11-21\n", "utf-8")
     with pytest.raises(ContentError, match=r"offerings\.yaml.*\n.*only text, numbers"):
         load_content(target)
+
+
+def test_a_kept_version_todays_code_refuses_still_shows_its_records_and_check_names_it(
+    app: Flask, survey: Survey
+) -> None:
+    survey.complete(PROFILE, level=3)
+    before = result_scores(survey.client.get(f"/a/{survey.token}/resultat").text)
+    with app.app_context():
+        kept = db.session.scalars(select(ContentVersion)).one()
+        documents = copy.deepcopy(kept.documents)
+        documents["recommender"]["a_setting_the_code_has_dropped"] = 1
+        db.session.add(
+            ContentVersion(id="f" * 64, questionnaire_version="2025.9", documents=documents)
+        )
+        db.session.execute(
+            Assessment.__table__.update().values(content_id="f" * 64)  # as if answered on it
+        )
+        db.session.commit()
+    after = survey.client.get(f"/a/{survey.token}/resultat")
+    assert after.status_code == 200
+    assert result_scores(after.text) == before
+    checked = app.test_cli_runner().invoke(args=["questionnaire", "check"])
+    assert checked.exit_code == 1
+    assert "1 of 2 kept content versions no longer load" in checked.output
+    assert "a_setting_the_code_has_dropped" in checked.output
