@@ -141,6 +141,7 @@ def register_commands(app: Flask) -> None:
         import_command,
         purge_command,
         questionnaire_cli,
+        recommender_cli,
         users_cli,
     )
 
@@ -149,3 +150,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(purge_command)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
+    app.cli.add_command(recommender_cli)

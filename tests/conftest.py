@@ -99,8 +99,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     application = _test_app(database_url)
+    # Its own instance folder: a model trained there (instance/recommender) stays in the
+    # test, and one trained on the developer's machine never reaches it.
+    application.instance_path = str(tmp_path / "instance")
+    os.makedirs(application.instance_path, exist_ok=True)
     yield application
     with application.app_context():
         db.session.remove()

@@ -179,6 +179,11 @@ def fill(app: Flask, questionnaire: Any) -> Filled:
     unfinished = participant(app, questionnaire, code)
     unfinished.post(2, unfinished.answers_at_level(2)[2])
     page = anna.get(url)
+    decided = anna.post(
+        f"{url}/beslut",
+        data={"csrf_token": csrf_token(page.text), "offering": "iuc", "reason": "Närmast"},
+    )
+    assert decided.status_code == 302
     closed = anna.post(f"{url}/stang", data={"csrf_token": csrf_token(page.text), "open": "0"})
     assert closed.status_code == 302
 
@@ -253,7 +258,7 @@ def test_an_export_imported_into_a_new_database_gives_back_every_row(
 
     before, after = every_row(app), every_row(restored)
     assert set(before) == {table.name for table in db.metadata.sorted_tables}
-    for name in ("users", "companies", "workshops", "assessments", "answers"):
+    for name in ("users", "companies", "workshops", "assessments", "answers", "decisions"):
         assert before[name], f"the test data has no {name}"
     for name in before:
         assert after[name] == before[name], name

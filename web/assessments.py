@@ -22,6 +22,7 @@ from recommender.path import (
     render_reason,
 )
 from recommender.ranking import recommend
+from web import ranking
 from web.content import Content
 from web.extensions import db
 from web.models import Answer, Assessment, utcnow
@@ -148,13 +149,22 @@ def report_to_dict(report: ScoreReport) -> dict[str, Any]:
 def complete(assessment: Assessment, content: Content, with_path: bool = True) -> None:
     """Score the answers, choose the path, and keep both as shown to the company.
 
+    The path is the learned ranking's when a saved model may be used (see
+    :mod:`web.ranking`), else the rules'; the hard rules apply on top of either.
+
     A workshop participant without the company's profile yet gets scores only
     (``with_path=False``): the path needs the profile, which the advisor gives.
     """
     answers = assessment.answer_map()
     if with_path:
-        report, recommendation = evaluate(content, assessment.profile, answers)
-        assessment.recommendation = recommendation_to_dict(recommendation)
+        report = score_assessment(content.questionnaire, answers)
+        coverage = {d: r.coverage for d, r in report.dimensions.items()}
+        ranked = ranking.ranked(assessment.profile, report.scores, coverage, content)
+        # Which ranking made the path, and why, is kept with it: shown as it was.
+        assessment.recommendation = {
+            **recommendation_to_dict(ranked.recommendation),
+            **ranking.basis_to_dict(ranked),
+        }
     else:
         report = score_assessment(content.questionnaire, answers)
         assessment.recommendation = None

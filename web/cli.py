@@ -1,5 +1,5 @@
 """Commands: ``flask --app app questionnaire check``, ``… users …``, ``… purge``,
-``… export`` and ``… import``."""
+``… export``, ``… import`` and ``… recommender train|evaluate``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 import click
 from flask import current_app
@@ -317,3 +317,86 @@ def import_command(file: IO[bytes]) -> None:
                 f"Created the account {reference['email']} without a password: give it one "
                 f"with flask --app app users set-password --email {reference['email']}"
             )
+
+
+recommender_cli = AppGroup(
+    "recommender",
+    help="The learned ranking: learn from the advisors' decisions and compare with the rules.",
+)
+FOLDS_OPTION = click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    default=5,
+    show_default=True,
+    help="Folds of stratified cross-validation.",
+)
+SEED_OPTION = click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed for the folds."
+)
+
+
+def _advisor_decisions() -> list[Any]:
+    from web.decisions import training_data
+
+    data = training_data()
+    click.echo(f"{_count(len(data.decisions), 'advisor decision')} to learn from.")
+    if data.skipped:
+        click.echo(
+            f"Left out {_count(data.skipped, 'decision')} whose assessment or workshop "
+            "has no scores or profile."
+        )
+    return data.decisions
+
+
+def _not_enough(error: Exception) -> NoReturn:
+    click.echo(
+        f"Not enough advisor decisions to learn from: {error}. Record more decisions on "
+        "the workshop and company pages, then try again. The rules decide meanwhile.",
+        err=True,
+    )
+    raise SystemExit(1)
+
+
+@recommender_cli.command("train")
+@FOLDS_OPTION
+@SEED_OPTION
+def train_command(folds: int, seed: int) -> None:
+    """Cross-validate against the rules, train on every decision and save the model.
+
+    It is saved in the app's instance folder (recommender/), the only place the app
+    loads a model from, with its metadata and MODEL_CARD.md. The app uses it only if it
+    beat the rules.
+    """
+    from recommender import learned
+    from web.content import content
+    from web.ranking import model_directory
+
+    found = _advisor_decisions()
+    try:
+        model = learned.train(found, content().catalogue, folds=folds, seed=seed)
+    except learned.InsufficientData as error:
+        _not_enough(error)
+    directory = model_directory()
+    learned.save(model, directory)
+    click.echo(learned.comparison_table(model.evaluation))
+    click.echo("")
+    click.echo(learned.verdict(model.evaluation))
+    click.echo(f"Model card: {directory / learned.CARD_FILE}")
+
+
+@recommender_cli.command("evaluate")
+@FOLDS_OPTION
+@SEED_OPTION
+def evaluate_command(folds: int, seed: int) -> None:
+    """The same comparison with the rules as ``train``, saving nothing."""
+    from recommender import learned
+    from web.content import content
+
+    found = _advisor_decisions()
+    try:
+        evaluation = learned.cross_validate(found, content().catalogue, folds=folds, seed=seed)
+    except learned.InsufficientData as error:
+        _not_enough(error)
+    click.echo(learned.comparison_table(evaluation))
+    click.echo("")
+    click.echo(learned.verdict(evaluation))

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -261,3 +262,47 @@ class User(db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+# An advisor's note on a reason is short; the statistics export never includes it.
+DECISION_REASON_MAX = 500
+
+
+class Decision(db.Model):
+    """What a company went on to do, as its advisor recorded it: the labels the learned
+    ranking learns from.
+
+    It belongs to exactly one online assessment or one workshop (the team's result), at
+    most one each; deleting that record deletes its decision. ``recommended`` is the
+    primary step the app showed when the decision was saved (None: there was none).
+    ``decided_at`` is when it was first recorded, ``updated_at`` when it last changed, and
+    ``decided_by`` who saved it last.
+    """
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        CheckConstraint("(assessment_id IS NULL) <> (workshop_id IS NULL)", name="one_target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), unique=True
+    )
+    workshop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), unique=True
+    )
+    offering: Mapped[str] = mapped_column(String(64))
+    recommended: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(String(DECISION_REASON_MAX))
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    decided_by: Mapped[User] = relationship()
+    assessment: Mapped[Assessment | None] = relationship(foreign_keys=[assessment_id])
+    workshop: Mapped[Workshop | None] = relationship(foreign_keys=[workshop_id])
+
+    @property
+    def agreed(self) -> bool | None:
+        """Whether the company did what the app recommended; None when nothing was."""
+        return None if self.recommended is None else self.offering == self.recommended

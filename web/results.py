@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from questionnaire.scoring import strongest_and_weakest
 from recommender.catalogue import Offering
@@ -12,6 +13,7 @@ from web.assessments import dimension_names
 from web.charts import Radar, radar
 from web.content import Content
 from web.models import Assessment
+from web.ranking import basis_from_dict
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,34 @@ class Result:
     excluded: list[PathStep]
     low_coverage: list[DimensionRow]
     has_path: bool  # False for a workshop participant until the advisor gives the profile
+    basis: PathBasis  # which ranking made the path: the learned one or the rules
+
+
+@dataclass(frozen=True)
+class PathBasis:
+    """Where the path came from, as the page says it."""
+
+    learned: bool
+    decisions: int | None  # N in "Based on N advisor decisions"
+    # The company's dimensions that weighed most: (name, score), most weight first.
+    dimensions: list[tuple[str, int | None]]
+
+
+class _Row(Protocol):
+    id: str
+    name: str
+    score: int | None
+
+
+def path_basis(stored: Mapping[str, Any] | None, rows: Sequence[_Row]) -> PathBasis:
+    """From a stored recommendation; one stored before the learned ranking is the rules'."""
+    basis = basis_from_dict(stored)
+    by_id = {r.id: r for r in rows}
+    return PathBasis(
+        learned=basis.source == "learned",
+        decisions=basis.decisions,
+        dimensions=[(by_id[d].name, by_id[d].score) for d in basis.dimensions if d in by_id],
+    )
 
 
 def build_result(assessment: Assessment, content: Content, language: str) -> Result:
@@ -102,4 +132,5 @@ def build_result(assessment: Assessment, content: Content, language: str) -> Res
         ],
         low_coverage=[r for r in rows if r.coverage < 0.5],
         has_path=assessment.recommendation is not None,
+        basis=path_basis(assessment.recommendation, rows),
     )

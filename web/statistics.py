@@ -2,8 +2,12 @@
 
 No company or participant names, no free text, no private links or ids, no contact
 details, no exact dates or head counts: a row holds the size band, the industry's SNI
-division, the county, the month, the scores and the recommended first step. Rows come
-sorted by their values, so their order says nothing about who answered when.
+division, the county, the month, the scores and the recommended first step, and what
+the company went on to do as its advisor recorded it (the offering, whether it was the
+step the app recommended at the time, and the month; never the advisor's reason, which
+is free text). A workshop participant's row carries the workshop's decision: it was
+made on the team's result. Rows come sorted by their values, so their order says
+nothing about who answered when.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from questionnaire.model import Questionnaire
 from recommender.catalogue import Catalogue
 from web.export import Cell
 from web.extensions import db
-from web.models import LOCAL_TIME, Assessment, Company, User, Workshop
+from web.models import LOCAL_TIME, Assessment, Company, Decision, User, Workshop
 
 FIXED_COLUMNS = [
     "kind",
@@ -34,7 +38,29 @@ FIXED_COLUMNS = [
 def headers(questionnaire: Questionnaire) -> list[str]:
     dimensions = [f"score_{d.id}" for d in questionnaire.dimensions]
     areas = [f"index_{a.id}" for a in questionnaire.areas]
-    return [*FIXED_COLUMNS, *dimensions, *areas, "index_overall", "recommended_first_step"]
+    return [
+        *FIXED_COLUMNS,
+        *dimensions,
+        *areas,
+        "index_overall",
+        "recommended_first_step",
+        *DECISION_COLUMNS,
+    ]
+
+
+DECISION_COLUMNS = ["advisor_decision", "decision_agreed", "decision_month"]
+
+
+def decision_cells(decision: Decision | None) -> list[Cell]:
+    """The offering chosen, "yes"/"no" for the app's recommendation, the month."""
+    if decision is None:
+        return ["", "", ""]
+    agreed = decision.agreed
+    return [
+        decision.offering,
+        "" if agreed is None else ("yes" if agreed else "no"),
+        decision.decided_at.astimezone(LOCAL_TIME).strftime("%Y-%m"),
+    ]
 
 
 def size_band(employees: Any, catalogue: Catalogue) -> str:
@@ -71,7 +97,12 @@ def _completed(user: User) -> Any:
     )
 
 
-def _row(assessment: Assessment, questionnaire: Questionnaire, catalogue: Catalogue) -> list[Cell]:
+def _row(
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    catalogue: Catalogue,
+    decision: Decision | None = None,
+) -> list[Cell]:
     workshop = assessment.workshop
     profile = assessment.profile or (workshop.profile if workshop is not None else {}) or {}
     scores = assessment.scores or {}
@@ -92,16 +123,35 @@ def _row(assessment: Assessment, questionnaire: Questionnaire, catalogue: Catalo
     row += [(dimensions.get(d.id) or {}).get("score") for d in questionnaire.dimensions]
     row += [areas.get(a.id) for a in questionnaire.areas]
     row += [scores.get("overall"), primary or ""]
+    row += decision_cells(decision)
     return row
 
 
 def rows(user: User, questionnaire: Questionnaire, catalogue: Catalogue) -> list[list[Cell]]:
     """The header row, then one anonymous row per completed assessment ``user`` may see."""
+    by_assessment, by_workshop = _decisions()
     body: list[list[Cell]] = []
     for assessment in _stream(_completed(user)):
-        body.append(_row(assessment, questionnaire, catalogue))
+        decision = (
+            by_workshop.get(assessment.workshop_id)
+            if assessment.workshop_id is not None
+            else by_assessment.get(assessment.id)
+        )
+        body.append(_row(assessment, questionnaire, catalogue, decision))
     body.sort(key=_sort_key)
     return [headers(questionnaire), *body]
+
+
+def _decisions() -> tuple[dict[int, Decision], dict[int, Decision]]:
+    """Every decision, by assessment and by workshop (only the rows shown are used)."""
+    by_assessment: dict[int, Decision] = {}
+    by_workshop: dict[int, Decision] = {}
+    for decision in db.session.execute(select(Decision)).scalars():
+        if decision.assessment_id is not None:
+            by_assessment[decision.assessment_id] = decision
+        elif decision.workshop_id is not None:
+            by_workshop[decision.workshop_id] = decision
+    return by_assessment, by_workshop
 
 
 def _stream(query: Any) -> Iterator[Assessment]:

@@ -10,7 +10,7 @@ from recommender.path import Reason, Step, render_reason
 from web.assessments import dimension_names
 from web.charts import Radar, radar
 from web.content import Content
-from web.results import PathStep
+from web.results import PathBasis, PathStep, path_basis
 from web.workshops import Team
 
 
@@ -56,6 +56,7 @@ class TeamView:
     later: PathStep | None
     excluded: list[PathStep]
     has_path: bool
+    basis: PathBasis
 
 
 def _disagreement(item: Disagreement, content: Content, language: str) -> DisagreementView:
@@ -139,4 +140,5 @@ def build_team_view(team: Team, content: Content, language: str) -> TeamView:
         if path
         else [],
         has_path=path is not None,
+        basis=path_basis(team.basis, rows),
     )

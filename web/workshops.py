@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -14,11 +14,9 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from questionnaire.answers import is_blank
 from questionnaire.model import Questionnaire
-from questionnaire.profile import company_profile
 from questionnaire.team import TeamResult, team_result
 from recommender.path import Recommendation, recommendation_from_dict
-from recommender.ranking import recommend
-from web import assessments
+from web import assessments, ranking
 from web.content import Content, content_for, pin
 from web.extensions import db
 from web.models import (
@@ -242,6 +240,8 @@ def counts(workshop: Workshop) -> Counts:
 class Team:
     result: TeamResult
     path: Recommendation | None  # None until the profile is given
+    # Which ranking made the path (web.ranking.basis_to_dict): learned or the rules.
+    basis: dict[str, Any] = field(default_factory=lambda: {"source": "rules"})
 
 
 def completed_answer_sets(workshop: Workshop) -> list[dict[str, Any]]:
@@ -265,9 +265,12 @@ def team(workshop: Workshop, content: Content) -> Team | None:
         return None
     result = team_result(content.questionnaire, answer_sets)
     path = None
+    basis: dict[str, Any] = {"source": "rules"}
     if profile_complete(content.questionnaire, workshop.profile):
-        path = recommend(company_profile(workshop.profile), result.scores, content.catalogue)
-    return Team(result=result, path=path)
+        ranked = ranking.ranked(workshop.profile, result.scores, {}, content)
+        path = ranked.recommendation
+        basis = ranking.basis_to_dict(ranked)
+    return Team(result=result, path=path, basis=basis)
 
 
 def participants(workshop: Workshop) -> list[Assessment]:

@@ -30,9 +30,10 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import select
 
+from recommender.catalogue import OFFERING_IDS
 from tests.conftest import PASSWORD, Survey, create_workshop, csrf_token, make_user, set_profile
 from web.extensions import db
-from web.models import User
+from web.models import DECISION_REASON_MAX, User
 
 ADVISOR = "fuzz@example.se"
 HOST = "lyftkollen.test"
@@ -289,6 +290,30 @@ class World:
         url, _ = create_workshop(self.advisor)
         return url.rsplit("/", 1)[-1]
 
+    @cached_property
+    def decided_workshop_id(self) -> str:
+        """A workshop whose team has a path: its decision form saves."""
+        url, code = create_workshop(self.advisor, title="Med beslut")
+        assert set_profile(self.advisor, url).status_code == 302
+        Survey(self.app.test_client(), self.questionnaire).join(code)
+        person = Survey(self.app.test_client(), self.questionnaire)
+        person.join(code, name="Eva")
+        person.answer_maturity_pages(2)
+        return url.rsplit("/", 1)[-1]
+
+    @cached_property
+    def linked_key(self) -> str:
+        """The key of a finished self-assessment linked to the company (its decision form)."""
+        survey = Survey(self.app.test_client(), self.questionnaire)
+        survey.complete({"employees": "45", "sni": "25"})
+        page = self.advisor.get(f"/radgivare/foretag/{self.company_id}")
+        linked = self.advisor.post(
+            f"/radgivare/foretag/{self.company_id}/koppla",
+            data={"csrf_token": csrf_token(page.text), "link": survey.token},
+        )
+        assert linked.status_code == 302, linked.text
+        return "a-" + hashlib.sha256(survey.token.encode()).hexdigest()[:12]
+
     def new_assessment(self) -> str:
         return Survey(self.app.test_client(), self.questionnaire).start()
 
@@ -417,6 +442,26 @@ def _link(data: st.DataObject, world: World) -> Target:
     return Target(world.advisor, f"/radgivare/foretag/{escaped(public_id)}/koppla", fields)
 
 
+OFFERINGS = [*OFFERING_IDS, "nope", "", "INSPIRATIONSSEMINARIUM"]
+
+
+def _workshop_decision(data: st.DataObject, world: World) -> Target:
+    ids = [world.decided_workshop_id, world.decided_workshop_id, world.workshop_id]
+    public_id = data.draw(mostly(ids, UNKNOWN_ID))
+    fields = {"offering": choice(OFFERINGS), "reason": text(DECISION_REASON_MAX)}
+    return Target(world.advisor, f"/radgivare/workshop/{escaped(public_id)}/beslut", fields)
+
+
+def _company_decision(data: st.DataObject, world: World) -> Target:
+    public_id = data.draw(mostly(world.company_id, UNKNOWN_ID))
+    fields = {
+        "target": Field(mostly([world.linked_key, "a-000000000000"], TYPED)),
+        "offering": choice(OFFERINGS),
+        "reason": text(DECISION_REASON_MAX),
+    }
+    return Target(world.advisor, f"/radgivare/foretag/{escaped(public_id)}/beslut", fields)
+
+
 @dataclass(frozen=True)
 class Form:
     target: Callable[[st.DataObject, World], Target]
@@ -438,6 +483,8 @@ FORMS: dict[str, Form] = {
     "advisor.delete_workshop": Form(_delete_workshop, examples=10),
     "advisor.create_company": Form(_create_company),
     "advisor.link_assessment": Form(_link),
+    "advisor.workshop_decision": Form(_workshop_decision, examples=30),
+    "advisor.company_decision": Form(_company_decision, examples=30),
 }
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from tests.conftest import Survey, create_workshop, csrf_token, logged_in, participant
 from web.extensions import db
-from web.models import Answer, Assessment, Company, User, Workshop, utcnow
+from web.models import Answer, Assessment, Company, Decision, User, Workshop, utcnow
 from web.privacy import UNFINISHED_KEPT_DAYS
 from web.survey import routes as survey_routes
 
@@ -237,6 +237,15 @@ def test_an_advisor_deletes_a_workshop_its_participants_and_their_answers(
     public_id = url.rsplit("/", 1)[1]
     kept_answers = answers_of(app, assessment_id(app, kept.token))
     assert sum(answers_of(app, i) for i in idents) > 0
+    with app.app_context():  # each workshop's decision, as the advisor recorded it
+        advisor_id = db.session.execute(select(User.id)).scalars().first()
+        for workshop in db.session.execute(select(Workshop)).scalars():
+            db.session.add(
+                Decision(workshop_id=workshop.id, offering="iuc", decided_by_id=advisor_id)
+            )
+        db.session.commit()
+        db.session.remove()
+    assert count(app, Decision) == 2
 
     advisor.get("/sprak/en")
     page = advisor.get(url)
@@ -253,6 +262,7 @@ def test_an_advisor_deletes_a_workshop_its_participants_and_their_answers(
     assert count(app, Assessment, Assessment.id.in_(idents)) == 0
     assert count(app, Answer, Answer.assessment_id.in_(idents)) == 0
     assert count(app, Answer) == kept_answers
+    assert count(app, Decision) == 1  # the other workshop's
     assert count(app, Workshop) == 1 and count(app, Company) == 2  # companies stay
     assert advisor.get(url).status_code == 404
     assert advisor.get(other_url).status_code == 200

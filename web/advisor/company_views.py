@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -54,20 +55,28 @@ def create_company() -> Response | tuple[str, int]:
     return redirect(url_for("advisor.company", public_id=company.public_id))
 
 
-def _company_page(company: Company, link_form: LinkAssessmentForm) -> str:
+def company_page(
+    company: Company,
+    link_form: LinkAssessmentForm | None = None,
+    decisions: list[Any] | None = None,
+) -> str:
+    """The company's page; a form sent back with errors is passed in to show them."""
+    from web.advisor.decision_views import company_decision_views
+
     return render_template(
         "advisor/company.html",
         company=company,
         measurements=workshops.measurements(company),
-        link_form=link_form,
+        link_form=link_form or LinkAssessmentForm(formdata=None),
         action=ActionForm(),
+        decisions=decisions if decisions is not None else company_decision_views(company),
     )
 
 
 @bp.get("/foretag/<public_id>")
 @login_required
 def company(public_id: str) -> str:
-    return _company_page(_company_or_404(public_id), LinkAssessmentForm(formdata=None))
+    return company_page(_company_or_404(public_id))
 
 
 @bp.post("/foretag/<public_id>/koppla")
@@ -93,4 +102,4 @@ def link_assessment(public_id: str) -> Response | tuple[str, int]:
             db.session.commit()
             flash(gettext("The self-assessment is linked to %(name)s.", name=company.name))
             return redirect(url_for("advisor.company", public_id=company.public_id))
-    return _company_page(company, form), 422
+    return company_page(company, form), 422

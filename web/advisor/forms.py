@@ -9,16 +9,18 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
+    HiddenField,
     PasswordField,
     RadioField,
     SelectChoice,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from web.models import LOCAL_TIME
-from web.text import clean_line
+from web.models import DECISION_REASON_MAX, LOCAL_TIME
+from web.text import clean_line, strip_control
 
 NEW_COMPANY = "new"
 
@@ -110,3 +112,43 @@ class LinkAssessmentForm(FlaskForm):
         ],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
+
+
+def _clean_text(value: str | None) -> str | None:
+    """Free text over several lines: control characters removed, ends trimmed."""
+    if value is None:
+        return None
+    return strip_control(value if isinstance(value, str) else str(value)).strip()
+
+
+class DecisionForm(FlaskForm):
+    """What the company went on to do: an offering, and why if the advisor wants to say."""
+
+    # Which of the company's self-assessments the decision is about (its assessment key);
+    # empty on a workshop's page, where the decision is the team's.
+    target = HiddenField()
+    offering = SelectField(
+        _l("What did the company go on to do?"), validate_choice=False, filters=[clean_line]
+    )
+    reason = TextAreaField(
+        _l("Why (optional)"),
+        filters=[_clean_text],
+        validators=[
+            Optional(),
+            Length(
+                max=DECISION_REASON_MAX,
+                message=_l("At most %(max)d characters, please.", max=DECISION_REASON_MAX),
+            ),
+        ],
+        render_kw={"maxlength": DECISION_REASON_MAX, "rows": 2},
+    )
+
+    offering_ids: frozenset[str] = frozenset()
+
+    def set_offerings(self, offerings: list[tuple[str, str]]) -> None:
+        self.offering.choices = [SelectChoice(o, name) for o, name in offerings]
+        self.offering_ids = frozenset(o for o, _ in offerings)
+
+    def validate_offering(self, field: SelectField) -> None:
+        if not isinstance(field.data, str) or field.data not in self.offering_ids:
+            raise ValidationError(_l("Choose one of the offerings."))

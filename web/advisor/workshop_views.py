@@ -91,7 +91,16 @@ def new_workshop() -> Response | str | tuple[str, int]:
 @login_required
 def workshop(public_id: str) -> str:
     """The advisor's own view: live counts, participants, the team result and the controls."""
-    w = _workshop_or_404(public_id)
+    return workshop_page(_workshop_or_404(public_id))
+
+
+def workshop_page(w: Workshop, decision: Any = None) -> str:
+    """The advisor's workshop page; ``decision`` is the decision form shown with errors."""
+    from web.advisor.decision_views import workshop_decision_view
+
+    team = team_context(w, _language())
+    if decision is None and team["team"] is not None and team["team"].has_path:
+        decision = workshop_decision_view(w)
     return render_template(
         "advisor/workshop.html",
         workshop=w,
@@ -101,7 +110,8 @@ def workshop(public_id: str) -> str:
         action=ActionForm(),
         profile_complete=workshops.profile_complete(content_for(w).questionnaire, w.profile),
         poll_seconds=current_app.config["LIVE_POLL_SECONDS"],
-        **team_context(w, _language()),
+        decision=decision,
+        **team,
     )
 
 

@@ -1,0 +1,209 @@
+"""Advisor decisions: what the company went on to do, recorded on the workshop's page (the
+team's result) and on the company's page (each linked online self-assessment).
+
+Both forms post to the record's own URL (``…/<public_id>/beslut``), so only an advisor
+who may see the workshop or the company (or an admin) reaches them; anyone else gets 404.
+A bad form (an unknown offering, too long a reason) shows the page again with the
+message, in the advisor's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import get_locale, gettext
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from web import decisions, workshops
+from web.advisor import bp
+from web.advisor.forms import DecisionForm
+from web.content import content_for
+from web.extensions import db
+from web.models import LOCAL_TIME, Assessment, Company, Decision, Workshop
+
+
+def _language() -> str:
+    return str(get_locale() or "sv")
+
+
+def decision_form(
+    workshop_or_assessment: Workshop | Assessment,
+    existing: Decision | None,
+    recommended: str | None,
+    target: str = "",
+    formdata: bool = False,
+) -> DecisionForm:
+    """The form, with the offerings by name; preselected: the decision, else the
+    recommended primary step."""
+    form = DecisionForm() if formdata else DecisionForm(formdata=None)
+    catalogue = content_for(workshop_or_assessment).catalogue
+    form.set_offerings(decisions.offering_choices(catalogue, _language()))
+    if not formdata:
+        form.target.data = target
+        form.offering.data = existing.offering if existing else (recommended or "")
+        form.reason.data = existing.reason if existing else ""
+    return form
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    """One decision form on a page, with what was decided so far."""
+
+    form: DecisionForm
+    decision: Decision | None
+    recommended: str | None  # the offering id the app recommended
+    recommended_name: str | None
+    action: str  # the form's URL
+    title: str = ""  # on a company's page: which self-assessment
+
+    @property
+    def decided_on(self) -> str:
+        """The Swedish date it was first recorded."""
+        if self.decision is None:
+            return ""
+        return self.decision.decided_at.astimezone(LOCAL_TIME).date().isoformat()
+
+    @property
+    def changed_on(self) -> str:
+        """The Swedish date it last changed, when that is another day."""
+        if self.decision is None:
+            return ""
+        changed = self.decision.updated_at.astimezone(LOCAL_TIME).date().isoformat()
+        return changed if changed != self.decided_on else ""
+
+    @property
+    def decided_by(self) -> str:
+        user = self.decision.decided_by if self.decision else None
+        return user.email if user else ""
+
+
+def _name(record: Workshop | Assessment, offering: str | None) -> str | None:
+    if offering is None:
+        return None
+    catalogue = content_for(record).catalogue
+    if offering not in catalogue.by_id:
+        return offering
+    return catalogue.offering(offering).name.get(_language())
+
+
+# ---------------------------------------------------------------- a workshop's team
+
+
+def workshop_decision_view(workshop: Workshop, form: DecisionForm | None = None) -> DecisionView:
+    recommended = decisions.recommended_for_workshop(workshop, content_for(workshop))
+    existing = decisions.for_workshop(workshop)
+    return DecisionView(
+        form=form or decision_form(workshop, existing, recommended),
+        decision=existing,
+        recommended=recommended,
+        recommended_name=_name(workshop, recommended),
+        action=url_for("advisor.workshop_decision", public_id=workshop.public_id),
+    )
+
+
+@bp.post("/workshop/<public_id>/beslut")
+@login_required
+def workshop_decision(public_id: str) -> Response | tuple[str, int]:
+    """Record or change what the company went on to do after the team's result."""
+    from web.advisor.workshop_views import _workshop_or_404, workshop_page
+
+    w = _workshop_or_404(public_id)
+    content = content_for(w)
+    recommended = decisions.recommended_for_workshop(w, content)
+    existing = decisions.for_workshop(w)
+    form = decision_form(w, existing, recommended, formdata=True)
+    team = workshops.team(w, content)
+    if team is None or team.path is None:
+        flash(gettext("The team has no path yet: the decision can be recorded once it has."))
+        return redirect(url_for("advisor.workshop", public_id=w.public_id))
+    if form.validate_on_submit():
+        decisions.record(
+            existing,
+            workshop=w,
+            offering=form.offering.data or "",
+            reason=form.reason.data or "",
+            recommended=recommended,
+            user=current_user,
+        )
+        db.session.commit()
+        flash(gettext("The company’s decision is saved."))
+        return redirect(url_for("advisor.workshop", public_id=w.public_id) + "#decision-title")
+    return workshop_page(w, decision=workshop_decision_view(w, form)), 422
+
+
+# ---------------------------------------------------------------- a company's self-assessments
+
+
+def _linked(company: Company) -> list[Assessment]:
+    """The company's finished online self-assessments that have a path, oldest first."""
+    found = [
+        a
+        for a in company.assessments
+        if a.completed and a.recommendation is not None and a.workshop_id is None
+    ]
+    return sorted(found, key=lambda a: (a.completed_at or a.created_at, a.id))
+
+
+def _assessment_title(assessment: Assessment) -> str:
+    finished = assessment.completed_at or assessment.created_at
+    return gettext(
+        "Self-assessment online, %(date)s",
+        date=finished.astimezone(LOCAL_TIME).date().isoformat(),
+    )
+
+
+def company_decision_views(
+    company: Company, failed: tuple[str, DecisionForm] | None = None
+) -> list[DecisionView]:
+    views = []
+    for assessment in _linked(company):
+        key = workshops.assessment_key(assessment)
+        recommended = decisions.recommended_for_assessment(assessment)
+        existing = decisions.for_assessment(assessment)
+        if failed is not None and failed[0] == key:
+            form = failed[1]
+        else:
+            form = decision_form(assessment, existing, recommended, target=key)
+        views.append(
+            DecisionView(
+                form=form,
+                decision=existing,
+                recommended=recommended,
+                recommended_name=_name(assessment, recommended),
+                action=url_for("advisor.company_decision", public_id=company.public_id),
+                title=_assessment_title(assessment),
+            )
+        )
+    return views
+
+
+@bp.post("/foretag/<public_id>/beslut")
+@login_required
+def company_decision(public_id: str) -> Response | tuple[str, int]:
+    """Record or change what the company went on to do after a linked self-assessment."""
+    from web.advisor.company_views import _company_or_404, company_page
+
+    company = _company_or_404(public_id)
+    key = DecisionForm().target.data
+    assessment = next((a for a in _linked(company) if workshops.assessment_key(a) == key), None)
+    if assessment is None:
+        abort(404)
+    recommended = decisions.recommended_for_assessment(assessment)
+    existing = decisions.for_assessment(assessment)
+    form = decision_form(assessment, existing, recommended, formdata=True)
+    if form.validate_on_submit():
+        decisions.record(
+            existing,
+            assessment=assessment,
+            offering=form.offering.data or "",
+            reason=form.reason.data or "",
+            recommended=recommended,
+            user=current_user,
+        )
+        db.session.commit()
+        flash(gettext("The company’s decision is saved."))
+        return redirect(url_for("advisor.company", public_id=company.public_id) + "#decisions")
+    form.target.data = key
+    return company_page(company, decisions=company_decision_views(company, (key, form))), 422

@@ -1,0 +1,155 @@
+"""Advisor decisions: what a company went on to do after its result, and the training data
+the learned ranking is made from.
+
+A decision belongs to one online assessment (linked to a company) or one workshop (the
+team's result). For training, each becomes a :class:`recommender.features.DecisionCase`:
+an assessment's stored scores, coverage and profile; a workshop's team scores (from the
+participants who finished) and the workshop's profile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from questionnaire.profile import company_profile
+from recommender.catalogue import OFFERING_IDS, Catalogue
+from recommender.features import DecisionCase
+from recommender.learned import Decision as LearnedDecision
+from web import workshops
+from web.content import Content, content_for
+from web.extensions import db
+from web.models import DECISION_REASON_MAX, Assessment, Decision, User, Workshop, utcnow
+
+
+def offering_choices(catalogue: Catalogue, language: str) -> list[tuple[str, str]]:
+    """Every offering a decision may name, (id, name in ``language``), in catalogue order."""
+    return [(o.id, o.name.get(language)) for o in catalogue.offerings if o.id in OFFERING_IDS]
+
+
+def for_assessment(assessment: Assessment) -> Decision | None:
+    return db.session.execute(
+        select(Decision)
+        .where(Decision.assessment_id == assessment.id)
+        .options(joinedload(Decision.decided_by))
+    ).scalar_one_or_none()
+
+
+def for_workshop(workshop: Workshop) -> Decision | None:
+    return db.session.execute(
+        select(Decision)
+        .where(Decision.workshop_id == workshop.id)
+        .options(joinedload(Decision.decided_by))
+    ).scalar_one_or_none()
+
+
+def recommended_for_assessment(assessment: Assessment) -> str | None:
+    """The primary step the company was shown, or None."""
+    primary = (assessment.recommendation or {}).get("primary") or {}
+    offering = primary.get("id")
+    return str(offering) if offering else None
+
+
+def recommended_for_workshop(workshop: Workshop, content: Content) -> str | None:
+    """The team's primary step as the advisor sees it now, or None."""
+    team = workshops.team(workshop, content)
+    if team is None or team.path is None or team.path.primary is None:
+        return None
+    return team.path.primary.offering
+
+
+def record(
+    existing: Decision | None,
+    *,
+    assessment: Assessment | None = None,
+    workshop: Workshop | None = None,
+    offering: str,
+    reason: str,
+    recommended: str | None,
+    user: User,
+) -> Decision:
+    """Store (or change) the decision; the caller commits. The offering must be known."""
+    if offering not in OFFERING_IDS:
+        raise ValueError(f"unknown offering {offering!r}")
+    if (assessment is None) == (workshop is None):
+        raise ValueError("a decision belongs to exactly one assessment or workshop")
+    text = reason.strip()[:DECISION_REASON_MAX] or None
+    decision = existing
+    if decision is None:
+        decision = Decision(
+            assessment_id=assessment.id if assessment else None,
+            workshop_id=workshop.id if workshop else None,
+            decided_at=utcnow(),
+        )
+        db.session.add(decision)
+    elif (decision.offering, decision.reason, decision.recommended) == (
+        offering,
+        text,
+        recommended,
+    ):
+        return decision  # nothing changed: who and when stay as they were
+    decision.offering = offering
+    decision.reason = text
+    decision.recommended = recommended
+    decision.decided_by_id = user.id
+    decision.updated_at = utcnow()
+    return decision
+
+
+# ---------------------------------------------------------------- training data
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    decisions: list[LearnedDecision]
+    skipped: int  # decisions whose record has no usable scores or profile
+
+
+def _assessment_case(assessment: Assessment) -> DecisionCase | None:
+    scores = assessment.scores or {}
+    dimensions = scores.get("dimensions") or {}
+    if not dimensions or not assessment.profile:
+        return None
+    try:
+        profile = company_profile(assessment.profile)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return DecisionCase(
+        profile=profile,
+        scores={d: r.get("score") for d, r in dimensions.items()},
+        coverage={d: float(r["coverage"]) for d, r in dimensions.items() if "coverage" in r},
+    )
+
+
+def _workshop_case(workshop: Workshop) -> DecisionCase | None:
+    c = content_for(workshop)
+    if not workshops.profile_complete(c.questionnaire, workshop.profile):
+        return None
+    team = workshops.team(workshop, c)
+    if team is None:
+        return None
+    return DecisionCase(profile=company_profile(workshop.profile), scores=dict(team.result.scores))
+
+
+def training_data() -> TrainingData:
+    """Every decision with the case it was made on, oldest first."""
+    rows = db.session.execute(
+        select(Decision)
+        .options(joinedload(Decision.assessment), joinedload(Decision.workshop))
+        .order_by(Decision.id)
+    ).scalars()
+    found: list[LearnedDecision] = []
+    skipped = 0
+    for decision in rows:
+        case = None
+        if decision.assessment is not None:
+            case = _assessment_case(decision.assessment)
+        elif decision.workshop is not None:
+            case = _workshop_case(decision.workshop)
+        if case is None or decision.offering not in OFFERING_IDS:
+            skipped += 1
+            continue
+        found.append(LearnedDecision(case=case, chosen=decision.offering))
+    return TrainingData(found, skipped)

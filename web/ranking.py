@@ -1,0 +1,137 @@
+"""Which ranking decides a company's path: the learned one, when a saved model may be used,
+else the rules of thumb. The hard rules apply on top of either.
+
+The model is read only from the directory the app itself writes,
+``<instance>/recommender`` (``flask --app app recommender train``), never from a path
+given anywhere else: loading it unpickles. It is loaded once per process and kept on the
+app, keyed by the modification time of its ``model.json``, so a newly trained model is
+picked up without a restart, and a model that may not be used (it did not beat the
+rules, another scikit-learn saved it, it is stale) leaves the rules in charge.
+
+What was used is kept with an assessment's recommendation (``source`` and
+``explanation``), so its result page shows it as it was. Recommendations stored before
+this existed have neither key: the rules made them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+
+from questionnaire.profile import company_profile
+from recommender.features import DecisionCase
+from recommender.learned import METADATA_FILE as MODEL_METADATA
+from recommender.learned import (
+    LoadResult,
+    RankedRecommendation,
+    TrainedModel,
+    load,
+    recommendation_for,
+)
+from web.content import Content, content
+
+log = logging.getLogger(__name__)
+
+_CACHE = "lyftkollen.learned_model"
+
+
+def model_directory() -> Path:
+    """The only place a model is saved to and loaded from."""
+    return Path(current_app.instance_path) / "recommender"
+
+
+def _stamp(directory: Path) -> int | None:
+    try:
+        return (directory / MODEL_METADATA).stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def load_result() -> LoadResult | None:
+    """The saved model's load result (cached by ``model.json``'s mtime); None: no model."""
+    directory = model_directory()
+    stamp = _stamp(directory)
+    current = content()
+    key = (str(directory), stamp, current.fingerprint)
+    cached = current_app.extensions.get(_CACHE)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    result = None if stamp is None else load(directory, current.catalogue)
+    if result is not None:
+        if result.model is None:
+            log.info("learned ranking not used: %s (%s)", result.status, result.detail)
+        else:
+            log.info("learned ranking loaded: %s", result.detail)
+    current_app.extensions[_CACHE] = (key, result)
+    return result
+
+
+def current_model(for_content: Content) -> TrainedModel | None:
+    """The model to use for a record answered on ``for_content``, or None (the rules).
+
+    Only for today's content: the model's features and offerings are checked against it.
+    """
+    if for_content.fingerprint != content().fingerprint:
+        return None
+    result = load_result()
+    return result.model if result is not None else None
+
+
+def ranked(
+    profile_values: Mapping[str, Any],
+    scores: Mapping[str, float | None],
+    coverage: Mapping[str, float],
+    for_content: Content,
+) -> RankedRecommendation:
+    """The path for a company, by the learned ranking when it may be used, else the rules."""
+    case = DecisionCase(
+        profile=company_profile(profile_values), scores=dict(scores), coverage=dict(coverage)
+    )
+    return recommendation_for(case, for_content.catalogue, current_model(for_content))
+
+
+def basis_to_dict(ranking: RankedRecommendation) -> dict[str, Any]:
+    """Which ranking made the path and why, JSON-ready, kept with the recommendation."""
+    explanation = ranking.explanation
+    if ranking.source != "learned" or explanation is None:
+        return {"source": "rules"}
+    return {
+        "source": "learned",
+        "explanation": {
+            "decisions": explanation.decisions,
+            "offering": explanation.offering,
+            "probability": round(explanation.probability, 4),
+            "dimensions": [
+                {"dimension": w.dimension, "score": w.score, "weight": round(w.weight, 4)}
+                for w in explanation.dimensions
+            ],
+        },
+    }
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What the result page says about where the path came from."""
+
+    source: str  # "learned" or "rules"
+    decisions: int | None = None
+    dimensions: tuple[str, ...] = ()  # the ids of the dimensions that weighed most
+
+
+def basis_from_dict(data: Mapping[str, Any] | None) -> Basis:
+    """From a stored recommendation; anything without a learned source is the rules'."""
+    if not data or data.get("source") != "learned":
+        return Basis("rules")
+    explanation = data.get("explanation") or {}
+    decisions = explanation.get("decisions")
+    dimensions = tuple(
+        str(d["dimension"])
+        for d in explanation.get("dimensions") or []
+        if isinstance(d, Mapping) and "dimension" in d
+    )
+    return Basis("learned", int(decisions) if isinstance(decisions, int) else None, dimensions)
