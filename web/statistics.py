@@ -1,31 +1,45 @@
-"""Completed assessments as anonymous rows, for statistics.
+"""Completed measurements as anonymous rows, for statistics.
 
-No company or participant names, no free text, no private links or ids, no contact
-details, no exact dates or head counts: a row holds the size band, the industry's SNI
-division, the county, the month, the scores and the recommended first step, and what
-the company went on to do as its advisor recorded it (the offering, whether it was the
-step the app recommended at the time, and the month; never the advisor's reason, which
-is free text). A workshop participant's row carries the workshop's decision: it was
-made on the team's result. Rows come sorted by their values, so their order says
-nothing about who answered when.
+One row per online self-assessment and one per workshop team (its finished
+participants' mean scores and the team's path: individuals are never rows of their
+own). No company or participant names, no free text, no private links or ids, no
+contact details, no exact dates or head counts: a row holds how it was answered
+(online or workshop), the questionnaire version, the month, the size band, the
+industry's SNI division, the county, the programmes already taken part in, the scores,
+the recommended first step, and what the company went on to do as its advisor recorded
+it (the offering, whether it was the step recommended at the time, and the month; never
+the advisor's reason, which is free text).
+
+Rare combinations are coarsened so that no row stands out: when fewer than
+``MIN_GROUP`` rows share the same size band, industry, county and completed
+programmes, the programmes are left out; then the county, then the industry, in the
+same way. Rows come sorted by their values, so their order says nothing about who
+answered when.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 
 from questionnaire.model import Questionnaire
 from recommender.catalogue import Catalogue
+from web import workshops
+from web.content import content_for
 from web.export import Cell
 from web.extensions import db
 from web.models import LOCAL_TIME, Assessment, Company, Decision, User, Workshop
 
+# The fewest rows that may share a combination of size band, industry, county and
+# completed programmes before the rarest of those is left out.
+MIN_GROUP = 5
+
 FIXED_COLUMNS = [
     "kind",
+    "respondents",
     "questionnaire_version",
     "completed_month",
     "size_band",
@@ -78,40 +92,46 @@ def sni_division(code: Any) -> str:
     return str(code)[:2] if isinstance(code, str) and code[:2].isdigit() else ""
 
 
-def _completed(user: User) -> Any:
-    """Completed assessments ``user`` may see: their companies' and workshops', or all."""
-    query = (
-        select(Assessment)
-        .where(Assessment.status == "completed", Assessment.scores.is_not(None))
-        .options(joinedload(Assessment.workshop))
+def _online(user: User) -> Any:
+    """Completed online self-assessments ``user`` may see: their companies', or all."""
+    query = select(Assessment).where(
+        Assessment.status == "completed",
+        Assessment.scores.is_not(None),
+        Assessment.workshop_id.is_(None),
     )
     if user.is_admin:
         return query
-    own_workshops = select(Workshop.id).join(Workshop.company).where(Company.owner_id == user.id)
     own_companies = select(Company.id).where(Company.owner_id == user.id)
-    return query.where(
-        or_(
-            Assessment.workshop_id.in_(own_workshops),
-            Assessment.company_id.in_(own_companies),
-        )
-    )
+    return query.where(Assessment.company_id.in_(own_companies))
+
+
+def _workshops(user: User) -> Any:
+    """Workshops ``user`` may see: their companies', or all."""
+    query = select(Workshop).order_by(Workshop.id)
+    if user.is_admin:
+        return query
+    return query.join(Workshop.company).where(Company.owner_id == user.id)
 
 
 def _row(
-    assessment: Assessment,
+    record: Assessment | Workshop,
+    scores: dict[str, Any],
+    primary: str | None,
+    respondents: int,
     questionnaire: Questionnaire,
     catalogue: Catalogue,
-    decision: Decision | None = None,
+    decision: Decision | None,
 ) -> list[Cell]:
-    workshop = assessment.workshop
-    profile = assessment.profile or (workshop.profile if workshop is not None else {}) or {}
-    scores = assessment.scores or {}
-    finished = assessment.completed_at or assessment.created_at
-    primary = ((assessment.recommendation or {}).get("primary") or {}).get("id")
+    profile = record.profile or {}
+    if isinstance(record, Workshop):
+        finished = record.created_at
+    else:
+        finished = record.completed_at or record.created_at
     completed = profile.get("completed")
     row: list[Cell] = [
-        "workshop" if workshop is not None else assessment.source,
-        assessment.questionnaire_version,
+        "workshop" if isinstance(record, Workshop) else "online",
+        respondents,
+        record.questionnaire_version,
         finished.astimezone(LOCAL_TIME).strftime("%Y-%m"),
         size_band(profile.get("employees"), catalogue),
         sni_division(profile.get("sni")),
@@ -128,18 +148,48 @@ def _row(
 
 
 def rows(user: User, questionnaire: Questionnaire, catalogue: Catalogue) -> list[list[Cell]]:
-    """The header row, then one anonymous row per completed assessment ``user`` may see."""
+    """The header row, then one anonymous row per measurement ``user`` may see."""
     by_assessment, by_workshop = _decisions()
     body: list[list[Cell]] = []
-    for assessment in _stream(_completed(user)):
-        decision = (
-            by_workshop.get(assessment.workshop_id)
-            if assessment.workshop_id is not None
-            else by_assessment.get(assessment.id)
+    for assessment in _stream(_online(user)):
+        primary = ((assessment.recommendation or {}).get("primary") or {}).get("id")
+        decision = by_assessment.get(assessment.id)
+        scores = assessment.scores or {}
+        body.append(_row(assessment, scores, primary, 1, questionnaire, catalogue, decision))
+    for workshop in db.session.execute(_workshops(user)).scalars():
+        team = workshops.team(workshop, content_for(workshop))
+        if team is None:
+            continue
+        scores = {
+            "dimensions": {d: {"score": s} for d, s in team.result.scores.items()},
+            "areas": team.result.areas,
+            "overall": team.result.overall,
+        }
+        primary = team.path.primary.offering if team.path and team.path.primary else None
+        respondents = team.result.participants
+        decision = by_workshop.get(workshop.id)
+        body.append(
+            _row(workshop, scores, primary, respondents, questionnaire, catalogue, decision)
         )
-        body.append(_row(assessment, questionnaire, catalogue, decision))
+    _coarsen(body)
     body.sort(key=_sort_key)
     return [headers(questionnaire), *body]
+
+
+_SIZE, _SNI, _REGION, _COMPLETED = (FIXED_COLUMNS.index(c) for c in FIXED_COLUMNS[4:8])
+
+
+def _coarsen(body: list[list[Cell]]) -> None:
+    """Leave out the rarest facts of any row whose combination fewer than MIN_GROUP share."""
+    for dropped, keys in (
+        (_COMPLETED, (_SIZE, _SNI, _REGION, _COMPLETED)),
+        (_REGION, (_SIZE, _SNI, _REGION)),
+        (_SNI, (_SIZE, _SNI)),
+    ):
+        groups = Counter(tuple(row[k] for k in keys) for row in body)
+        for row in body:
+            if groups[tuple(row[k] for k in keys)] < MIN_GROUP:
+                row[dropped] = ""
 
 
 def _decisions() -> tuple[dict[int, Decision], dict[int, Decision]]:

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from questionnaire.scoring import round_half_up
 from tests.conftest import Survey, create_workshop, logged_in, participant, set_profile
 from web.extensions import db
 from web.models import Assessment, Company, Workshop
@@ -39,15 +40,7 @@ def personal_values(app: Flask) -> set[str]:
     return found - {""}
 
 
-def stored_scores(app: Flask) -> list[str]:
-    with app.app_context():
-        return sorted(
-            str(a.scores["dimensions"]["strategy"]["score"])
-            for a in db.session.scalars(select(Assessment).where(Assessment.status == "completed"))
-        )
-
-
-def test_rows_hold_scores_and_coarse_facts_but_nothing_personal(
+def test_rows_hold_teams_and_online_results_but_nothing_personal(
     app: Flask, questionnaire: Any
 ) -> None:
     anna = logged_in(app, "anna@example.se")
@@ -60,16 +53,26 @@ def test_rows_hold_scores_and_coarse_facts_but_nothing_personal(
     online.complete(PROFILE | {"employees": "300"}, level=2)
 
     admin = logged_in(app, "admin@example.se", role="admin")
-    rows = table(admin)
-    assert len(rows) == 3  # the two who finished, and the online assessment
-    assert sorted(r["score_strategy"] for r in rows) == stored_scores(app)
-    assert sorted(r["size_band"] for r in rows) == ["1-49", "1-49", "250+"]
-    assert {r["sni_division"] for r in rows} == {"25"} and {r["region"] for r in rows} == {"06"}
-    assert sorted(r["kind"] for r in rows) == ["web", "workshop", "workshop"]
-    assert all(len(r["completed_month"]) == 7 for r in rows)  # 2026-11, never the day
-    assert all(r["recommended_first_step"] for r in rows)
-    cells = {cell for r in rows for cell in r.values()}
-    headers = set(rows[0])
+    rows = {r["kind"]: r for r in table(admin)}
+    assert sorted(rows) == ["online", "workshop"]  # one row for the team, none per person
+    assert (rows["workshop"]["respondents"], rows["online"]["respondents"]) == ("2", "1")
+    with app.app_context():
+        finished = db.session.scalars(
+            select(Assessment.scores).where(
+                Assessment.workshop_id.is_not(None), Assessment.status == "completed"
+            )
+        ).all()
+        alone = db.session.scalar(select(Assessment.scores).where(Assessment.workshop_id.is_(None)))
+    mean = sum(s["dimensions"]["strategy"]["score"] for s in finished) / len(finished)
+    assert rows["online"]["score_strategy"] == str(alone["dimensions"]["strategy"]["score"])
+    assert rows["workshop"]["score_strategy"] == str(round_half_up(mean))
+    assert (rows["workshop"]["size_band"], rows["online"]["size_band"]) == ("1-49", "250+")
+    assert all(r["recommended_first_step"] for r in rows.values())
+    assert all(len(r["completed_month"]) == 7 for r in rows.values())  # never the day
+    # Two rows, each alone with its facts: the county and industry are left out.
+    assert {(r["sni_division"], r["region"]) for r in rows.values()} == {("", "")}
+    cells = {cell for r in rows.values() for cell in r.values()}
+    headers = set(rows["online"])
     leaked = {
         value
         for value in personal_values(app)
@@ -78,6 +81,16 @@ def test_rows_hold_scores_and_coarse_facts_but_nothing_personal(
     }
     assert leaked == set()
     assert not {"employees", "goal", "name", "role", "turnover_msek"} & headers
+
+
+def test_facts_that_five_rows_share_are_kept_and_a_rare_one_is_left_out(
+    app: Flask, questionnaire: Any
+) -> None:
+    for region in ("06", "06", "06", "06", "06", "01"):
+        Survey(app.test_client(), questionnaire).complete(PROFILE | {"region": region})
+    admin = logged_in(app, "admin@example.se", role="admin")
+    facts = sorted((r["size_band"], r["sni_division"], r["region"]) for r in table(admin))
+    assert facts == [("1-49", "25", "")] + [("1-49", "25", "06")] * 5
 
 
 def test_an_advisor_gets_only_their_own_companies_rows(app: Flask, questionnaire: Any) -> None:
@@ -92,16 +105,7 @@ def test_an_advisor_gets_only_their_own_companies_rows(app: Flask, questionnaire
         participant(app, questionnaire, other_code).answer_maturity_pages(4)
     Survey(app.test_client(), questionnaire).complete(PROFILE)  # linked to no one
 
-    with app.app_context():
-        low, high = (
-            db.session.scalars(
-                select(Assessment.scores).where(Assessment.workshop_id == workshop_id)
-            ).all()
-            for workshop_id in db.session.scalars(select(Workshop.id).order_by(Workshop.id))
-        )
-    strategy = [str(s["dimensions"]["strategy"]["score"]) for s in low + high]
-    assert [r["score_strategy"] for r in table(anna)] == strategy[:1]
-    assert [r["score_strategy"] for r in table(bertil)] == strategy[1:]
-    assert strategy[0] != strategy[1]
+    assert [r["respondents"] for r in table(anna)] == ["1"]
+    assert [r["respondents"] for r in table(bertil)] == ["2"]
     admin = logged_in(app, "admin@example.se", role="admin")
-    assert len(table(admin)) == 4
+    assert sorted(r["kind"] for r in table(admin)) == ["online", "workshop", "workshop"]
