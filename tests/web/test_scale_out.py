@@ -169,10 +169,10 @@ def test_two_servers_share_the_workshop_the_sessions_and_the_limits(
     with app.app_context():
         stored = db.session.scalar(select(Assessment).where(Assessment.token == private))
         assert stored is not None
-        kept = {
-            a.question_id
-            for a in db.session.scalars(select(Answer).where(Answer.assessment_id == stored.id))
-        }
+        kept = set(
+            db.session.scalars(select(Answer.question_id).where(Answer.assessment_id == stored.id))
+        )
+        db.session.remove()
         db.engine.dispose()
     assert set(person.questions[step]) <= kept
 
