@@ -87,6 +87,10 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Browsers keep static files (style.css, the scripts) for an hour instead of asking
+        # again on every page: a seminar room's phones fetch each once. Their URLs carry no
+        # version, so a deploy's change reaches everyone within the hour.
+        "SEND_FILE_MAX_AGE_DEFAULT": 3600,
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour"),
