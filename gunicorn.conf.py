@@ -14,7 +14,9 @@ bind = os.environ.get("BIND", "0.0.0.0:8000")
 # Processes share nothing but the database (and Redis when REDIS_URL is set).
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# One thread per worker until the crashes under threaded load are understood: the
+# benchmarks saw workers die with SIGSEGV with 4 threads (bench/README.md), none with 1.
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 # Access log to stdout, errors (and the app's own log) to stderr: the platform keeps them.
