@@ -10,6 +10,7 @@ message, in the advisor's language.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import get_locale, gettext
@@ -119,18 +120,30 @@ def workshop_decision(public_id: str) -> Response | tuple[str, int]:
         flash(gettext("The team has no path yet: the decision can be recorded once it has."))
         return redirect(url_for("advisor.workshop", public_id=w.public_id))
     if form.validate_on_submit():
-        decisions.record(
-            existing,
-            workshop=w,
-            offering=form.offering.data or "",
-            reason=form.reason.data or "",
-            recommended=recommended,
-            user=current_user,
-        )
-        db.session.commit()
-        flash(gettext("The company’s decision is saved."))
-        return redirect(url_for("advisor.workshop", public_id=w.public_id) + "#decision-title")
+        back = url_for("advisor.workshop", public_id=w.public_id) + "#decision-title"
+        return _save(form, existing, recommended, back, workshop=w)
     return workshop_page(w, decision=workshop_decision_view(w, form)), 422
+
+
+def _save(
+    form: DecisionForm,
+    existing: Decision | None,
+    recommended: str | None,
+    back: str,
+    **target: Any,
+) -> Response:
+    """Record the valid form's decision on ``target`` (a workshop or an assessment)."""
+    decisions.record(
+        existing,
+        offering=form.offering.data or "",
+        reason=form.reason.data or "",
+        recommended=recommended,
+        user=current_user,
+        **target,
+    )
+    db.session.commit()
+    flash(gettext("The company’s decision is saved."))
+    return redirect(back)
 
 
 # ---------------------------------------------------------------- a company's self-assessments
@@ -194,16 +207,7 @@ def company_decision(public_id: str) -> Response | tuple[str, int]:
     existing = decisions.for_assessment(assessment)
     form = decision_form(assessment, existing, recommended, formdata=True)
     if form.validate_on_submit():
-        decisions.record(
-            existing,
-            assessment=assessment,
-            offering=form.offering.data or "",
-            reason=form.reason.data or "",
-            recommended=recommended,
-            user=current_user,
-        )
-        db.session.commit()
-        flash(gettext("The company’s decision is saved."))
-        return redirect(url_for("advisor.company", public_id=company.public_id) + "#decisions")
+        back = url_for("advisor.company", public_id=company.public_id) + "#decisions"
+        return _save(form, existing, recommended, back, assessment=assessment)
     form.target.data = key
     return company_page(company, decisions=company_decision_views(company, (key, form))), 422
