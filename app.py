@@ -142,6 +142,7 @@ def register_commands(app: Flask) -> None:
         purge_command,
         questionnaire_cli,
         recommender_cli,
+        summaries_cli,
         users_cli,
     )
 
@@ -151,3 +152,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
     app.cli.add_command(recommender_cli)
+    app.cli.add_command(summaries_cli)

@@ -22,7 +22,7 @@ from recommender.path import (
     render_reason,
 )
 from recommender.ranking import recommend
-from web import ranking
+from web import ranking, summaries
 from web.content import Content
 from web.extensions import db
 from web.models import Answer, Assessment, utcnow
@@ -171,6 +171,7 @@ def complete(assessment: Assessment, content: Content, with_path: bool = True) -
     assessment.scores = report_to_dict(report)
     assessment.status = "completed"
     assessment.completed_at = assessment.completed_at or utcnow()
+    summaries.refresh_assessment(assessment, content)
 
 
 def reason_document(

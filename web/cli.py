@@ -1,5 +1,5 @@
 """Commands: ``flask --app app questionnaire check``, ``… users …``, ``… purge``,
-``… export``, ``… import`` and ``… recommender train|evaluate``."""
+``… export``, ``… import``, ``… recommender train|evaluate`` and ``… summaries rebuild``."""
 
 from __future__ import annotations
 
@@ -400,3 +400,22 @@ def evaluate_command(folds: int, seed: int) -> None:
     click.echo(learned.comparison_table(evaluation))
     click.echo("")
     click.echo(learned.verdict(evaluation))
+
+
+summaries_cli = AppGroup(
+    "summaries", help="The per-result rows that peer benchmarks and the overview count."
+)
+
+
+@summaries_cli.command("rebuild")
+def rebuild_summaries() -> None:
+    """Recreate every row from the stored results (once after upgrading, or after a repair).
+
+    The app keeps the rows up to date as results are completed and workshops closed;
+    results from before the rows existed are counted only after this.
+    """
+    from web import summaries
+
+    count = summaries.rebuild()
+    db.session.commit()
+    click.echo(f"{_count(count, 'result')} summarised.")

@@ -13,12 +13,15 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
+    SmallInteger,
     String,
     TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from web.extensions import db
@@ -90,6 +93,8 @@ class Company(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Made up by `flask demo seed` so that every screen can be tried; `demo clear` removes it.
+    demo: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     owner: Mapped[User] = relationship()
     workshops: Mapped[list[Workshop]] = relationship(
@@ -129,6 +134,7 @@ class Workshop(db.Model):
     revision: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    demo: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     company: Mapped[Company] = relationship(back_populates="workshops")
     participants: Mapped[list[Assessment]] = relationship(
@@ -179,6 +185,7 @@ class Assessment(db.Model):
     company_id: Mapped[int | None] = mapped_column(
         ForeignKey("companies.id", ondelete="SET NULL"), index=True
     )
+    demo: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     workshop: Mapped[Workshop | None] = relationship(
         back_populates="participants", foreign_keys=[workshop_id]
@@ -235,6 +242,7 @@ class User(db.Model):
     login_id: Mapped[str] = mapped_column(String(40), unique=True, default=new_login_id)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    demo: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     # Flask-Login's user protocol.
     @property
@@ -306,3 +314,55 @@ class Decision(db.Model):
     def agreed(self) -> bool | None:
         """Whether the company did what the app recommended; None when nothing was."""
         return None if self.recommended is None else self.offering == self.recommended
+
+
+class ResultSummary(db.Model):
+    """One company result in plain, indexed columns: what peer benchmarks, the program
+    overview and "companies like yours" count, so the database can aggregate it.
+
+    A row is a completed online self-assessment, or a closed workshop's team result (its
+    finished participants' mean scores; a workshop counts once closed, when its answers
+    are final). Individual workshop participants are never rows: a team of eight would
+    count its company eight times. Kept up to date by :mod:`web.summaries`; derived, so
+    ``flask summaries rebuild`` can always recreate it from the records.
+    """
+
+    __tablename__ = "result_summaries"
+    __table_args__ = (
+        CheckConstraint("(assessment_id IS NULL) <> (workshop_id IS NULL)", name="one_source"),
+        # Peer groups: size band, then industry group, within demo or real data.
+        Index("ix_result_summaries_peers", "demo", "size_band", "industry_group"),
+        Index("ix_result_summaries_completed_on", "demo", "completed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), unique=True
+    )
+    workshop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), unique=True
+    )
+    demo: Mapped[bool] = mapped_column(default=False)
+    completed_on: Mapped[date] = mapped_column(Date)  # Swedish date of finishing (or holding)
+    respondents: Mapped[int] = mapped_column(SmallInteger, default=1)
+    size_band: Mapped[str | None] = mapped_column(String(8))  # small, medium, large
+    industry_group: Mapped[str | None] = mapped_column(String(24))  # recommender.peers
+    sni_division: Mapped[int | None] = mapped_column(SmallInteger)
+    region: Mapped[str | None] = mapped_column(String(2))  # län code
+    overall: Mapped[int | None] = mapped_column(SmallInteger)
+    # The primary step shown (None: no path, e.g. a team without the company's profile).
+    recommended: Mapped[str | None] = mapped_column(String(64))
+    # One column per dimension (the ids are fixed: questionnaire.dimensions).
+    strategy: Mapped[int | None] = mapped_column(SmallInteger)
+    readiness: Mapped[int | None] = mapped_column(SmallInteger)
+    people: Mapped[int | None] = mapped_column(SmallInteger)
+    data: Mapped[int | None] = mapped_column(SmallInteger)
+    automation: Mapped[int | None] = mapped_column(SmallInteger)
+    green_digital: Mapped[int | None] = mapped_column(SmallInteger)
+    social: Mapped[int | None] = mapped_column(SmallInteger)
+    ecological: Mapped[int | None] = mapped_column(SmallInteger)
+    economic: Mapped[int | None] = mapped_column(SmallInteger)
+    change: Mapped[int | None] = mapped_column(SmallInteger)
+
+    assessment: Mapped[Assessment | None] = relationship(foreign_keys=[assessment_id])
+    workshop: Mapped[Workshop | None] = relationship(foreign_keys=[workshop_id])

@@ -16,7 +16,7 @@ from questionnaire.answers import is_blank
 from questionnaire.model import Questionnaire
 from questionnaire.team import TeamResult, team_result
 from recommender.path import Recommendation, recommendation_from_dict
-from web import assessments, ranking
+from web import assessments, ranking, summaries
 from web.content import Content, content_for, pin
 from web.extensions import db
 from web.models import (
@@ -176,6 +176,7 @@ def set_profile(workshop: Workshop, profile: dict[str, Any], content: Content) -
     for participant in workshop.participants:
         if participant.completed:
             complete_participant(participant, content)
+    summaries.refresh_workshop(workshop, content)
 
 
 def set_revealed(workshop: Workshop, revealed: bool) -> None:
@@ -187,6 +188,9 @@ def set_open(workshop: Workshop, is_open: bool) -> None:
     workshop.status = "open" if is_open else "closed"
     workshop.closed_at = None if is_open else utcnow()
     workshop.revision = Workshop.revision + 1
+    # A closed workshop's team result counts in benchmarks and the overview; reopened,
+    # its answers may change again, so it stops counting until closed again.
+    summaries.refresh_workshop(workshop, content_for(workshop))
 
 
 # ---------------------------------------------------------------- live state

@@ -1,0 +1,143 @@
+"""Keeping ``result_summaries`` in step with the records it summarises.
+
+A completed online self-assessment gets its row when it is completed; a workshop gets
+its team's row when it is closed (and loses it when reopened: its answers may change
+again). Deleting the record deletes the row (ON DELETE CASCADE). ``rebuild`` recreates
+every row from the records, for an upgrade or after a repair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from questionnaire.answers import AnswerError
+from questionnaire.dimensions import DIMENSION_IDS
+from questionnaire.profile import company_profile
+from recommender.features import size_band
+from recommender.peers import industry_group
+from web.content import Content, content_for
+from web.extensions import db
+from web.models import LOCAL_TIME, Assessment, ResultSummary, Workshop
+
+# A column per dimension: the model and the fixed ids must agree.
+if not all(d in ResultSummary.__table__.c for d in DIMENSION_IDS):
+    raise RuntimeError("result_summaries needs a column for every dimension id")
+
+
+def _profile_columns(profile: Mapping[str, Any], content: Content) -> dict[str, Any]:
+    """Size band, industry group, SNI division and county; None for what is not known."""
+    try:
+        parsed = company_profile(profile)
+    except (KeyError, TypeError, ValueError, AnswerError):
+        return {"size_band": None, "industry_group": None, "sni_division": None, "region": None}
+    region = parsed.region if isinstance(parsed.region, str) else None
+    return {
+        "size_band": size_band(parsed, content.catalogue),
+        "industry_group": industry_group(parsed),
+        "sni_division": parsed.sni_division,
+        "region": region,
+    }
+
+
+def _upsert(source: Assessment | Workshop, values: dict[str, Any]) -> None:
+    """Update the source's row, or add one (a source not stored yet has none)."""
+    row = None
+    if source.id is not None:
+        column = (
+            ResultSummary.workshop_id
+            if isinstance(source, Workshop)
+            else ResultSummary.assessment_id
+        )
+        row = db.session.execute(
+            select(ResultSummary).where(column == source.id)
+        ).scalar_one_or_none()
+    if row is None:
+        kind = "workshop" if isinstance(source, Workshop) else "assessment"
+        db.session.add(ResultSummary(**{kind: source}, **values))
+        return
+    for name, value in values.items():
+        setattr(row, name, value)
+
+
+def assessment_values(assessment: Assessment, content: Content) -> dict[str, Any] | None:
+    """The row of a completed online self-assessment; None for any other assessment."""
+    if assessment.workshop_id is not None or assessment.workshop is not None:
+        return None
+    if not assessment.completed or not assessment.scores:
+        return None
+    dimensions = assessment.scores.get("dimensions") or {}
+    primary = ((assessment.recommendation or {}).get("primary") or {}).get("id")
+    finished = assessment.completed_at or assessment.created_at
+    return {
+        "demo": bool(assessment.demo),
+        "completed_on": finished.astimezone(LOCAL_TIME).date(),
+        "respondents": 1,
+        "overall": assessment.scores.get("overall"),
+        "recommended": primary,
+        **_profile_columns(assessment.profile or {}, content),
+        **{d: (dimensions.get(d) or {}).get("score") for d in DIMENSION_IDS},
+    }
+
+
+def refresh_assessment(assessment: Assessment, content: Content) -> None:
+    """Bring a self-assessment's row up to date (call after completing; caller commits)."""
+    values = assessment_values(assessment, content)
+    if values is None:
+        return
+    _upsert(assessment, values)
+
+
+def workshop_values(workshop: Workshop, content: Content) -> dict[str, Any] | None:
+    """The row of a closed workshop's team; None while open or before anyone finished."""
+    from web.workshops import team as team_of  # web.workshops imports this module
+
+    if workshop.is_open:
+        return None
+    team = team_of(workshop, content)
+    if team is None:
+        return None
+    primary = team.path.primary.offering if team.path and team.path.primary else None
+    return {
+        "demo": bool(workshop.demo),
+        "completed_on": workshop.held_on,
+        "respondents": team.result.participants,
+        "overall": team.result.overall,
+        "recommended": primary,
+        **_profile_columns(workshop.profile or {}, content),
+        **{d: team.result.scores.get(d) for d in DIMENSION_IDS},
+    }
+
+
+def refresh_workshop(workshop: Workshop, content: Content) -> None:
+    """Bring a workshop's team row up to date: written when closed, removed when open."""
+    db.session.flush()  # the team is read from the database
+    values = workshop_values(workshop, content)
+    if values is None:
+        db.session.execute(delete(ResultSummary).where(ResultSummary.workshop_id == workshop.id))
+        return
+    _upsert(workshop, values)
+
+
+def rebuild() -> int:
+    """Recreate every row from the records; returns how many there are now."""
+    db.session.execute(delete(ResultSummary))
+    online = select(Assessment).where(
+        Assessment.workshop_id.is_(None), Assessment.status == "completed"
+    )
+    rows: list[dict[str, Any]] = []
+    for assessment in db.session.execute(online.execution_options(yield_per=1000)).scalars():
+        values = assessment_values(assessment, content_for(assessment))
+        if values is not None:
+            rows.append({"assessment_id": assessment.id, "workshop_id": None, **values})
+    for workshop in db.session.execute(
+        select(Workshop).where(Workshop.status == "closed")
+    ).scalars():
+        values = workshop_values(workshop, content_for(workshop))
+        if values is not None:
+            rows.append({"assessment_id": None, "workshop_id": workshop.id, **values})
+    if rows:
+        db.session.execute(ResultSummary.__table__.insert(), rows)
+    return len(rows)
