@@ -101,6 +101,9 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "ASSESSMENT_RATE_LIMIT": os.environ.get(
             "ASSESSMENT_RATE_LIMIT", "20 per minute;200 per hour"
         ),
+        # Demo data (`flask demo seed`) counts in peer benchmarks, "companies like yours"
+        # and the program overview only when this is on; real data never mixes with it.
+        "DEMO_MODE": _flag("DEMO_MODE", False),
         # How often the live views ask for news, in seconds.
         "LIVE_POLL_SECONDS": float(os.environ.get("LIVE_POLL_SECONDS", "3")),
         "REMEMBER_COOKIE_HTTPONLY": True,
