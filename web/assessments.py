@@ -40,6 +40,14 @@ def find(token: str) -> Assessment | None:
     ).scalar_one_or_none()
 
 
+def stored_answers(assessment: Assessment) -> dict[str, Any]:
+    """The stored answers by question id: one query for two columns, no ORM objects."""
+    rows = db.session.execute(
+        select(Answer.question_id, Answer.value).where(Answer.assessment_id == assessment.id)
+    )
+    return {question_id: value for question_id, value in rows}
+
+
 def accepts_answers(assessment: Assessment) -> bool:
     """False once the assessment's workshop is closed: its answers are then final."""
     return assessment.workshop is None or assessment.workshop.is_open
@@ -146,7 +154,12 @@ def report_to_dict(report: ScoreReport) -> dict[str, Any]:
     }
 
 
-def complete(assessment: Assessment, content: Content, with_path: bool = True) -> None:
+def complete(
+    assessment: Assessment,
+    content: Content,
+    with_path: bool = True,
+    answers: Mapping[str, Any] | None = None,
+) -> None:
     """Score the answers, choose the path, and keep both as shown to the company.
 
     The path is the learned ranking's when a saved model may be used (see
@@ -154,8 +167,10 @@ def complete(assessment: Assessment, content: Content, with_path: bool = True) -
 
     A workshop participant without the company's profile yet gets scores only
     (``with_path=False``): the path needs the profile, which the advisor gives.
+    ``answers`` are the stored answers if the caller has read them already.
     """
-    answers = assessment.answer_map()
+    if answers is None:
+        answers = assessment.answer_map()
     if with_path:
         report = score_assessment(content.questionnaire, answers)
         coverage = {d: r.coverage for d, r in report.dimensions.items()}

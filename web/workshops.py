@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -156,7 +157,9 @@ def profile_complete(questionnaire: Questionnaire, profile: dict[str, Any]) -> b
     )
 
 
-def complete_participant(participant: Assessment, content: Content) -> None:
+def complete_participant(
+    participant: Assessment, content: Content, answers: Mapping[str, Any] | None = None
+) -> None:
     """Score a participant; their path waits until the advisor has given the profile."""
     workshop = participant.workshop
     if workshop is None:
@@ -166,6 +169,7 @@ def complete_participant(participant: Assessment, content: Content) -> None:
         participant,
         content,
         with_path=profile_complete(content.questionnaire, workshop.profile),
+        answers=answers,
     )
 
 

@@ -23,6 +23,7 @@ from flask import (
 )
 from flask_babel import force_locale, get_locale, gettext
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import delete as sql_delete
 from werkzeug.wrappers import Response
 
@@ -33,7 +34,7 @@ from web.advisor.forms import NEW_COMPANY, ActionForm, WorkshopForm
 from web.content import content, content_for
 from web.extensions import db
 from web.models import Workshop
-from web.survey.forms import error_message, fill_form, page_form_class, read_page
+from web.survey import forms as page_forms
 from web.team_view import build_team_view
 
 
@@ -240,26 +241,35 @@ def profile(public_id: str) -> Response | str | tuple[str, int]:
     lang = _language()
     c = content_for(w)
     section = c.questionnaire.profile_section
-    form_class = page_form_class(c, section, lang)
+    form_class = page_forms.page_form_class(c, section, lang)
     errors: dict[str, str] = {}
     if request.method == "POST":
         form = form_class()
         form.validate()  # CSRF is checked before the view; answers by the domain below
-        values, errors = read_page(form, section, w.profile, lang)
+        values, errors = page_forms.read_page(form, section, w.profile, lang)
+        shown = page_forms.posted_answers(form)
         given = {k: v for k, v in values.items() if v is not None}
         for q in section.questions:
             if q.required and q.id not in given and q.id not in errors:
-                errors[q.id] = error_message(AnswerError(q.id, "required"), section, lang)
+                errors[q.id] = page_forms.error_message(
+                    AnswerError(q.id, "required"), section, lang
+                )
         if not errors:
             workshops.set_profile(w, given, c)
             db.session.commit()
             flash(gettext("The company’s profile is saved."))
             return redirect(url_for("advisor.workshop", public_id=w.public_id))
     else:
-        form = form_class(formdata=None)
-        fill_form(form, section, dict(w.profile))
+        form = FlaskForm(formdata=None)  # the CSRF token; the answers are drawn from ``shown``
+        shown = page_forms.shown_answers(section, w.profile)
     page = render_template(
-        "advisor/profile.html", workshop=w, section=section, form=form, errors=errors, lang=lang
+        "advisor/profile.html",
+        workshop=w,
+        section=section,
+        **page_forms.drawn_page(c, section, lang, w.profile, shown),
+        form=form,
+        errors=errors,
+        lang=lang,
     )
     return (page, 422) if errors else page
 

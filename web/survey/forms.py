@@ -1,7 +1,14 @@
-"""WTForms classes for the questionnaire's pages, built once per section and language."""
+"""The questionnaire's pages: what each shows, and the WTForms classes that read a post.
+
+A page is drawn from ``PageQuestion``s, made once per content, section and language,
+and the answers to show (stored or just posted). WTForms reads and checks what is
+posted (CSRF included); it draws no field: one field object per option on every page
+view cost more than all the rest of the request.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -39,9 +46,7 @@ def _field_for(question: Question, language: str) -> dict[str, Field]:
     # Choices are checked by the domain's parse_answer, with the messages the API gives.
     if question.type == "single":
         if len(choices) >= SELECT_FROM:
-            blank = SelectChoice("", _l("Choose…"))
-            field = SelectField(label, choices=[blank, *choices], validate_choice=False)
-            return {question.id: field}
+            return {question.id: SelectField(label, choices=choices, validate_choice=False)}
         return {question.id: RadioField(label, choices=choices, validate_choice=False)}
     if question.type == "multi":
         return {question.id: CheckboxListField(label, choices=choices, validate_choice=False)}
@@ -100,17 +105,6 @@ def read_section(
     return values, errors
 
 
-def offer_stored_industry(form: FlaskForm, stored: dict[str, Any]) -> None:
-    """Keep an industry given through the API selectable, even if the list lacks it."""
-    code = stored.get("sni")
-    if "sni" not in form or not code:
-        return
-    division = code[:2]
-    field = form["sni"]
-    if all(choice.value != division for choice in field.choices):
-        field.choices = [*field.choices, SelectChoice(division, f"SNI {division}")]
-
-
 def keep_finer_industry(values: dict[str, Any], stored: dict[str, Any]) -> None:
     """The list offers divisions ("25"); keep a finer stored code ("25.620") within it."""
     chosen, kept = values.get("sni"), stored.get("sni")
@@ -118,23 +112,116 @@ def keep_finer_industry(values: dict[str, Any], stored: dict[str, Any]) -> None:
         values["sni"] = kept
 
 
-def fill_form(form: FlaskForm, section: Section, stored: dict[str, Any]) -> None:
-    """Show the stored answers in a form that was not posted."""
-    offer_stored_industry(form, stored)
+@dataclass(frozen=True)
+class PageChoice:
+    value: str
+    label: str
+    aside: bool  # "don't know" or an exclusive option: set apart below the others
+
+
+@dataclass(frozen=True)
+class PageQuestion:
+    """One question as its page draws it, in one language (templates/survey/_question.html)."""
+
+    id: str
+    kind: str  # "radio", "select", "checkboxes", "number" or "text"
+    text: str
+    help: str | None
+    required: bool
+    choices: tuple[PageChoice, ...] = ()
+    unit: str | None = None
+    inputmode: str = "decimal"
+    max_length: int | None = None
+    dont_know: str | None = None  # a number's "don't know" box, its label
+
+    @property
+    def dont_know_name(self) -> str:
+        return self.id + DONT_KNOW_SUFFIX
+
+
+def _page_question(question: Question, language: str) -> PageQuestion:
+    choices = tuple(
+        PageChoice(o.value, o.label.get(language), o.value == DONT_KNOW or o.exclusive)
+        for o in question.options
+    )
+    base = PageQuestion(
+        id=question.id,
+        kind="text",
+        text=question.text.get(language),
+        help=question.help.get(language) if question.help else None,
+        required=question.required,
+    )
+    if question.type == "single":
+        kind = "select" if len(choices) >= SELECT_FROM else "radio"
+        return replace(base, kind=kind, choices=choices)
+    if question.type == "multi":
+        return replace(base, kind="checkboxes", choices=choices)
+    if question.type == "number":
+        return replace(
+            base,
+            kind="number",
+            unit=question.unit.get(language) if question.unit else None,
+            inputmode="numeric" if question.integer else "decimal",
+            dont_know=question.dont_know.label.get(language) if question.dont_know else None,
+        )
+    return replace(base, max_length=question.max_length)
+
+
+def page_questions(c: Content, section: Section, language: str) -> tuple[PageQuestion, ...]:
+    """The page's questions as drawn, made once per section and language for ``c``."""
+    return c.derived(
+        ("page", section.id, language),
+        lambda: tuple(_page_question(q, language) for q in section.questions),
+    )
+
+
+def with_stored_industry(
+    questions: tuple[PageQuestion, ...], stored: dict[str, Any]
+) -> tuple[PageQuestion, ...]:
+    """Keep an industry given through the API selectable, even if the list lacks it."""
+    code = stored.get("sni")
+    if not code:
+        return questions
+    division = code[:2]
+    return tuple(
+        replace(q, choices=(*q.choices, PageChoice(division, f"SNI {division}", False)))
+        if q.id == "sni" and all(choice.value != division for choice in q.choices)
+        else q
+        for q in questions
+    )
+
+
+def drawn_page(
+    c: Content, section: Section, language: str, profile: dict[str, Any], shown: dict[str, Any]
+) -> dict[str, Any]:
+    """What templates/survey/_question.html draws the page from: questions, what each shows."""
+    return {
+        "questions": with_stored_industry(page_questions(c, section, language), profile),
+        "shown": shown,
+    }
+
+
+def shown_answers(section: Section, stored: dict[str, Any]) -> dict[str, Any]:
+    """What a page that was not posted shows: the stored answers, by field name, as text."""
+    shown: dict[str, Any] = {}
     for question in section.questions:
         value = stored.get(question.id)
         if value is None:
             continue
         if question.id == "sni":
-            form[question.id].data = value[:2]
-            continue
-        if question.type == "number":
-            if value == DONT_KNOW:
-                form[question.id + DONT_KNOW_SUFFIX].data = True
-            else:
-                form[question.id].data = _number_text(value)
+            shown[question.id] = value[:2]
+        elif question.type == "number" and value == DONT_KNOW:
+            shown[question.id + DONT_KNOW_SUFFIX] = True
+        elif question.type == "number":
+            shown[question.id] = _number_text(value)
         else:
-            form[question.id].data = value
+            shown[question.id] = value
+    return shown
+
+
+def posted_answers(form: FlaskForm) -> dict[str, Any]:
+    """What a posted page shows again: what was entered, by field name."""
+    return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
 
 
 def _number_text(value: float | int) -> str:
@@ -181,9 +268,8 @@ def read_page(
     """The page's valid answers (None for blanks) and a message for each invalid one.
 
     ``stored`` is what is kept for the page now: an industry code finer than the list's
-    (given through the API) stays selectable and is not coarsened.
+    (given through the API) is not coarsened.
     """
-    offer_stored_industry(form, stored)
     values, invalid = read_section(form, section)
     keep_finer_industry(values, stored)
     return values, {qid: error_message(e, section, language) for qid, e in invalid.items()}

@@ -26,10 +26,17 @@ from questionnaire.model import Section
 from web import assessments, workshops
 from web.content import content, content_for, pin
 from web.extensions import db, new_assessment_limit
-from web.models import Assessment
+from web.models import Assessment, utcnow
 from web.results import build_result
 from web.survey import bp
-from web.survey.forms import error_message, fill_form, page_form_class, read_page
+from web.survey.forms import (
+    drawn_page,
+    error_message,
+    page_form_class,
+    posted_answers,
+    read_page,
+    shown_answers,
+)
 
 
 def language() -> str:
@@ -43,13 +50,30 @@ def _assessment_or_404(token: str) -> Assessment:
     return assessment
 
 
-def _stored(assessment: Assessment, section: Section) -> dict[str, Any]:
-    return dict(assessment.profile) if section.dimension is None else assessment.answer_map()
+class Stored:
+    """What is stored for an assessment; its answers are read once, when first needed.
+
+    Made after this request's own write, so it reads that write (in its transaction).
+    """
+
+    def __init__(self, assessment: Assessment) -> None:
+        self.assessment = assessment
+        self._answers: dict[str, Any] | None = None
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        if self._answers is None:
+            self._answers = assessments.stored_answers(self.assessment)
+        return self._answers
+
+    def of(self, section: Section) -> dict[str, Any]:
+        """What is kept for ``section``: the profile, or the answers."""
+        return dict(self.assessment.profile) if section.dimension is None else self.answers
 
 
-def missing_required(assessment: Assessment, section: Section) -> list[str]:
-    stored = _stored(assessment, section)
-    return [q.id for q in section.questions if q.required and is_blank(stored.get(q.id))]
+def missing_required(stored: Stored, section: Section) -> list[str]:
+    kept = stored.of(section)
+    return [q.id for q in section.questions if q.required and is_blank(kept.get(q.id))]
 
 
 def first_step(assessment: Assessment) -> int:
@@ -57,19 +81,20 @@ def first_step(assessment: Assessment) -> int:
     return 2 if assessment.workshop_id is not None else 1
 
 
-def first_incomplete_step(assessment: Assessment) -> int | None:
-    sections = content_for(assessment).questionnaire.sections
-    for number in range(first_step(assessment), len(sections) + 1):
-        if missing_required(assessment, sections[number - 1]):
+def first_incomplete_step(stored: Stored) -> int | None:
+    sections = content_for(stored.assessment).questionnaire.sections
+    for number in range(first_step(stored.assessment), len(sections) + 1):
+        if missing_required(stored, sections[number - 1]):
             return number
     return None
 
 
-def _complete(assessment: Assessment) -> None:
+def _complete(stored: Stored) -> None:
+    assessment, c = stored.assessment, content_for(stored.assessment)
     if assessment.workshop is not None:
-        workshops.complete_participant(assessment, content_for(assessment))
+        workshops.complete_participant(assessment, c, stored.answers)
     else:
-        assessments.complete(assessment, content_for(assessment))
+        assessments.complete(assessment, c, answers=stored.answers)
 
 
 @bp.post("/start")
@@ -89,7 +114,7 @@ def resume(token: str) -> Response:
     assessment = _assessment_or_404(token)
     if assessment.completed:
         return redirect(url_for("survey.result", token=token))
-    number = first_incomplete_step(assessment) or len(
+    number = first_incomplete_step(Stored(assessment)) or len(
         content_for(assessment).questionnaire.sections
     )
     return redirect(url_for("survey.step", token=token, number=number))
@@ -117,15 +142,21 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
         form.validate()  # CSRF is checked before the view; answers by the domain below
         action = request.form.get("action", "next")
         values, errors = read_page(form, section, assessment.profile, lang)
+        shown = posted_answers(form)
         finishing = not errors and action == "finish" and number == len(sections)
+        goes_on = not errors and action not in ("autosave", "back")
         try:
             assessments.lock_workshop(assessment)
             _save(assessment, section, values)
-            if finishing and not assessment.completed and first_incomplete_step(assessment) is None:
-                _complete(assessment)  # in the same transaction as the last page's answers
+            stored = Stored(assessment)
+            if finishing and not assessment.completed and first_incomplete_step(stored) is None:
+                _complete(stored)  # in the same transaction as the last page's answers
             if not assessments.still_accepts_answers(assessment):  # closed while saving
                 db.session.rollback()
                 return _closed(token, number)
+            # What the answer leads to is read before the commit, which expires everything.
+            missing = missing_required(stored, section) if goes_on else []
+            incomplete = first_incomplete_step(stored) if finishing and not missing else None
             db.session.commit()  # whatever is valid is kept, even if the page is not done
         except (IntegrityError, StaleDataError):
             db.session.rollback()
@@ -140,21 +171,21 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
             return Response(status=204)
         if not errors and action == "back":
             return redirect(url_for("survey.step", token=token, number=max(first, number - 1)))
-        if not errors:
-            for qid in missing_required(assessment, section):
-                errors[qid] = error_message(AnswerError(qid, "required"), section, lang)
+        for qid in missing:
+            errors[qid] = error_message(AnswerError(qid, "required"), section, lang)
         if not errors and action == "finish" and number == len(sections):
-            return _finish(assessment)
+            return _finish(token, incomplete)
         if not errors:
             return redirect(url_for("survey.step", token=token, number=number + 1))
     else:
-        form = form_class(formdata=None)
-        fill_form(form, section, _stored(assessment, section))
+        form = FlaskForm(formdata=None)  # the CSRF token; the answers are drawn from ``shown``
+        shown = shown_answers(section, Stored(assessment).of(section))
 
     page = render_template(
         "survey/step.html",
         assessment=assessment,
         section=section,
+        **drawn_page(c, section, lang, assessment.profile, shown),
         form=form,
         errors=errors,
         number=number - first + 1,
@@ -184,24 +215,26 @@ def _save(assessment: Assessment, section: Section, values: dict[str, Any]) -> N
             else:
                 profile[key] = value
         assessment.profile = profile
+        # Written even if nothing changed: an assessment deleted meanwhile is noticed (404).
+        assessment.updated_at = utcnow()
     else:
         assessments.save_answers(assessment, values)
     if assessment.completed:
-        if first_incomplete_step(assessment) is None:
+        stored = Stored(assessment)
+        if first_incomplete_step(stored) is None:
             # Changing an answer after the result was shown makes the result follow it.
-            _complete(assessment)
+            _complete(stored)
         else:
             # A required answer was taken away: the result waits until it is given again.
             assessment.status = "in_progress"
 
 
-def _finish(assessment: Assessment) -> Response:
+def _finish(token: str, incomplete: int | None) -> Response:
     """Where finishing leads; ``step`` completed the assessment if every answer is there."""
-    incomplete = first_incomplete_step(assessment)
     if incomplete is not None:
         flash(gettext("Some questions are still unanswered. Answer them to see your result."))
-        return redirect(url_for("survey.step", token=assessment.token, number=incomplete))
-    return redirect(url_for("survey.result", token=assessment.token))
+        return redirect(url_for("survey.step", token=token, number=incomplete))
+    return redirect(url_for("survey.result", token=token))
 
 
 @bp.get("/a/<token>/resultat")
