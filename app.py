@@ -145,6 +145,7 @@ def register_commands(app: Flask) -> None:
         summaries_cli,
         users_cli,
     )
+    from web.demo import demo_cli
 
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(users_cli)
@@ -153,3 +154,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_command)
     app.cli.add_command(recommender_cli)
     app.cli.add_command(summaries_cli)
+    app.cli.add_command(demo_cli)

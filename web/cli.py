@@ -338,8 +338,10 @@ SEED_OPTION = click.option(
 def _advisor_decisions() -> list[Any]:
     from web.decisions import training_data
 
-    data = training_data()
-    click.echo(f"{_count(len(data.decisions), 'advisor decision')} to learn from.")
+    include_demo = current_app.config["DEMO_MODE"]
+    data = training_data(include_demo)
+    demo = " (demo decisions included: DEMO_MODE is on)" if include_demo else ""
+    click.echo(f"{_count(len(data.decisions), 'advisor decision')} to learn from{demo}.")
     if data.skipped:
         click.echo(
             f"Left out {_count(data.skipped, 'decision')} whose assessment or workshop "

@@ -146,6 +146,11 @@ def pin(record: Pinned, c: Content) -> None:
     record.content_id = c.fingerprint
 
 
+def keep(c: Content) -> None:
+    """Store ``c`` as a kept version, for records written in bulk that point at it."""
+    _keep(db.session, c)
+
+
 def _keep(session: Any, c: Content) -> None:
     known = session.execute(
         select(ContentVersion.id).where(ContentVersion.id == c.fingerprint)

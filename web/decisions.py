@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from questionnaire.profile import company_profile
@@ -133,13 +133,24 @@ def _workshop_case(workshop: Workshop) -> DecisionCase | None:
     return DecisionCase(profile=company_profile(workshop.profile), scores=dict(team.result.scores))
 
 
-def training_data() -> TrainingData:
-    """Every decision with the case it was made on, oldest first."""
-    rows = db.session.execute(
+def training_data(include_demo: bool = False) -> TrainingData:
+    """Every decision with the case it was made on, oldest first; decisions on demo
+    records only with ``include_demo``."""
+    query = (
         select(Decision)
         .options(joinedload(Decision.assessment), joinedload(Decision.workshop))
         .order_by(Decision.id)
-    ).scalars()
+    )
+    if not include_demo:
+        real_assessments = select(Assessment.id).where(Assessment.demo.is_(False))
+        real_workshops = select(Workshop.id).where(Workshop.demo.is_(False))
+        query = query.where(
+            or_(
+                Decision.assessment_id.in_(real_assessments),
+                Decision.workshop_id.in_(real_workshops),
+            )
+        )
+    rows = db.session.execute(query).scalars()
     found: list[LearnedDecision] = []
     skipped = 0
     for decision in rows:

@@ -92,22 +92,26 @@ def sni_division(code: Any) -> str:
     return str(code)[:2] if isinstance(code, str) and code[:2].isdigit() else ""
 
 
-def _online(user: User) -> Any:
+def _online(user: User, include_demo: bool) -> Any:
     """Completed online self-assessments ``user`` may see: their companies', or all."""
     query = select(Assessment).where(
         Assessment.status == "completed",
         Assessment.scores.is_not(None),
         Assessment.workshop_id.is_(None),
     )
+    if not include_demo:
+        query = query.where(Assessment.demo.is_(False))
     if user.is_admin:
         return query
     own_companies = select(Company.id).where(Company.owner_id == user.id)
     return query.where(Assessment.company_id.in_(own_companies))
 
 
-def _workshops(user: User) -> Any:
+def _workshops(user: User, include_demo: bool) -> Any:
     """Workshops ``user`` may see: their companies', or all."""
     query = select(Workshop).order_by(Workshop.id)
+    if not include_demo:
+        query = query.where(Workshop.demo.is_(False))
     if user.is_admin:
         return query
     return query.join(Workshop.company).where(Company.owner_id == user.id)
@@ -147,16 +151,19 @@ def _row(
     return row
 
 
-def rows(user: User, questionnaire: Questionnaire, catalogue: Catalogue) -> list[list[Cell]]:
-    """The header row, then one anonymous row per measurement ``user`` may see."""
+def rows(
+    user: User, questionnaire: Questionnaire, catalogue: Catalogue, include_demo: bool = False
+) -> list[list[Cell]]:
+    """The header row, then one anonymous row per measurement ``user`` may see (demo
+    records only with ``include_demo``)."""
     by_assessment, by_workshop = _decisions()
     body: list[list[Cell]] = []
-    for assessment in _stream(_online(user)):
+    for assessment in _stream(_online(user, include_demo)):
         primary = ((assessment.recommendation or {}).get("primary") or {}).get("id")
         decision = by_assessment.get(assessment.id)
         scores = assessment.scores or {}
         body.append(_row(assessment, scores, primary, 1, questionnaire, catalogue, decision))
-    for workshop in db.session.execute(_workshops(user)).scalars():
+    for workshop in db.session.execute(_workshops(user, include_demo)).scalars():
         team = workshops.team(workshop, content_for(workshop))
         if team is None:
             continue

@@ -9,7 +9,7 @@ every row from the records, for an upgrade or after a repair.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 
@@ -21,6 +21,9 @@ from recommender.peers import industry_group
 from web.content import Content, content_for
 from web.extensions import db
 from web.models import LOCAL_TIME, Assessment, ResultSummary, Workshop
+
+if TYPE_CHECKING:
+    from web.workshops import Team
 
 # A column per dimension: the model and the fixed ids must agree.
 if not all(d in ResultSummary.__table__.c for d in DIMENSION_IDS):
@@ -90,13 +93,19 @@ def refresh_assessment(assessment: Assessment, content: Content) -> None:
     _upsert(assessment, values)
 
 
-def workshop_values(workshop: Workshop, content: Content) -> dict[str, Any] | None:
-    """The row of a closed workshop's team; None while open or before anyone finished."""
+def workshop_values(
+    workshop: Workshop, content: Content, team: Team | None = None
+) -> dict[str, Any] | None:
+    """The row of a closed workshop's team; None while open or before anyone finished.
+
+    ``team`` is the team's result if the caller has it (else it is read from the database).
+    """
     from web.workshops import team as team_of  # web.workshops imports this module
 
     if workshop.is_open:
         return None
-    team = team_of(workshop, content)
+    if team is None:
+        team = team_of(workshop, content)
     if team is None:
         return None
     primary = team.path.primary.offering if team.path and team.path.primary else None

@@ -73,7 +73,8 @@ def home() -> str:
 def statistics_export() -> Response:
     """Every completed assessment the advisor may see, one anonymous row each."""
     c = content()
-    body = export.to_csv(statistics.rows(current_user, c.questionnaire, c.catalogue))
+    include_demo = current_app.config["DEMO_MODE"]
+    body = export.to_csv(statistics.rows(current_user, c.questionnaire, c.catalogue, include_demo))
     response = Response(body, mimetype="text/csv; charset=utf-8")
     name = f"lyftkollen-statistik-{utcnow().date().isoformat()}.csv"
     response.headers.set("Content-Disposition", "attachment", filename=name)
