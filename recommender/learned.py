@@ -42,19 +42,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from statistics import fmean
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
-import joblib
 import numpy as np
 import numpy.typing as npt
-import scipy
-import sklearn
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from questionnaire.dimensions import DIMENSION_IDS
@@ -70,6 +61,13 @@ from recommender.features import (
 )
 from recommender.path import Recommendation
 from recommender.ranking import recommend, recommend_with_primary
+
+# scikit-learn (with SciPy and joblib) takes about a second to import: it is imported
+# where a model is trained, saved or loaded, not by every process that imports this.
+if TYPE_CHECKING:
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
 
 # Bump when the saved files' layout or meaning changes: older saved models are refused.
 FORMAT_VERSION: Final = 1
@@ -178,6 +176,11 @@ def build_pipeline() -> Pipeline:
     Features never measured in training are kept (imputed as 0), so the columns always
     match :data:`~recommender.features.FEATURE_NAMES`.
     """
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
     return Pipeline(
         [
             ("impute", SimpleImputer(add_indicator=True, keep_empty_features=True)),
@@ -198,6 +201,8 @@ def _fit(pipeline: Pipeline, x: FloatMatrix, y: npt.NDArray[Any]) -> list[str]:
 
     Any other warning is passed on as it came.
     """
+    from sklearn.exceptions import ConvergenceWarning
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         pipeline.fit(x, y)
@@ -365,11 +370,12 @@ def _learned_path(
 
 
 def _cross_validate(prepared: _Prepared, catalogue: Catalogue, folds: int, seed: int) -> Evaluation:
+    from sklearn.model_selection import StratifiedKFold
+
     decisions = prepared.decisions
     excluded = [excluded_offerings(d.case.profile, catalogue) for d in decisions]
     rules_paths = [rules_recommendation(d.case, catalogue) for d in decisions]
     rules_agree = [agreement(r, d.chosen) for r, d in zip(rules_paths, decisions, strict=True)]
-
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     scores = []
     for number, (train_rows, test_rows) in enumerate(splitter.split(prepared.x, prepared.y), 1):
@@ -425,6 +431,10 @@ def cross_validate(
 
 
 def library_versions() -> dict[str, str]:
+    import joblib
+    import scipy
+    import sklearn
+
     return {
         "python": platform.python_version(),
         "scikit-learn": sklearn.__version__,
@@ -601,6 +611,8 @@ def save(model: TrainedModel, directory: Path) -> Path:
     a half-written one. Older model files are removed afterwards. Returns the
     metadata's path.
     """
+    import joblib
+
     directory.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     joblib.dump(model.pipeline, buffer)
@@ -646,6 +658,10 @@ def load(directory: Path, catalogue: Catalogue) -> LoadResult:
         expected_sha256 = str(document["model_sha256"])
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         return LoadResult(None, LoadStatus.UNREADABLE, f"{metadata_path}: {error!r}")
+    import joblib
+    import sklearn
+    from sklearn.pipeline import Pipeline
+
     saved_by = metadata.versions.get("scikit-learn")
     if saved_by != sklearn.__version__:
         return LoadResult(
