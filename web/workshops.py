@@ -32,6 +32,7 @@ from web.models import (
     new_join_code,
     utcnow,
 )
+from web.recent import recent
 
 # ---------------------------------------------------------------- who sees what
 
@@ -218,19 +219,52 @@ class Counts:
         }
 
 
+_COMPLETED = Assessment.status == "completed"
+# What the counts are made of, over a workshop's participants.
+_PARTICIPANT_COUNTS = (
+    func.count(Assessment.id),
+    func.count(case((_COMPLETED, 1))),
+    func.max(Assessment.updated_at),
+    func.max(case((_COMPLETED, Assessment.updated_at))),
+)
+
+
 def counts(workshop: Workshop) -> Counts:
     """One query over the participants: the state is in the database, not in a process."""
-    completed = Assessment.status == "completed"
     row = db.session.execute(
-        select(
-            func.count(Assessment.id),
-            func.count(case((completed, 1))),
-            func.max(Assessment.updated_at),
-            func.max(case((completed, Assessment.updated_at))),
-        ).where(Assessment.workshop_id == workshop.id)
+        select(*_PARTICIPANT_COUNTS).where(Assessment.workshop_id == workshop.id)
     ).one()
-    joined, done, last_change, last_completed = row
-    settings = f"{workshop.revision}:{workshop.status}:{workshop.revealed}"
+    return _counts(workshop.revision, workshop.status, workshop.revealed, *row)
+
+
+def live_counts(user: User, public_id: str) -> Counts | None:
+    """``counts`` of a workshop ``user`` may see, found by its public id, in one query
+    (None: no such workshop, or another advisor's). For the live pages' frequent polls."""
+    if not _PUBLIC_ID_SHAPE.fullmatch(public_id):
+        return None
+    query = (
+        select(Workshop.revision, Workshop.status, Workshop.revealed, *_PARTICIPANT_COUNTS)
+        .join(Workshop.company)
+        .outerjoin(Assessment, Assessment.workshop_id == Workshop.id)
+        .where(Workshop.public_id == public_id)
+        .group_by(Workshop.id, Workshop.revision, Workshop.status, Workshop.revealed)
+    )
+    if not user.is_admin:
+        query = query.where(Company.owner_id == user.id)
+    row = db.session.execute(query).one_or_none()
+    return None if row is None else _counts(*row)
+
+
+def _counts(
+    revision: int,
+    status: str,
+    revealed: bool,
+    joined: int,
+    done: int,
+    last_change: datetime | None,
+    last_completed: datetime | None,
+) -> Counts:
+    settings = f"{revision}:{status}:{revealed}"
 
     def tag(*parts: Any) -> str:
         return hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()[:20]
@@ -266,8 +300,26 @@ def completed_answer_sets(workshop: Workshop) -> list[dict[str, Any]]:
     return list(sets.values())
 
 
-def team(workshop: Workshop, content: Content) -> Team | None:
-    """The team's result from its finished participants, or None before anyone finished."""
+def team_key(workshop: Workshop, content: Content, team_etag: str) -> tuple[Any, ...]:
+    """Names everything a team result is made from, so any change gives a new key: the
+    finished participants and their answers and the workshop's profile (``team_etag``),
+    the content, and the learned model in use (the time its file was written)."""
+    return (workshop.id, content.fingerprint, ranking.model_stamp(), team_etag)
+
+
+def team(workshop: Workshop, content: Content, team_etag: str | None = None) -> Team | None:
+    """The team's result from its finished participants, or None before anyone finished.
+
+    ``team_etag`` is ``counts(workshop).team_etag`` if the caller has it.
+    """
+    etag = team_etag if team_etag is not None else counts(workshop).team_etag
+    # Kept by what it is made from: the live views ask for the same result every few
+    # seconds, and a large team takes long to score.
+    kept = recent("lyftkollen.teams")
+    return kept.get(team_key(workshop, content, etag), lambda: _team(workshop, content))
+
+
+def _team(workshop: Workshop, content: Content) -> Team | None:
     answer_sets = completed_answer_sets(workshop)
     if not answer_sets:
         return None

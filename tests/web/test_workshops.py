@@ -18,6 +18,7 @@ from questionnaire.model import DONT_KNOW
 from questionnaire.scoring import round_half_up
 from tests.conftest import (
     Survey,
+    _test_app,
     create_workshop,
     csrf_token,
     logged_in,
@@ -240,6 +241,39 @@ def test_live_counts_answer_304_until_something_changes(
     assert done.json["team_version"] != joined.json["team_version"]
     fragment = advisor.get(f"{url}/team")
     assert "Baserat på 1 deltagare som svarat klart" in fragment.text
+
+
+def test_the_team_view_follows_a_changed_answer_sent_to_another_process(
+    app: Flask, questionnaire: Any, advisor: FlaskClient, database_url: str
+) -> None:
+    """The team view is kept between the live pages' requests, yet never outlives the
+    answers: a finished participant whose change reaches another server process is seen."""
+    url, code = create_workshop(advisor)
+    elsewhere = _test_app(database_url)  # another process of the same site, same database
+    steady = participant(elsewhere, questionnaire, code)
+    steady.answer_maturity_pages(2)
+    changing = participant(elsewhere, questionnaire, code)
+    changing.answer_maturity_pages(1)
+
+    def shown() -> tuple[dict[str, int], dict[str, int]]:
+        fragment = advisor.get(f"{url}/team").text
+        projector = advisor.get(f"{url}/presentera/resultat").text
+        return team_means(fragment), team_means(projector)
+
+    def means() -> dict[str, int]:
+        scores = [stored(app, p.token).scores for p in (steady, changing)]
+        return {
+            d.id: round_half_up(fmean(s["dimensions"][d.id]["score"] for s in scores))  # type: ignore[index]
+            for d in questionnaire.dimensions
+        }
+
+    before = means()
+    assert shown() == (before, before)
+    assert shown() == (before, before)  # asked again, nothing changed
+    changing.answer_maturity_pages(4)  # changes every answer after seeing the result
+    after = means()
+    assert after != before
+    assert shown() == (after, after)
 
 
 def _expected_row(questionnaire: Any, assessment: Assessment, language: str) -> list[Any]:

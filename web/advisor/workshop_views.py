@@ -6,6 +6,7 @@ is answered exactly like one that does not exist.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 from typing import Any
@@ -34,8 +35,9 @@ from web.advisor.forms import NEW_COMPANY, ActionForm, WorkshopForm
 from web.content import content, content_for
 from web.extensions import db
 from web.models import Workshop
+from web.recent import recent
 from web.survey import forms as page_forms
-from web.team_view import build_team_view
+from web.team_view import TeamView, build_team_view
 
 
 def _language() -> str:
@@ -53,13 +55,20 @@ def join_url(workshop: Workshop) -> str:
     return url_for("workshop.join", code=workshop.code, _external=True)
 
 
-def team_context(workshop: Workshop, language: str) -> dict[str, Any]:
+def team_context(
+    workshop: Workshop, language: str, counts: workshops.Counts | None = None
+) -> dict[str, Any]:
+    """The team view for the templates; ``counts`` is ``workshops.counts`` if read already."""
     c = content_for(workshop)
-    team = workshops.team(workshop, c)
-    return {
-        "team": build_team_view(team, c, language) if team else None,
-        "team_lang": language,
-    }
+    etag = (counts or workshops.counts(workshop)).team_etag
+
+    def make() -> TeamView | None:
+        team = workshops.team(workshop, c, etag)
+        return build_team_view(team, c, language) if team else None
+
+    # The live pages fetch the same view again and again until someone finishes.
+    key = (*workshops.team_key(workshop, c, etag), language)
+    return {"team": recent("lyftkollen.team_views").get(key, make), "team_lang": language}
 
 
 @bp.route("/workshop/ny", methods=["GET", "POST"])
@@ -99,13 +108,14 @@ def workshop_page(w: Workshop, decision: Any = None) -> str:
     """The advisor's workshop page; ``decision`` is the decision form shown with errors."""
     from web.advisor.decision_views import workshop_decision_view
 
-    team = team_context(w, _language())
+    counts = workshops.counts(w)
+    team = team_context(w, _language(), counts)
     if decision is None and team["team"] is not None and team["team"].has_path:
         decision = workshop_decision_view(w)
     return render_template(
         "advisor/workshop.html",
         workshop=w,
-        counts=workshops.counts(w),
+        counts=counts,
         participants=workshops.participants(w),
         join_url=join_url(w),
         action=ActionForm(),
@@ -120,8 +130,9 @@ def workshop_page(w: Workshop, decision: Any = None) -> str:
 @login_required
 def workshop_status(public_id: str) -> Response:
     """The live counts, for the pages' script: cheap, and 304 when nothing changed."""
-    w = _workshop_or_404(public_id)
-    counts = workshops.counts(w)
+    counts = workshops.live_counts(current_user, public_id)
+    if counts is None:
+        abort(404)
     response = jsonify(counts.as_json())
     response.set_etag(counts.etag)
     response.headers["Cache-Control"] = "private, no-cache"
@@ -170,19 +181,24 @@ def present(public_id: str) -> str:
 def present_result(public_id: str) -> str:
     """The team's result on the projector, in the workshop's language."""
     w = _workshop_or_404(public_id)
+    counts = workshops.counts(w)
     with force_locale(w.language):
         return render_template(
             "advisor/present_result.html",
             workshop=w,
-            counts=workshops.counts(w),
+            counts=counts,
             poll_seconds=current_app.config["LIVE_POLL_SECONDS"],
             lang=w.language,
-            **team_context(w, w.language),
+            **team_context(w, w.language, counts),
         )
 
 
+@functools.lru_cache(maxsize=64)
 def qr_svg(url: str) -> str:
-    """The join URL as an inline SVG QR code, drawn on the server (segno)."""
+    """The join URL as an inline SVG QR code, drawn on the server (segno).
+
+    Drawn once per URL in each process: the projector's page is loaded again and again.
+    """
     buffer = io.BytesIO()
     segno.make(url, error="m").save(
         buffer,
@@ -306,13 +322,14 @@ def slug(text: str) -> str:
 def report(public_id: str) -> str:
     """The team report for print (A4), in the workshop's language."""
     w = _workshop_or_404(public_id)
+    counts = workshops.counts(w)
     with force_locale(w.language):
         return render_template(
             "advisor/report.html",
             workshop=w,
-            counts=workshops.counts(w),
+            counts=counts,
             lang=w.language,
-            **team_context(w, w.language),
+            **team_context(w, w.language, counts),
         )
 
 
