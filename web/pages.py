@@ -36,6 +36,12 @@ def how_we_score() -> str:
     )
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Where clients look for an icon unless a page names one: to the site's icon."""
+    return redirect(url_for("static", filename="favicon.svg"))
+
+
 @bp.get("/sprak/<code>")
 def switch_language(code: str) -> Response:
     """Remember the chosen language and go back to the page the person was on."""

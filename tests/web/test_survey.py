@@ -35,6 +35,18 @@ def test_home_page_is_swedish_and_starts_an_assessment(client: FlaskClient) -> N
     assert re.fullmatch(r"/a/[A-Za-z0-9_-]{22}/steg/1", start.location)
 
 
+def test_the_site_icon_is_linked_and_served_where_browsers_look_for_it(
+    client: FlaskClient,
+) -> None:
+    home = client.get("/").text
+    linked = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', home)
+    assert linked, "the page names no icon"
+    for url in (linked.group(1), "/favicon.ico"):
+        with client.get(url, follow_redirects=True) as icon:
+            assert icon.status_code == 200, url
+            assert icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
+
+
 def test_forms_refuse_a_post_without_csrf_token(client: FlaskClient, app: Flask) -> None:
     response = client.post("/start")
     assert response.status_code == 400

@@ -73,6 +73,8 @@ def test_presenter_view_shows_code_address_and_qr(advisor: FlaskClient) -> None:
     assert "Gå till lyftkollen.test/w och ange koden" in page.text
     assert "<svg" in page.text and 'class="qr"' in page.text
     assert f"http://lyftkollen.test/w/{code}" in page.text
+    assert re.search(r'<meta name="description" content="[^"]+">', page.text)
+    assert '<link rel="icon"' in page.text
 
 
 def test_a_participant_joins_by_a_loosely_typed_code_and_skips_the_profile(
