@@ -68,3 +68,36 @@ def radar(
         dots=tuple(_point(i, count, v) for i, v in enumerate(values) if scores[i] is not None),
         others=tuple(_points([float(v) if v is not None else 0.0 for v in o]) for o in others),
     )
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    x: float
+    y: float  # top of the bar
+    height: float
+    labelled: bool  # whether its label is written under the axis (at most about twelve are)
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int  # of the plot; labels go below it
+    bar_width: float
+    maximum: int
+    bars: tuple[Bar, ...]
+
+
+def bar_chart(items: Sequence[tuple[str, int]], width: int = 640, height: int = 160) -> BarChart:
+    """Geometry for vertical bars of ``items`` (label, count) from left to right."""
+    maximum = max((value for _, value in items), default=0)
+    slot = width / max(len(items), 1)
+    step = max(1, math.ceil(len(items) / 12))
+    bars = []
+    for i, (label, value) in enumerate(items):
+        bar_height = height * value / maximum if maximum else 0.0
+        bars.append(
+            Bar(label, value, i * slot + slot * 0.1, height - bar_height, bar_height, i % step == 0)
+        )
+    return BarChart(width, height, slot * 0.8, maximum, tuple(bars))

@@ -6,6 +6,7 @@ from web.advisor import (  # noqa: E402,F401  (views on bp)
     company_views,
     compare_views,
     decision_views,
+    overview_views,
     routes,
     workshop_views,
 )

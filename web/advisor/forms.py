@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -152,3 +153,52 @@ class DecisionForm(FlaskForm):
     def validate_offering(self, field: SelectField) -> None:
         if not isinstance(field.data, str) or field.data not in self.offering_ids:
             raise ValidationError(_l("Choose one of the offerings."))
+
+
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def month_value(value: str | None) -> date | None:
+    """The first day of a month given as "YYYY-MM"; None when empty or not such a month."""
+    if not value or not _MONTH.fullmatch(value) or int(value[:4]) < 1900:
+        return None
+    return date(int(value[:4]), int(value[5:7]), 1)
+
+
+def _month(form: FlaskForm, field: StringField) -> None:
+    if field.data and month_value(field.data) is None:
+        raise ValidationError(_l("Enter the month as YYYY-MM, e.g. 2026-03."))
+
+
+def _listed(form: FlaskForm, field: SelectField) -> None:
+    if (field.data or "") not in {choice[0] for choice in field.iter_choices()}:
+        raise ValidationError(_l("Choose one of the listed options."))
+
+
+class OverviewFilterForm(FlaskForm):
+    """The program overview's filters: a GET form, so no CSRF token; every field optional."""
+
+    class Meta:
+        csrf = False
+
+    start = StringField(
+        _l("From month"),
+        filters=[clean_line],
+        validators=[_month],
+        render_kw={"type": "month", "placeholder": "YYYY-MM", "maxlength": 7},
+    )
+    end = StringField(
+        _l("To month"),
+        filters=[clean_line],
+        validators=[_month],
+        render_kw={"type": "month", "placeholder": "YYYY-MM", "maxlength": 7},
+    )
+    region = SelectField(_l("County"), validate_choice=False, validators=[_listed])
+    industry = SelectField(_l("Industry"), validate_choice=False, validators=[_listed])
+    size = SelectField(_l("Company size"), validate_choice=False, validators=[_listed])
+    kind = SelectField(_l("Kind of result"), validate_choice=False, validators=[_listed])
+
+    def validate_end(self, field: StringField) -> None:
+        start, end = month_value(self.start.data), month_value(field.data)
+        if start and end and end < start:
+            raise ValidationError(_l("The period ends before it starts."))

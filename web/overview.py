@@ -1,0 +1,324 @@
+"""The program overview: what the stored company results add up to, counted by the database.
+
+Every figure is an aggregate over ``result_summaries`` (one row per completed online
+self-assessment or closed workshop team) under one :class:`Filters`, computed with
+GROUP BY, COUNT, SUM(CASE …) and AVG in SQL, so no result row is ever loaded. The same
+queries run on SQLite and PostgreSQL. Decisions are joined from ``decisions``, on the
+result's assessment or workshop.
+
+Demo rows count only when the caller says so (``Filters.include_demo``: the app's
+``DEMO_MODE``); otherwise they are never counted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any, Final
+
+from sqlalchemy import ColumnElement, and_, case, extract, func, or_, select
+
+from questionnaire.dimensions import DIMENSION_IDS
+from questionnaire.model import Band
+from web.export import Cell
+from web.extensions import db
+from web.models import Decision, ResultSummary
+
+# Score figures over fewer results than this are left out of the export: they would be
+# (nearly) one company's own scores. The same limit as the statistics export's.
+from web.statistics import MIN_GROUP
+
+KINDS: Final = ("online", "workshop")
+
+RS = ResultSummary
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which results count: a period of whole months, a county, an industry group, a
+    size band and online or workshop results. None means no restriction."""
+
+    first_month: date | None = None  # the first day of the first month counted
+    last_month: date | None = None  # the first day of the last month counted
+    region: str | None = None
+    industry_group: str | None = None
+    size_band: str | None = None
+    kind: str | None = None  # "online" or "workshop"
+    include_demo: bool = False
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """The WHERE conditions on ``result_summaries`` that every query applies."""
+        where: list[ColumnElement[bool]] = []
+        if not self.include_demo:
+            where.append(RS.demo.is_(False))
+        if self.first_month is not None:
+            where.append(RS.completed_on >= self.first_month.replace(day=1))
+        if self.last_month is not None:
+            where.append(RS.completed_on < next_month(self.last_month))
+        for column, value in (
+            (RS.region, self.region),
+            (RS.industry_group, self.industry_group),
+            (RS.size_band, self.size_band),
+        ):
+            if value is not None:
+                where.append(column == value)
+        if self.kind == "online":
+            where.append(RS.assessment_id.is_not(None))
+        elif self.kind == "workshop":
+            where.append(RS.workshop_id.is_not(None))
+        return where
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after ``day``'s."""
+    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+
+
+def months_between(first: date, last: date) -> Iterator[str]:
+    """Every month from ``first``'s to ``last``'s, as "YYYY-MM"."""
+    month = first.replace(day=1)
+    while month <= last:
+        yield f"{month.year:04d}-{month.month:02d}"
+        month = next_month(month)
+
+
+@dataclass(frozen=True)
+class DimensionFigures:
+    """How one dimension's scores spread over the bands."""
+
+    dimension: str
+    scored: int  # results with a score for this dimension
+    bands: tuple[int, ...]  # how many results in each band, lowest band first
+    mean: float | None
+
+
+@dataclass(frozen=True)
+class OfferingFigures:
+    """How often an offering was the recommended first step, and what was decided then."""
+
+    offering: str | None  # None: results without a recommended step
+    recommended: int  # results with this primary step
+    decisions: int  # of those, with a decision recorded
+    agreed: int  # of the decisions, those that chose the step recommended when deciding
+
+    @property
+    def agreement(self) -> float | None:
+        """The share of decisions that agreed, 0-1; None when there are none."""
+        return self.agreed / self.decisions if self.decisions else None
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the program overview shows, for one :class:`Filters`."""
+
+    filters: Filters
+    results: int
+    respondents: int
+    by_month: tuple[tuple[str, int], ...]  # every month of the period, also empty ones
+    by_region: Counter[str | None]
+    by_industry: Counter[str | None]
+    by_size: Counter[str | None]
+    by_kind: Counter[str]
+    dimensions: tuple[DimensionFigures, ...]
+    offerings: tuple[OfferingFigures, ...]  # most often recommended first
+    decided: Counter[str] = field(default_factory=Counter)  # decisions by offering chosen
+
+    @property
+    def decisions(self) -> int:
+        return sum(self.decided.values())
+
+
+@cache
+def _totals_columns(maxima: tuple[int, ...]) -> tuple[Any, ...]:
+    """COUNT, SUM(respondents) and, per dimension, how many scores are at most each band's
+    maximum but the last (cumulative counts: one comparison each), COUNT and AVG. Built
+    once: making forty CASE expressions costs more than the query on a small table."""
+    columns: list[Any] = [func.count(), func.coalesce(func.sum(RS.respondents), 0)]
+    for d in DIMENSION_IDS:
+        score = RS.__table__.c[d]
+        columns += [func.sum(case((score <= top, 1), else_=0)) for top in maxima[:-1]]
+        columns += [func.count(score), func.avg(score)]
+    return tuple(columns)
+
+
+def _totals_and_dimensions(
+    where: Sequence[ColumnElement[bool]], bands: Sequence[Band]
+) -> tuple[int, int, tuple[DimensionFigures, ...]]:
+    """Results, respondents, and every dimension's band counts and mean: one scan."""
+    columns = _totals_columns(tuple(b.max for b in bands))
+    row = db.session.execute(select(*columns).where(*where)).one()
+    results, respondents = int(row[0]), int(row[1])
+    figures = []
+    width = len(bands) + 1
+    for i, d in enumerate(DIMENSION_IDS):
+        values = row[2 + i * width : 2 + (i + 1) * width]
+        scored = int(values[-2] or 0)
+        at_most = [int(v or 0) for v in values[: len(bands) - 1]] + [scored]
+        counts = tuple(n - (at_most[j - 1] if j else 0) for j, n in enumerate(at_most))
+        mean = values[-1]
+        figures.append(
+            DimensionFigures(
+                dimension=d,
+                scored=scored,
+                bands=counts,
+                mean=None if mean is None else float(mean),
+            )
+        )
+    return results, respondents, tuple(figures)
+
+
+def _by_month(
+    where: Sequence[ColumnElement[bool]], filters: Filters
+) -> tuple[tuple[str, int], ...]:
+    """Results per month, every month from the first to the last (or the filter's)."""
+    year = extract("year", RS.completed_on)
+    month = extract("month", RS.completed_on)
+    rows = db.session.execute(
+        select(year, month, func.count()).where(*where).group_by(year, month)
+    ).all()
+    counts = {f"{int(y):04d}-{int(m):02d}": int(n) for y, m, n in rows}
+    if not counts and (filters.first_month is None or filters.last_month is None):
+        return ()
+    known = sorted(counts)
+    first = filters.first_month or date.fromisoformat(f"{known[0]}-01")
+    last = filters.last_month or date.fromisoformat(f"{known[-1]}-01")
+    return tuple((m, counts.get(m, 0)) for m in months_between(first, last))
+
+
+def _breakdowns(
+    where: Sequence[ColumnElement[bool]],
+) -> tuple[Counter[str | None], Counter[str | None], Counter[str | None], Counter[str]]:
+    """Results by county, industry group, size band and kind: one scan, folded here."""
+    kind = case((RS.workshop_id.is_not(None), "workshop"), else_="online")
+    keys = (RS.region, RS.industry_group, RS.size_band, kind)
+    rows = db.session.execute(select(*keys, func.count()).where(*where).group_by(*keys)).all()
+    region: Counter[str | None] = Counter()
+    industry: Counter[str | None] = Counter()
+    size: Counter[str | None] = Counter()
+    kinds: Counter[str] = Counter()
+    for r, i, s, k, n in rows:
+        region[r] += n
+        industry[i] += n
+        size[s] += n
+        kinds[k] += n
+    return region, industry, size, kinds
+
+
+def _offerings(
+    where: Sequence[ColumnElement[bool]],
+) -> tuple[tuple[OfferingFigures, ...], Counter[str]]:
+    """Per recommended step: results, decisions, agreements; and decisions by choice."""
+    recommended = dict(
+        db.session.execute(
+            select(RS.recommended, func.count()).where(*where).group_by(RS.recommended)
+        ).all()
+    )
+    joined = or_(
+        and_(Decision.assessment_id.is_not(None), Decision.assessment_id == RS.assessment_id),
+        and_(Decision.workshop_id.is_not(None), Decision.workshop_id == RS.workshop_id),
+    )
+    agreed = case((Decision.offering == Decision.recommended, 1), else_=0)
+    rows = db.session.execute(
+        select(RS.recommended, Decision.offering, func.count(), func.sum(agreed))
+        .select_from(Decision)
+        .join(RS, joined)
+        .where(*where)
+        .group_by(RS.recommended, Decision.offering)
+    ).all()
+    decisions: Counter[str | None] = Counter()
+    agreements: Counter[str | None] = Counter()
+    chosen: Counter[str] = Counter()
+    for step, offering, n, yes in rows:
+        decisions[step] += n
+        agreements[step] += int(yes or 0)
+        chosen[offering] += n
+    figures = [
+        OfferingFigures(step, int(n), decisions[step], agreements[step])
+        for step, n in recommended.items()
+    ]
+    figures.sort(key=lambda f: (f.offering is None, -f.recommended, f.offering or ""))
+    return tuple(figures), chosen
+
+
+def overview(filters: Filters, bands: Sequence[Band]) -> Overview:
+    """The program overview under ``filters``; ``bands`` are the questionnaire's."""
+    where = filters.conditions()
+    results, respondents, dimensions = _totals_and_dimensions(where, bands)
+    region, industry, size, kinds = _breakdowns(where)
+    offerings, decided = _offerings(where)
+    return Overview(
+        filters=filters,
+        results=results,
+        respondents=respondents,
+        by_month=_by_month(where, filters),
+        by_region=region,
+        by_industry=industry,
+        by_size=size,
+        by_kind=kinds,
+        dimensions=dimensions,
+        offerings=offerings,
+        decided=decided,
+    )
+
+
+# ------------------------------------------------------------------ the anonymous export
+
+CSV_HEADERS: Final = ["table", "key", "label", "measure", "value"]
+
+
+def csv_rows(
+    view: Overview,
+    labels: dict[str, dict[str | None, str]],
+    bands: Sequence[Band],
+) -> list[list[Cell]]:
+    """The overview's tables in long format: (table, key, label, measure, value) rows.
+
+    Every row is a count or a mean over a group of results, never a result of its own,
+    so the file holds no names, free text, ids or dates (months only). ``labels`` names
+    the keys of each table ("region", "industry_group", …) in the reader's language.
+    """
+
+    def label(table: str, key: str | None) -> str:
+        return labels.get(table, {}).get(key, key or "")
+
+    f = view.filters
+    out: list[list[Cell]] = [CSV_HEADERS]
+    for name, value in (
+        ("from_month", f.first_month.strftime("%Y-%m") if f.first_month else ""),
+        ("to_month", f.last_month.strftime("%Y-%m") if f.last_month else ""),
+        ("region", f.region or ""),
+        ("industry_group", f.industry_group or ""),
+        ("size_band", f.size_band or ""),
+        ("kind", f.kind or ""),
+        ("demo_data_included", "yes" if f.include_demo else "no"),
+    ):
+        out.append(["filter", name, "", "value", value])
+    out.append(["total", "", "", "results", view.results])
+    out.append(["total", "", "", "respondents", view.respondents])
+    out += [["month", m, m, "results", n] for m, n in view.by_month]
+    for table, counts in (
+        ("kind", view.by_kind),
+        ("region", view.by_region),
+        ("industry_group", view.by_industry),
+        ("size_band", view.by_size),
+    ):
+        for key, n in sorted(counts.items(), key=lambda kv: kv[0] or "~"):
+            out.append([table, key or "", label(table, key), "results", n])
+    for d in view.dimensions:
+        if d.scored < MIN_GROUP:
+            continue  # too few to be anything but a company's own scores
+        for band, n in zip(bands, d.bands, strict=True):
+            out.append(["dimension", d.dimension, label("dimension", d.dimension), band.id, n])
+        mean = None if d.mean is None else round(d.mean, 1)
+        out.append(["dimension", d.dimension, label("dimension", d.dimension), "mean", mean])
+    for o in view.offerings:
+        name = label("offering", o.offering)
+        out.append(["recommended", o.offering or "", name, "results", o.recommended])
+        out.append(["recommended", o.offering or "", name, "decisions", o.decisions])
+        out.append(["recommended", o.offering or "", name, "agreed", o.agreed])
+    for offering, n in sorted(view.decided.items()):
+        out.append(["decided", offering, label("offering", offering), "decisions", n])
+    return out
