@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from questionnaire.dimensions import DIMENSION_IDS
 from web.extensions import db
 
 # Dates and times a person reads are Swedish: an assessment finished at 00:30 belongs to that day.
@@ -330,8 +331,15 @@ class ResultSummary(db.Model):
     __tablename__ = "result_summaries"
     __table_args__ = (
         CheckConstraint("(assessment_id IS NULL) <> (workshop_id IS NULL)", name="one_source"),
-        # Peer groups: size band, then industry group, within demo or real data.
-        Index("ix_result_summaries_peers", "demo", "size_band", "industry_group"),
+        # Peer groups: size band, then industry group, within demo or real data; with every
+        # dimension's score, so a group's scores are read from the index alone (web.peers).
+        Index(
+            "ix_result_summaries_peer_scores",
+            "demo",
+            "size_band",
+            "industry_group",
+            *DIMENSION_IDS,
+        ),
         Index("ix_result_summaries_completed_on", "demo", "completed_on"),
     )
 

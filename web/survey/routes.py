@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 
 from questionnaire.answers import AnswerError, is_blank
 from questionnaire.model import Section
-from web import assessments, workshops
+from web import assessments, peers, workshops
 from web.content import content, content_for, pin
 from web.extensions import db, new_assessment_limit
 from web.models import Assessment, utcnow
@@ -260,6 +260,7 @@ def result(token: str) -> Response | str:
         "survey/result.html",
         assessment=assessment,
         result=build_result(assessment, content_for(assessment), language()),
+        peers=peers.comparison(assessment, content_for(assessment), language()),
         private_url=url_for("survey.resume", token=token, _external=True),
         messages=get_flashed_messages(),
     )
