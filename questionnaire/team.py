@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from statistics import fmean, pstdev
+import math
+from statistics import fmean
 
 from questionnaire.answers import AnswerValue
 from questionnaire.model import DONT_KNOW, Question, Questionnaire
@@ -65,6 +66,18 @@ class TeamResult:
     @property
     def scores(self) -> dict[str, int | None]:
         return {d: s.score for d, s in self.dimensions.items()}
+
+
+def pstdev(values: Sequence[float]) -> float:
+    """The population standard deviation, in floats.
+
+    ``statistics.pstdev`` computes exactly with fractions, which made a team of 200 take
+    most of a team view's time; the answers' levels need no such precision.
+    """
+    n = len(values)
+    total = math.fsum(values)
+    variance = max(0.0, (n * math.fsum(v * v for v in values) - total * total) / (n * n))
+    return math.sqrt(variance)
 
 
 def _spread(dimension: str, scores: Sequence[int | None]) -> DimensionSpread:
@@ -138,7 +151,8 @@ def disagreements(
                 distribution=_distribution(question, [a for a in given if a != DONT_KNOW]),
                 dont_know=sum(1 for a in given if a == DONT_KNOW),
             )
-            found.append((-item.spread, -item.distance, order, item))
+            # Rounded for ordering: equal spreads computed in floats stay a tie.
+            found.append((-round(item.spread, 9), -item.distance, order, item))
     found.sort(key=lambda entry: entry[:3])
     return tuple(entry[3] for entry in found[:limit])
 

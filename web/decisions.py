@@ -9,19 +9,32 @@ participants who finished) and the workshop's profile.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from questionnaire.dimensions import DIMENSION_IDS
 from questionnaire.profile import company_profile
+from questionnaire.team import team_result
 from recommender.catalogue import OFFERING_IDS, Catalogue
 from recommender.features import DecisionCase
 from recommender.learned import Decision as LearnedDecision
 from web import workshops
 from web.content import Content, content_for
 from web.extensions import db
-from web.models import DECISION_REASON_MAX, Assessment, Decision, User, Workshop, utcnow
+from web.models import (
+    DECISION_REASON_MAX,
+    Answer,
+    Assessment,
+    Decision,
+    ResultSummary,
+    User,
+    Workshop,
+    utcnow,
+)
 
 
 def offering_choices(catalogue: Catalogue, language: str) -> list[tuple[str, str]]:
@@ -123,14 +136,42 @@ def _assessment_case(assessment: Assessment) -> DecisionCase | None:
     )
 
 
-def _workshop_case(workshop: Workshop) -> DecisionCase | None:
+def _workshop_case(
+    workshop: Workshop, scores: Mapping[str, int | None] | None
+) -> DecisionCase | None:
+    """The team's case from its scores (None: nobody has finished)."""
     c = content_for(workshop)
-    if not workshops.profile_complete(c.questionnaire, workshop.profile):
+    if scores is None or not workshops.profile_complete(c.questionnaire, workshop.profile):
         return None
-    team = workshops.team(workshop, c)
-    if team is None:
-        return None
-    return DecisionCase(profile=company_profile(workshop.profile), scores=dict(team.result.scores))
+    return DecisionCase(profile=company_profile(workshop.profile), scores=dict(scores))
+
+
+def _team_scores(workshop_ids: list[int]) -> dict[int, dict[str, int | None]]:
+    """The team scores of many workshops: a closed one's from its summary row, an open
+    one's from its finished participants' answers (one query for all of them)."""
+    found: dict[int, dict[str, int | None]] = {}
+    if not workshop_ids:
+        return found
+    summarised = db.session.execute(
+        select(ResultSummary).where(ResultSummary.workshop_id.in_(workshop_ids))
+    ).scalars()
+    for row in summarised:
+        found[row.workshop_id] = {d: getattr(row, d) for d in DIMENSION_IDS}  # type: ignore[index]
+    rest = [w for w in workshop_ids if w not in found]
+    if not rest:
+        return found
+    sets: dict[int, dict[int, dict[str, Any]]] = {}
+    rows = db.session.execute(
+        select(Assessment.workshop_id, Answer.assessment_id, Answer.question_id, Answer.value)
+        .join(Assessment, Answer.assessment_id == Assessment.id)
+        .where(Assessment.workshop_id.in_(rest), Assessment.status == "completed")
+    )
+    for workshop_id, assessment_id, question_id, value in rows:
+        sets.setdefault(workshop_id, {}).setdefault(assessment_id, {})[question_id] = value
+    for workshop in db.session.execute(select(Workshop).where(Workshop.id.in_(sets))).scalars():
+        questionnaire = content_for(workshop).questionnaire
+        found[workshop.id] = team_result(questionnaire, list(sets[workshop.id].values())).scores
+    return found
 
 
 def training_data(include_demo: bool = False) -> TrainingData:
@@ -150,7 +191,8 @@ def training_data(include_demo: bool = False) -> TrainingData:
                 Decision.workshop_id.in_(real_workshops),
             )
         )
-    rows = db.session.execute(query).scalars()
+    rows = db.session.execute(query).scalars().all()
+    teams = _team_scores([d.workshop_id for d in rows if d.workshop_id is not None])
     found: list[LearnedDecision] = []
     skipped = 0
     for decision in rows:
@@ -158,7 +200,7 @@ def training_data(include_demo: bool = False) -> TrainingData:
         if decision.assessment is not None:
             case = _assessment_case(decision.assessment)
         elif decision.workshop is not None:
-            case = _workshop_case(decision.workshop)
+            case = _workshop_case(decision.workshop, teams.get(decision.workshop.id))
         if case is None or decision.offering not in OFFERING_IDS:
             skipped += 1
             continue

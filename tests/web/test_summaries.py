@@ -102,3 +102,38 @@ def test_rebuild_recreates_exactly_the_rows_the_app_keeps(app: Flask, questionna
     assert result.exit_code == 0, result.output
     assert "4 results summarised" in result.output
     assert comparable(summaries(app)) == comparable(kept)
+
+
+def test_training_reads_a_team_the_same_whether_open_or_closed(
+    app: Flask, questionnaire: Any
+) -> None:
+    """Closed, a team's case comes from its summary row; open, from the answers."""
+    from web import workshops
+    from web.content import content_for
+    from web.decisions import training_data
+    from web.models import Workshop
+
+    advisor = logged_in(app, "anna@example.se")
+    url, code = create_workshop(advisor)
+    set_profile(advisor, url)
+    for level in (1, 2, 4):
+        participant(app, questionnaire, code).answer_maturity_pages(level)
+    page = advisor.get(url)
+    data = {"csrf_token": csrf_token(page.text), "offering": "utvecklingsprogram", "reason": ""}
+    assert advisor.post(f"{url}/beslut", data=data).status_code == 302
+
+    def case_scores() -> dict[str, Any]:
+        with app.app_context():
+            [decision] = training_data().decisions
+            return dict(decision.case.scores)
+
+    with app.app_context():
+        workshop = db.session.scalars(select(Workshop)).one()
+        team = workshops.team(workshop, content_for(workshop))
+        assert team is not None
+        expected = dict(team.result.scores)
+    assert case_scores() == expected  # open: computed from the answers
+    page = advisor.get(url)
+    advisor.post(f"{url}/stang", data={"csrf_token": csrf_token(page.text), "open": "0"})
+    assert len(summaries(app)) == 1
+    assert case_scores() == expected  # closed: read from the summary
