@@ -7,9 +7,9 @@ them was shown it, so a person can check it by hand from the individual results.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-import math
 from statistics import fmean
 
 from questionnaire.answers import AnswerValue
