@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from statistics import fmean
 from typing import Any
 
@@ -245,13 +246,22 @@ def test_live_counts_answer_304_until_something_changes(
     assert "Baserat på 1 deltagare som svarat klart" in fragment.text
 
 
+@pytest.fixture
+def elsewhere(database_url: str) -> Iterator[Flask]:
+    """Another process of the same site on the same database."""
+    other = _test_app(database_url)
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def test_the_team_view_follows_a_changed_answer_sent_to_another_process(
-    app: Flask, questionnaire: Any, advisor: FlaskClient, database_url: str
+    app: Flask, questionnaire: Any, advisor: FlaskClient, elsewhere: Flask
 ) -> None:
     """The team view is kept between the live pages' requests, yet never outlives the
     answers: a finished participant whose change reaches another server process is seen."""
     url, code = create_workshop(advisor)
-    elsewhere = _test_app(database_url)  # another process of the same site, same database
     steady = participant(elsewhere, questionnaire, code)
     steady.answer_maturity_pages(2)
     changing = participant(elsewhere, questionnaire, code)
