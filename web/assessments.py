@@ -112,12 +112,13 @@ def save_answers(assessment: Assessment, values: Mapping[str, Any]) -> None:
             if db.session.get_bind().dialect.name == "postgresql"
             else sqlite_insert
         )
-        statement = insert(Answer).values(rows)
+        # The rows as parameters, not in the statement: its compiled form is then cached.
+        statement = insert(Answer.__table__)
         statement = statement.on_conflict_do_update(
             index_elements=["assessment_id", "question_id"],
             set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
         )
-        db.session.execute(statement)
+        db.session.execute(statement, rows)
     removed = [q for q, v in values.items() if v is None]
     if removed:
         db.session.execute(
