@@ -24,10 +24,11 @@ so, e.g. a closed workshop's profile).
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from flask import current_app
@@ -35,7 +36,7 @@ from flask_babel import format_decimal, gettext
 from sqlalchemy import BigInteger, ColumnElement, Select, cast, func, select, union_all
 
 from questionnaire.dimensions import DIMENSION_IDS
-from recommender.neighbours import NeighbourDecisions, NeighbourIndex
+from recommender.neighbours import MIN_DECIDED, NeighbourDecisions, NeighbourIndex
 from recommender.peers import MIN_PEERS, Standing, median, standing
 from web import summaries
 from web.content import Content
@@ -168,16 +169,34 @@ def histograms_statement(band: str, group: str | None) -> Select[Any]:
     return select(*(_packed(half) for half in _HALVES)).where(*conditions)
 
 
+def _plain_rows(statement: Select[Any]) -> list[tuple[Any, ...]]:
+    """The statement's rows as the driver's own tuples, in the session's transaction.
+
+    For the tens of thousands of rows of a large group, SQLAlchemy's Row objects cost
+    about three times what the query does (bench/result_page_bench.py). The statement
+    is rendered with its values inline: they are the app's own ids and numbers.
+    """
+    connection = db.session.connection()
+    sql = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(sql))
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def _histograms(band: str, group: str | None) -> dict[str, dict[int, int]]:
     """Per dimension, how many rows in the group have each score (unmeasured left out)."""
     import numpy as np  # noqa: PLC0415 (lazy: a worker starts without it)
 
-    rows = db.session.execute(histograms_statement(band, group)).all()
-    # Columns, not rows: numpy reads a tuple of ints fast, a list of Row objects slowly.
-    columns = list(zip(*rows, strict=True)) or [()] * len(_HALVES)
+    rows = _plain_rows(histograms_statement(band, group))
+    flat = itertools.chain.from_iterable(rows)
+    packed = np.fromiter(flat, dtype=np.int64, count=len(rows) * len(_HALVES))
+    packed = packed.reshape(len(rows), len(_HALVES))
     histograms: dict[str, dict[int, int]] = {}
-    for packed, half in zip(columns, _HALVES, strict=True):
-        values = np.array(packed, dtype=np.int64)
+    for column, half in enumerate(_HALVES):
+        values = packed[:, column]
         for i, dimension in enumerate(half):
             scores = (values >> (_BITS * i)) & _NOT_MEASURED
             counts = np.bincount(scores, minlength=_NOT_MEASURED + 1)[:_NOT_MEASURED]
@@ -265,43 +284,65 @@ def _decisions_fingerprint() -> tuple[Any, ...]:
     return (int(count), str(latest))
 
 
-def _decided_rows(band: str) -> tuple[list[dict[str, int | None]], list[str], list[int | None]]:
-    """The decided results in scope of the size band: scores, offering, assessment id."""
-    dimension_columns = [ResultSummary.__table__.c[d] for d in DIMENSION_IDS]
-    parts = [
-        select(ResultSummary.assessment_id, Decision.offering, *dimension_columns)
-        .join(Decision, Decision.assessment_id == ResultSummary.assessment_id)
-        .where(_scope(), ResultSummary.size_band == band),
-        select(ResultSummary.assessment_id, Decision.offering, *dimension_columns)
-        .join(Decision, Decision.workshop_id == ResultSummary.workshop_id)
-        .where(_scope(), ResultSummary.size_band == band),
-    ]
-    profiles: list[dict[str, int | None]] = []
-    offerings: list[str] = []
-    ids: list[int | None] = []
-    for row in db.session.execute(union_all(*parts)):
-        ids.append(row[0])
-        offerings.append(row[1])
-        profiles.append(dict(zip(DIMENSION_IDS, row[2:], strict=True)))
-    return profiles, offerings, ids
+@dataclass
+class _Band:
+    """One size band's decided results, as loaded and then fitted."""
+
+    profiles: list[dict[str, int | None]] = field(default_factory=list)
+    offerings: list[str] = field(default_factory=list)
+    positions: dict[int, int] = field(default_factory=dict)  # assessment id -> position
 
 
-def neighbour_index(band: str) -> tuple[NeighbourIndex, dict[int, int]]:
-    """The fitted index of the band's decided results (and their assessment ids), cached
-    per process and app until the decisions change or it is INDEX_TTL_SECONDS old;
-    with the positions of the results that are online assessments, by assessment id."""
-    cache: dict[tuple[bool, str], Any] = current_app.extensions.setdefault(_CACHE, {})
-    key = (demo_mode(), band)
+def _decided_results() -> dict[str, _Band]:
+    """Every decided result in scope, by size band.
+
+    No condition on ``result_summaries`` in SQL: the database then walks the decisions
+    (few) and looks each result up by its unique key, rather than walking a size band's
+    results (many) and looking for a decision. Scope and band are sorted out here.
+    """
+    table = ResultSummary.__table__.c
+    columns = [table.demo, table.size_band, table.assessment_id, Decision.offering]
+    dimension_columns = [table[d] for d in DIMENSION_IDS]
+    statement = union_all(
+        select(*columns, *dimension_columns).join(
+            ResultSummary, ResultSummary.assessment_id == Decision.assessment_id
+        ),
+        select(*columns, *dimension_columns).join(
+            ResultSummary, ResultSummary.workshop_id == Decision.workshop_id
+        ),
+    )
+    with_demo = demo_mode()
+    bands: dict[str, _Band] = {}
+    for demo, band, assessment_id, offering, *scores in db.session.execute(statement):
+        if (demo and not with_demo) or band is None:
+            continue
+        decided = bands.setdefault(band, _Band())
+        if assessment_id is not None:
+            decided.positions[assessment_id] = len(decided.offerings)
+        decided.offerings.append(offering)
+        decided.profiles.append(dict(zip(DIMENSION_IDS, scores, strict=True)))
+    return bands
+
+
+def neighbour_index(band: str) -> tuple[NeighbourIndex, dict[int, int]] | None:
+    """The fitted index of the band's decided results, and the positions in it of those
+    that are online assessments, by assessment id; None while the band has fewer than
+    MIN_DECIDED (then scikit-learn is not even imported). Every band's is made in one go
+    and kept per process and app until the decisions change or INDEX_TTL_SECONDS pass."""
+    cache: dict[bool, Any] = current_app.extensions.setdefault(_CACHE, {})
     fingerprint = _decisions_fingerprint()
-    cached = cache.get(key)
+    cached = cache.get(demo_mode())
     now = time.monotonic()
-    if cached is not None and cached[0] == fingerprint and now - cached[1] < INDEX_TTL_SECONDS:
-        return cached[2], cached[3]
-    profiles, offerings, ids = _decided_rows(band)
-    index = NeighbourIndex(profiles, offerings)
-    positions = {i: p for p, i in enumerate(ids) if i is not None}
-    cache[key] = (fingerprint, now, index, positions)
-    return index, positions
+    if cached is None or cached[0] != fingerprint or now - cached[1] >= INDEX_TTL_SECONDS:
+        fitted = {
+            name: (NeighbourIndex(b.profiles, b.offerings), b.positions)
+            for name, b in _decided_results().items()
+            if len(b.offerings) >= MIN_DECIDED
+        }
+        cached = (fingerprint, now, fitted)
+        cache[demo_mode()] = cached
+    found: tuple[NeighbourIndex, dict[int, int]] | None = cached[2].get(band)
+    return found
 
 
 def neighbours(
@@ -309,7 +350,10 @@ def neighbours(
 ) -> Neighbours | None:
     """What advisors most often decided for the decided results most like this one, in
     its size band; None until there are enough of them."""
-    index, positions = neighbour_index(subject["size_band"])
+    fitted = neighbour_index(subject["size_band"])
+    if fitted is None:
+        return None
+    index, positions = fitted
     own = positions.get(assessment.id)  # its own decision is not a neighbour's
     found: NeighbourDecisions | None = index.decisions(
         {d: subject[d] for d in DIMENSION_IDS}, exclude=own
