@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config
 from questionnaire.content import ContentError
 from questionnaire.model import LANGUAGES
+from web import i18n
 from web.content import load_content
 from web.extensions import (
     CONTENT_SECURITY_POLICY,
@@ -75,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     babel.init_app(app, locale_selector=select_locale)
+    i18n.install(app)  # the templates find their texts once per language
     csrf.init_app(app)
     limiter.init_app(app)
     # Security headers on every response. HSTS is sent only over HTTPS; "same-origin"

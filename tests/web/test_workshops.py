@@ -78,6 +78,18 @@ def test_presenter_view_shows_code_address_and_qr(advisor: FlaskClient) -> None:
     assert '<link rel="icon"' in page.text
 
 
+def test_the_projector_speaks_the_workshops_language_whatever_the_advisors(
+    advisor: FlaskClient,
+) -> None:
+    url, _ = create_workshop(advisor)  # a Swedish workshop
+    advisor.get("/sprak/en")
+    for _round in range(2):  # each language's texts are found once, then kept: no mix-up
+        assert "Go to lyftkollen.test/w" not in advisor.get(f"{url}/presentera").text
+        assert "Gå till lyftkollen.test/w" in advisor.get(f"{url}/presentera").text
+        own = advisor.get(url).text
+        assert '<html lang="en">' in own and "Presenter view" in own
+
+
 def test_a_participant_joins_by_a_loosely_typed_code_and_skips_the_profile(
     app: Flask, questionnaire: Any, advisor: FlaskClient
 ) -> None:
