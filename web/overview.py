@@ -19,7 +19,7 @@ from datetime import date
 from functools import cache
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, and_, case, extract, func, or_, select
+from sqlalchemy import ColumnElement, case, func, select
 
 from questionnaire.dimensions import DIMENSION_IDS
 from questionnaire.model import Band
@@ -53,7 +53,9 @@ class Filters:
         """The WHERE conditions on ``result_summaries`` that every query applies."""
         where: list[ColumnElement[bool]] = []
         if not self.include_demo:
-            where.append(RS.demo.is_(False))
+            # "IS NOT true", not "= false": SQLite would otherwise walk nearly every row
+            # through the (demo, …) indexes, far slower than the scan an overview needs.
+            where.append(RS.demo.is_not(True))
         if self.first_month is not None:
             where.append(RS.completed_on >= self.first_month.replace(day=1))
         if self.last_month is not None:
@@ -173,13 +175,15 @@ def _totals_and_dimensions(
 def _by_month(
     where: Sequence[ColumnElement[bool]], filters: Filters
 ) -> tuple[tuple[str, int], ...]:
-    """Results per month, every month from the first to the last (or the filter's)."""
-    year = extract("year", RS.completed_on)
-    month = extract("month", RS.completed_on)
-    rows = db.session.execute(
-        select(year, month, func.count()).where(*where).group_by(year, month)
-    ).all()
-    counts = {f"{int(y):04d}-{int(m):02d}": int(n) for y, m, n in rows}
+    """Results per month, every month from the first to the last (or the filter's).
+
+    The database counts per day (a few hundred rows a year), folded into months here:
+    portable, and cheaper on SQLite than formatting every row's date as a month."""
+    counts: Counter[str] = Counter()
+    for day, n in db.session.execute(
+        select(RS.completed_on, func.count()).where(*where).group_by(RS.completed_on)
+    ):
+        counts[f"{day.year:04d}-{day.month:02d}"] += n
     if not counts and (filters.first_month is None or filters.last_month is None):
         return ()
     known = sorted(counts)
@@ -216,18 +220,16 @@ def _offerings(
             select(RS.recommended, func.count()).where(*where).group_by(RS.recommended)
         ).all()
     )
-    joined = or_(
-        and_(Decision.assessment_id.is_not(None), Decision.assessment_id == RS.assessment_id),
-        and_(Decision.workshop_id.is_not(None), Decision.workshop_id == RS.workshop_id),
-    )
     agreed = case((Decision.offering == Decision.recommended, 1), else_=0)
-    rows = db.session.execute(
-        select(RS.recommended, Decision.offering, func.count(), func.sum(agreed))
-        .select_from(Decision)
-        .join(RS, joined)
-        .where(*where)
-        .group_by(RS.recommended, Decision.offering)
-    ).all()
+    rows = []
+    for key in ("assessment_id", "workshop_id"):  # two plain joins on unique columns
+        rows += db.session.execute(
+            select(RS.recommended, Decision.offering, func.count(), func.sum(agreed))
+            .select_from(Decision)
+            .join(RS, getattr(RS, key) == getattr(Decision, key))
+            .where(*where)
+            .group_by(RS.recommended, Decision.offering)
+        ).all()
     decisions: Counter[str | None] = Counter()
     agreements: Counter[str | None] = Counter()
     chosen: Counter[str] = Counter()
