@@ -341,6 +341,9 @@ class ResultSummary(db.Model):
             *DIMENSION_IDS,
         ),
         Index("ix_result_summaries_completed_on", "demo", "completed_on"),
+        # Ids are never reused (SQLite would reuse the highest after a delete), so the
+        # count and highest id change with every change: web.overview.fingerprint.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

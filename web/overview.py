@@ -12,11 +12,12 @@ Demo rows count only when the caller says so (``Filters.include_demo``: the app'
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from threading import Lock
 from typing import Any, Final
 
 from sqlalchemy import ColumnElement, case, func, select
@@ -245,8 +246,61 @@ def _offerings(
     return tuple(figures), chosen
 
 
-def overview(filters: Filters, bands: Sequence[Band]) -> Overview:
-    """The program overview under ``filters``; ``bands`` are the questionnaire's."""
+class OverviewCache:
+    """Overviews recently computed by one app, by filters, bands and the data's
+    fingerprint: the same figures are not counted again until a result or decision
+    changes. Thread-safe; each app (and so each process) has its own."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[Any, ...], Overview] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Overview | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], value: Overview) -> None:
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+def fingerprint() -> tuple[Any, ...]:
+    """Changes whenever a result summary or a decision is added, changed or deleted.
+
+    A summary that changes is replaced by a new row (web.summaries), so its count and
+    highest id cover every change; a decision's ``updated_at`` moves on every edit.
+    Both are cheap: an index-only count and max.
+    """
+    summaries = db.session.execute(select(func.count(), func.max(RS.id))).one()
+    decisions = db.session.execute(select(func.count(), func.max(Decision.updated_at))).one()
+    return (*summaries, *decisions)
+
+
+def overview(
+    filters: Filters, bands: Sequence[Band], cache: OverviewCache | None = None
+) -> Overview:
+    """The program overview under ``filters``; ``bands`` are the questionnaire's.
+
+    Computed in SQL, or taken from ``cache`` while the data is unchanged (the database's
+    fingerprint is checked on every call, so no process shows stale figures).
+    """
+    if cache is None:
+        return _compute(filters, bands)
+    key = (filters, tuple(b.max for b in bands), fingerprint())
+    found = cache.get(key)
+    if found is None:
+        found = _compute(filters, bands)
+        cache.put(key, found)
+    return found
+
+
+def _compute(filters: Filters, bands: Sequence[Band]) -> Overview:
     where = filters.conditions()
     results, respondents, dimensions = _totals_and_dimensions(where, bands)
     region, industry, size, kinds = _breakdowns(where)

@@ -45,24 +45,14 @@ def _profile_columns(profile: Mapping[str, Any], content: Content) -> dict[str, 
     }
 
 
-def _upsert(source: Assessment | Workshop, values: dict[str, Any]) -> None:
-    """Update the source's row, or add one (a source not stored yet has none)."""
-    row = None
+def _replace(source: Assessment | Workshop, values: dict[str, Any]) -> None:
+    """Give the source a fresh row: a changed result gets a new id, so that the count
+    and highest id of the table change with every change (see web.overview.fingerprint)."""
+    kind = "workshop" if isinstance(source, Workshop) else "assessment"
     if source.id is not None:
-        column = (
-            ResultSummary.workshop_id
-            if isinstance(source, Workshop)
-            else ResultSummary.assessment_id
-        )
-        row = db.session.execute(
-            select(ResultSummary).where(column == source.id)
-        ).scalar_one_or_none()
-    if row is None:
-        kind = "workshop" if isinstance(source, Workshop) else "assessment"
-        db.session.add(ResultSummary(**{kind: source}, **values))
-        return
-    for name, value in values.items():
-        setattr(row, name, value)
+        column = ResultSummary.workshop_id if kind == "workshop" else ResultSummary.assessment_id
+        db.session.execute(delete(ResultSummary).where(column == source.id))
+    db.session.add(ResultSummary(**{kind: source}, **values))
 
 
 def assessment_values(assessment: Assessment, content: Content) -> dict[str, Any] | None:
@@ -90,7 +80,7 @@ def refresh_assessment(assessment: Assessment, content: Content) -> None:
     values = assessment_values(assessment, content)
     if values is None:
         return
-    _upsert(assessment, values)
+    _replace(assessment, values)
 
 
 def workshop_values(
@@ -127,7 +117,7 @@ def refresh_workshop(workshop: Workshop, content: Content) -> None:
     if values is None:
         db.session.execute(delete(ResultSummary).where(ResultSummary.workshop_id == workshop.id))
         return
-    _upsert(workshop, values)
+    _replace(workshop, values)
 
 
 def rebuild() -> int:

@@ -45,7 +45,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['workshop_id'], ['workshops.id'], name=op.f('fk_result_summaries_workshop_id_workshops'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_result_summaries')),
     sa.UniqueConstraint('assessment_id', name=op.f('uq_result_summaries_assessment_id')),
-    sa.UniqueConstraint('workshop_id', name=op.f('uq_result_summaries_workshop_id'))
+    sa.UniqueConstraint('workshop_id', name=op.f('uq_result_summaries_workshop_id')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('result_summaries', schema=None) as batch_op:
         batch_op.create_index('ix_result_summaries_completed_on', ['demo', 'completed_on'], unique=False)

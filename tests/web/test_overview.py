@@ -175,6 +175,40 @@ def test_results_from_the_real_flows_are_counted(app: Flask, questionnaire: Any)
     assert len(measured) == len(DIMENSION_IDS)
 
 
+def test_the_figures_follow_every_new_or_changed_result_and_decision(
+    app: Flask, questionnaire: Any
+) -> None:
+    """The overview is kept per process while the data is unchanged: never stale."""
+    chef = admin(app)
+    assert counts(chef.get(OVERVIEW).text)[0] == "0"
+    Survey(app.test_client(), questionnaire).complete({"employees": "45", "region": "06"})
+    assert counts(chef.get(OVERVIEW).text)[0] == "1"
+
+    anna = logged_in(app, "anna@example.se")
+    url, code = create_workshop(anna)
+    set_profile(anna, url, {"employees": "30", "sni": "25"})
+    participant(app, questionnaire, code).answer_maturity_pages(2)
+    page = anna.get(url)
+    anna.post(f"{url}/stang", data={"csrf_token": csrf_token(page.text), "open": "0"})
+    html = chef.get(OVERVIEW).text
+    assert cells(html, "Results by company size")["Large (250 employees or more)"][0] == "0"
+
+    set_profile(anna, url, {"employees": "400", "sni": "25"})  # the closed team changes
+    html = chef.get(OVERVIEW).text
+    assert cells(html, "Results by company size")["Large (250 employees or more)"][0] == "1"
+
+    page = anna.get(url)
+    data = {"csrf_token": csrf_token(page.text), "offering": "iuc", "reason": ""}
+    assert anna.post(f"{url}/beslut", data=data).status_code == 302
+    chosen = cells(chef.get(OVERVIEW).text, "What the companies went on to do")
+    assert [v[0] for v in chosen.values()] == ["1"]
+    page = anna.get(url)
+    data = {"csrf_token": csrf_token(page.text), "offering": "robotlyftet", "reason": ""}
+    assert anna.post(f"{url}/beslut", data=data).status_code == 302
+    chosen = cells(chef.get(OVERVIEW).text, "What the companies went on to do")
+    assert [k for k in chosen if "Robot" in k] and not [k for k in chosen if "IUC" in k]
+
+
 def test_demo_results_count_only_in_demo_mode_and_the_page_says_so(app: Flask) -> None:
     add_results(app, {"region": "06"}, {"region": "06", "demo": True}, {"demo": True})
     chef = admin(app)

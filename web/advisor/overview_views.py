@@ -121,13 +121,18 @@ def _bad_filters(context: dict[str, Any]) -> tuple[str, int]:
     return render_template("advisor/overview.html", **context), 400
 
 
+def _cache() -> overview.OverviewCache:
+    """This app's cache of computed overviews."""
+    return current_app.extensions.setdefault("lyftkollen.overview_cache", overview.OverviewCache())
+
+
 @bp.get("/oversikt")
 @login_required
 def program_overview() -> str | tuple[str, int]:
     context = _context()
     if not context["form"].validate():
         return _bad_filters(context)
-    view = overview.overview(_filters(context["form"]), context["bands"])
+    view = overview.overview(_filters(context["form"]), context["bands"], _cache())
     chart = charts.bar_chart(view.by_month)
     return render_template("advisor/overview.html", **{**context, "view": view, "chart": chart})
 
@@ -139,7 +144,7 @@ def program_overview_export() -> Response | tuple[str, int]:
     context = _context()
     if not context["form"].validate():
         return _bad_filters(context)
-    view = overview.overview(_filters(context["form"]), context["bands"])
+    view = overview.overview(_filters(context["form"]), context["bands"], _cache())
     body = export.to_csv(overview.csv_rows(view, context["labels"], context["bands"]))
     response = Response(body, mimetype="text/csv; charset=utf-8")
     name = f"lyftkollen-oversikt-{utcnow().date().isoformat()}.csv"
