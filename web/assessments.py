@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
 
 from questionnaire.model import LANGUAGES, Questionnaire, Text
 from questionnaire.profile import company_profile
@@ -33,10 +34,12 @@ _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def find(token: str) -> Assessment | None:
+    """The assessment with this private token, with its workshop (if any) in the same
+    query: a participant's every page asks whether the workshop is still open."""
     if not _TOKEN_SHAPE.fullmatch(token):
         return None
     return db.session.execute(
-        select(Assessment).where(Assessment.token == token)
+        select(Assessment).options(joinedload(Assessment.workshop)).where(Assessment.token == token)
     ).scalar_one_or_none()
 
 
