@@ -195,32 +195,33 @@ def _by_month(
 
 def _breakdowns(
     where: Sequence[ColumnElement[bool]],
-) -> tuple[Counter[str | None], Counter[str | None], Counter[str | None], Counter[str]]:
-    """Results by county, industry group, size band and kind: one scan, folded here."""
+) -> tuple[
+    Counter[str | None], Counter[str | None], Counter[str | None], Counter[str], Counter[str | None]
+]:
+    """Results by county, industry group, size band, kind and recommended first step:
+    one GROUP BY (read from the covering index ix_result_summaries_breakdown), folded here."""
     kind = case((RS.workshop_id.is_not(None), "workshop"), else_="online")
-    keys = (RS.region, RS.industry_group, RS.size_band, kind)
+    keys = (RS.region, RS.industry_group, RS.size_band, RS.recommended, kind)
     rows = db.session.execute(select(*keys, func.count()).where(*where).group_by(*keys)).all()
     region: Counter[str | None] = Counter()
     industry: Counter[str | None] = Counter()
     size: Counter[str | None] = Counter()
     kinds: Counter[str] = Counter()
-    for r, i, s, k, n in rows:
+    recommended: Counter[str | None] = Counter()
+    for r, i, s, step, k, n in rows:
         region[r] += n
         industry[i] += n
         size[s] += n
         kinds[k] += n
-    return region, industry, size, kinds
+        recommended[step] += n
+    return region, industry, size, kinds, recommended
 
 
 def _offerings(
-    where: Sequence[ColumnElement[bool]],
+    where: Sequence[ColumnElement[bool]], recommended: Counter[str | None]
 ) -> tuple[tuple[OfferingFigures, ...], Counter[str]]:
-    """Per recommended step: results, decisions, agreements; and decisions by choice."""
-    recommended = dict(
-        db.session.execute(
-            select(RS.recommended, func.count()).where(*where).group_by(RS.recommended)
-        ).all()
-    )
+    """Per recommended step (``recommended``: results per step): results, decisions,
+    agreements; and decisions by the offering chosen."""
     agreed = case((Decision.offering == Decision.recommended, 1), else_=0)
     rows = []
     for key in ("assessment_id", "workshop_id"):  # two plain joins on unique columns
@@ -303,8 +304,8 @@ def overview(
 def _compute(filters: Filters, bands: Sequence[Band]) -> Overview:
     where = filters.conditions()
     results, respondents, dimensions = _totals_and_dimensions(where, bands)
-    region, industry, size, kinds = _breakdowns(where)
-    offerings, decided = _offerings(where)
+    region, industry, size, kinds, recommended = _breakdowns(where)
+    offerings, decided = _offerings(where, recommended)
     return Overview(
         filters=filters,
         results=results,
