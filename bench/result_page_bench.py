@@ -17,7 +17,8 @@ company level and about 5 % unmeasured dimensions. ``--demo`` flags them as demo
 and turns ``DEMO_MODE`` on (the other scope of the same queries). Two companies are timed: one
 compared with its size band and industry, and one that gave no industry, compared with
 its whole size band (the largest group, the slowest case). ``--explain`` prints the
-database's plan for the scores query.
+database's plan for the scores query. ``--database-url URL`` times two small companies'
+result pages in a database already filled by ``flask demo seed`` (demo mode on).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ BANDS = (("small", 6), ("medium", 3), ("large", 1))
 GROUP_WEIGHTS = {"metal": 5, "machinery": 4, "wood_paper": 2, "non_manufacturing": 3}
 OFFERINGS = ("startprogram", "utvecklingsprogram", "robotlyftet", "digitaliseringslyftet")
 BATCH = 5000
+# The heading of "companies like yours" on the result page, in either language.
+NEIGHBOURS = 'id="neighbours-title"'
 
 
 def _rows(count: int, demo: bool, rng: random.Random) -> list[dict[str, Any]]:
@@ -191,10 +194,49 @@ def run(
             f"min {min(timings):.1f}, max {max(timings):.1f} ({repeat} requests), "
             f"CPU median {statistics.median(cpu):.1f} ms; "
             f"page {len(page.encode()) / 1024:.1f} KB; "
-            f"companies like yours shown: {'Companies like yours' in page}"
+            f"companies like yours shown: {NEIGHBOURS in page}"
         )
     if show:
         explain(app, tokens[0])
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def run_seeded(database_url: str, repeat: int) -> None:
+    """Time result pages of a database filled by ``flask demo seed`` (demo mode on): one
+    self-assessment that gave its industry, and one that did not."""
+    from sqlalchemy import func  # noqa: PLC0415
+
+    migrate(database_url)
+    app = bench_app(database_url)
+    app.config["DEMO_MODE"] = True
+    with app.app_context():
+        rows = db.session.scalar(select(func.count()).select_from(ResultSummary))
+        online = select(Assessment.token).where(
+            Assessment.workshop_id.is_(None), Assessment.status == "completed"
+        )
+        cases = []
+        for group, industry in (("size band and industry", True), ("size band only", False)):
+            with_industry = ResultSummary.industry_group.is_not(None)
+            token = db.session.scalar(
+                online.join(ResultSummary, ResultSummary.assessment_id == Assessment.id)
+                .where(with_industry if industry else ResultSummary.industry_group.is_(None))
+                .where(ResultSummary.size_band == "small")
+                .limit(1)
+            )
+            cases.append((token, group))
+    name = make_url(database_url).get_backend_name()
+    for token, group in cases:
+        timings, cpu, page = time_page(app, f"/a/{token}/resultat", repeat)
+        print(
+            f"{name}: demo seed, {rows} results, demo mode, {group}: "
+            f"median {statistics.median(timings):.1f} ms, "
+            f"min {min(timings):.1f}, max {max(timings):.1f} ({repeat} requests), "
+            f"CPU median {statistics.median(cpu):.1f} ms; "
+            f"page {len(page.encode()) / 1024:.1f} KB; "
+            f"companies like yours shown: {NEIGHBOURS in page}"
+        )
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -209,7 +251,13 @@ def main() -> None:
     parser.add_argument("--demo", action="store_true")
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--database-url", help="time a database already filled by `flask demo seed` instead"
+    )
     args = parser.parse_args()
+    if args.database_url:
+        run_seeded(args.database_url, args.repeat)
+        return
     if args.db == "sqlite":
         with tempfile.TemporaryDirectory() as directory:
             url = f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
