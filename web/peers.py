@@ -15,9 +15,10 @@ The database counts the group sizes; the group's scores come in one scan (two pa
 integers a row, see :func:`histograms_statement`) and numpy makes them a histogram per
 dimension; :mod:`recommender.peers` turns those into percentiles and medians. "Companies like yours"
 (:func:`neighbours`) loads the decided results of the size band once per process and
-fits a :class:`recommender.neighbours.NeighbourIndex`, kept until a result or a decision
-is added, changed or removed (:func:`web.overview.fingerprint`) or
-:data:`INDEX_TTL_SECONDS` have passed.
+fits a :class:`recommender.neighbours.NeighbourIndex`, kept until a decision is added,
+changed or removed (``count(*)`` and ``max(updated_at)`` of ``decisions``) or
+:data:`INDEX_TTL_SECONDS` have passed (a summary row can change without a decision doing
+so, e.g. a closed workshop's profile).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from sqlalchemy import BigInteger, ColumnElement, Select, cast, func, select, un
 from questionnaire.dimensions import DIMENSION_IDS
 from recommender.neighbours import MIN_DECIDED, NeighbourDecisions, NeighbourIndex
 from recommender.peers import MIN_PEERS, Standing, median, standing
-from web import overview, summaries
+from web import summaries
 from web.content import Content
 from web.extensions import db
 from web.models import Assessment, Decision, ResultSummary
@@ -279,7 +280,8 @@ def comparison(assessment: Assessment, content: Content, language: str) -> Compa
 
 
 def _decisions_fingerprint() -> tuple[Any, ...]:
-    return overview.fingerprint()
+    count, latest = db.session.execute(select(func.count(), func.max(Decision.updated_at))).one()
+    return (int(count), str(latest))
 
 
 @dataclass
