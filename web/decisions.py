@@ -22,7 +22,7 @@ from questionnaire.team import team_result
 from recommender.catalogue import OFFERING_IDS, Catalogue
 from recommender.features import DecisionCase
 from recommender.learned import Decision as LearnedDecision
-from web import workshops
+from web import summaries, workshops
 from web.content import Content, content_for
 from web.extensions import db
 from web.models import (
@@ -108,6 +108,8 @@ def record(
     decision.recommended = recommended
     decision.decided_by_id = user.id
     decision.updated_at = utcnow()
+    db.session.flush()
+    summaries.copy_decision(decision)  # the overview counts it with the result
     return decision
 
 

@@ -309,6 +309,17 @@ def _seed_batch(
                 )
                 | {"assessment_id": None, "workshop_id": workshop_id}
             )
+    # Each summary keeps a copy of its decision, as web.summaries does for the app's own.
+    decided = {
+        (d["assessment_id"], d["workshop_id"]): Decision(
+            offering=d["offering"], recommended=d["recommended"]
+        )
+        for d in decision_rows
+    }
+    for row in summary_rows:
+        row.update(
+            summaries.decision_values(decided.get((row["assessment_id"], row["workshop_id"])))
+        )
     if summary_rows:
         db.session.execute(insert(ResultSummary), summary_rows)
     if decision_rows:

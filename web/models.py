@@ -349,6 +349,8 @@ class ResultSummary(db.Model):
             "industry_group",
             "size_band",
             "recommended",
+            "decision",
+            "decision_agreed",
             "workshop_id",
             "demo",
         ),
@@ -374,6 +376,11 @@ class ResultSummary(db.Model):
     overall: Mapped[int | None] = mapped_column(SmallInteger)
     # The primary step shown (None: no path, e.g. a team without the company's profile).
     recommended: Mapped[str | None] = mapped_column(String(64))
+    # The advisor's decision, copied from ``decisions`` (web.summaries.copy_decision) so
+    # the overview counts it in the same scan: the offering chosen, and whether it was
+    # the step recommended when it was decided (None: nothing was recommended).
+    decision: Mapped[str | None] = mapped_column(String(64))
+    decision_agreed: Mapped[bool | None] = mapped_column()
     # One column per dimension (the ids are fixed: questionnaire.dimensions).
     strategy: Mapped[int | None] = mapped_column(SmallInteger)
     readiness: Mapped[int | None] = mapped_column(SmallInteger)

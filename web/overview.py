@@ -3,8 +3,8 @@
 Every figure is an aggregate over ``result_summaries`` (one row per completed online
 self-assessment or closed workshop team) under one :class:`Filters`, computed with
 GROUP BY, COUNT, SUM(CASE …) and AVG in SQL, so no result row is ever loaded. The same
-queries run on SQLite and PostgreSQL. Decisions are joined from ``decisions``, on the
-result's assessment or workshop.
+queries run on SQLite and PostgreSQL. Each summary row carries a copy of its advisor's
+decision (web.summaries), so decisions are counted in the same scan, without a join.
 
 Demo rows count only when the caller says so (``Filters.include_demo``: the app's
 ``DEMO_MODE``); otherwise they are never counted.
@@ -193,58 +193,56 @@ def _by_month(
     return tuple((m, counts.get(m, 0)) for m in months_between(first, last))
 
 
-def _breakdowns(
-    where: Sequence[ColumnElement[bool]],
-) -> tuple[
-    Counter[str | None], Counter[str | None], Counter[str | None], Counter[str], Counter[str | None]
-]:
-    """Results by county, industry group, size band, kind and recommended first step:
-    one GROUP BY (read from the covering index ix_result_summaries_breakdown), folded here."""
+@dataclass(frozen=True)
+class _Breakdowns:
+    region: Counter[str | None]
+    industry: Counter[str | None]
+    size: Counter[str | None]
+    kinds: Counter[str]
+    recommended: Counter[str | None]  # results per recommended first step
+    decisions: Counter[str | None]  # decisions per recommended first step
+    agreements: Counter[str | None]  # of those, the ones that chose the step
+    chosen: Counter[str]  # decisions per offering chosen
+
+
+def _breakdowns(where: Sequence[ColumnElement[bool]]) -> _Breakdowns:
+    """Results by county, industry group, size band, kind, recommended first step and
+    the advisor's decision: one GROUP BY, read from the covering index
+    ix_result_summaries_breakdown, and folded here."""
     kind = case((RS.workshop_id.is_not(None), "workshop"), else_="online")
-    keys = (RS.region, RS.industry_group, RS.size_band, RS.recommended, kind)
+    keys = (
+        RS.region,
+        RS.industry_group,
+        RS.size_band,
+        RS.recommended,
+        RS.decision,
+        RS.decision_agreed,
+        kind,
+    )
     rows = db.session.execute(select(*keys, func.count()).where(*where).group_by(*keys)).all()
-    region: Counter[str | None] = Counter()
-    industry: Counter[str | None] = Counter()
-    size: Counter[str | None] = Counter()
-    kinds: Counter[str] = Counter()
-    recommended: Counter[str | None] = Counter()
-    for r, i, s, step, k, n in rows:
-        region[r] += n
-        industry[i] += n
-        size[s] += n
-        kinds[k] += n
-        recommended[step] += n
-    return region, industry, size, kinds, recommended
+    found = _Breakdowns(*(Counter() for _ in range(8)))
+    for region, industry, size, step, decision, agreed, k, n in rows:
+        found.region[region] += n
+        found.industry[industry] += n
+        found.size[size] += n
+        found.kinds[k] += n
+        found.recommended[step] += n
+        if decision is not None:
+            found.decisions[step] += n
+            found.chosen[decision] += n
+            if agreed:
+                found.agreements[step] += n
+    return found
 
 
-def _offerings(
-    where: Sequence[ColumnElement[bool]], recommended: Counter[str | None]
-) -> tuple[tuple[OfferingFigures, ...], Counter[str]]:
-    """Per recommended step (``recommended``: results per step): results, decisions,
-    agreements; and decisions by the offering chosen."""
-    agreed = case((Decision.offering == Decision.recommended, 1), else_=0)
-    rows = []
-    for key in ("assessment_id", "workshop_id"):  # two plain joins on unique columns
-        rows += db.session.execute(
-            select(RS.recommended, Decision.offering, func.count(), func.sum(agreed))
-            .select_from(Decision)
-            .join(RS, getattr(RS, key) == getattr(Decision, key))
-            .where(*where)
-            .group_by(RS.recommended, Decision.offering)
-        ).all()
-    decisions: Counter[str | None] = Counter()
-    agreements: Counter[str | None] = Counter()
-    chosen: Counter[str] = Counter()
-    for step, offering, n, yes in rows:
-        decisions[step] += n
-        agreements[step] += int(yes or 0)
-        chosen[offering] += n
+def _offerings(found: _Breakdowns) -> tuple[OfferingFigures, ...]:
+    """Per recommended step: results, decisions recorded, and those that agreed."""
     figures = [
-        OfferingFigures(step, int(n), decisions[step], agreements[step])
-        for step, n in recommended.items()
+        OfferingFigures(step, int(n), found.decisions[step], found.agreements[step])
+        for step, n in found.recommended.items()
     ]
     figures.sort(key=lambda f: (f.offering is None, -f.recommended, f.offering or ""))
-    return tuple(figures), chosen
+    return tuple(figures)
 
 
 class OverviewCache:
@@ -304,20 +302,19 @@ def overview(
 def _compute(filters: Filters, bands: Sequence[Band]) -> Overview:
     where = filters.conditions()
     results, respondents, dimensions = _totals_and_dimensions(where, bands)
-    region, industry, size, kinds, recommended = _breakdowns(where)
-    offerings, decided = _offerings(where, recommended)
+    found = _breakdowns(where)
     return Overview(
         filters=filters,
         results=results,
         respondents=respondents,
         by_month=_by_month(where, filters),
-        by_region=region,
-        by_industry=industry,
-        by_size=size,
-        by_kind=kinds,
+        by_region=found.region,
+        by_industry=found.industry,
+        by_size=found.size,
+        by_kind=found.kinds,
         dimensions=dimensions,
-        offerings=offerings,
-        decided=decided,
+        offerings=_offerings(found),
+        decided=found.chosen,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, select, update
 
 from questionnaire.answers import AnswerError
 from questionnaire.dimensions import DIMENSION_IDS
@@ -20,7 +20,7 @@ from recommender.features import size_band
 from recommender.peers import industry_group
 from web.content import Content, content_for
 from web.extensions import db
-from web.models import LOCAL_TIME, Assessment, ResultSummary, Workshop
+from web.models import LOCAL_TIME, Assessment, Decision, ResultSummary, Workshop
 
 if TYPE_CHECKING:
     from web.workshops import Team
@@ -49,10 +49,52 @@ def _replace(source: Assessment | Workshop, values: dict[str, Any]) -> None:
     """Give the source a fresh row: a changed result gets a new id, so that the count
     and highest id of the table change with every change (see web.overview.fingerprint)."""
     kind = "workshop" if isinstance(source, Workshop) else "assessment"
+    decided: Decision | None = None
     if source.id is not None:
         column = ResultSummary.workshop_id if kind == "workshop" else ResultSummary.assessment_id
         db.session.execute(delete(ResultSummary).where(column == source.id))
-    db.session.add(ResultSummary(**{kind: source}, **values))
+        key = Decision.workshop_id if kind == "workshop" else Decision.assessment_id
+        decided = db.session.execute(select(Decision).where(key == source.id)).scalar_one_or_none()
+    db.session.add(ResultSummary(**{kind: source}, **values, **decision_values(decided)))
+
+
+def decision_values(decision: Decision | None) -> dict[str, Any]:
+    """The summary's copy of the advisor's decision on its result."""
+    if decision is None:
+        return {"decision": None, "decision_agreed": None}
+    return {"decision": decision.offering, "decision_agreed": decision.agreed}
+
+
+def copy_decision(decision: Decision) -> None:
+    """After a decision is saved: its result's summary row counts it (caller commits)."""
+    if decision.assessment_id is not None:
+        where = ResultSummary.assessment_id == decision.assessment_id
+    else:
+        where = ResultSummary.workshop_id == decision.workshop_id
+    db.session.execute(update(ResultSummary).where(where).values(**decision_values(decision)))
+
+
+def copy_all_decisions() -> None:
+    """Every summary row's copy of its decision, from ``decisions`` (two UPDATEs)."""
+    for key in ("assessment_id", "workshop_id"):
+        match = getattr(Decision, key) == getattr(ResultSummary, key)
+        offering = select(Decision.offering).where(match).scalar_subquery()
+        agreed = (
+            select(
+                case(
+                    (Decision.recommended.is_(None), None),
+                    else_=Decision.offering == Decision.recommended,
+                )
+            )
+            .where(match)
+            .scalar_subquery()
+        )
+        db.session.execute(
+            update(ResultSummary)
+            .where(getattr(ResultSummary, key).is_not(None))
+            .values(decision=offering, decision_agreed=agreed)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def assessment_values(assessment: Assessment, content: Content) -> dict[str, Any] | None:
@@ -139,4 +181,5 @@ def rebuild() -> int:
             rows.append({"assessment_id": None, "workshop_id": workshop.id, **values})
     if rows:
         db.session.execute(ResultSummary.__table__.insert(), rows)
+    copy_all_decisions()
     return len(rows)

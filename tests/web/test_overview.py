@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from questionnaire.dimensions import DIMENSION_IDS
 from tests.conftest import Survey, create_workshop, csrf_token, logged_in, participant, set_profile
+from web import summaries
 from web.extensions import db
 from web.models import Assessment, Company, Decision, ResultSummary, User, Workshop
 
@@ -63,18 +64,20 @@ def add_results(app: Flask, *rows: dict[str, Any]) -> None:
                 key = "assessment_id"
             db.session.add(record)
             db.session.flush()
-            db.session.add(ResultSummary(**{key: record.id}, **values))
+            decided = None
             if decision:
                 offering, recommended = decision
-                db.session.add(
-                    Decision(
-                        **{key: record.id},
-                        offering=offering,
-                        recommended=recommended,
-                        reason=SECRET_GOAL,
-                        decided_by_id=user.id,
-                    )
+                decided = Decision(
+                    **{key: record.id},
+                    offering=offering,
+                    recommended=recommended,
+                    reason=SECRET_GOAL,
+                    decided_by_id=user.id,
                 )
+                db.session.add(decided)
+            # The summary's copy of the decision, as web.summaries keeps it.
+            copy = summaries.decision_values(decided)
+            db.session.add(ResultSummary(**{key: record.id}, **values, **copy))
         db.session.commit()
 
 

@@ -12,7 +12,16 @@ from tests.conftest import Survey, create_workshop, csrf_token, logged_in, parti
 from web.extensions import db
 from web.models import Assessment, ResultSummary
 
-COLUMNS = ("size_band", "industry_group", "sni_division", "region", "overall", "recommended")
+COLUMNS = (
+    "size_band",
+    "industry_group",
+    "sni_division",
+    "region",
+    "overall",
+    "recommended",
+    "decision",
+    "decision_agreed",
+)
 
 
 def summaries(app: Flask) -> list[dict[str, Any]]:
@@ -135,5 +144,11 @@ def test_training_reads_a_team_the_same_whether_open_or_closed(
     assert case_scores() == expected  # open: computed from the answers
     page = advisor.get(url)
     advisor.post(f"{url}/stang", data={"csrf_token": csrf_token(page.text), "open": "0"})
-    assert len(summaries(app)) == 1
+    [row] = summaries(app)
+    assert row["decision"] == "utvecklingsprogram"  # the decision made before closing
     assert case_scores() == expected  # closed: read from the summary
+    with app.app_context():
+        db.session.execute(ResultSummary.__table__.delete())
+        db.session.commit()
+    assert app.test_cli_runner().invoke(args=["summaries", "rebuild"]).exit_code == 0
+    assert summaries(app) == [row]
