@@ -13,7 +13,9 @@ from sqlalchemy.engine import Engine
 
 
 def configure_engine(engine: Engine) -> None:
-    """SQLite: WAL so readers never block the writer, a busy timeout instead of errors."""
+    """SQLite: WAL so readers never block the writer, a busy timeout instead of errors,
+    and a 64 MiB page cache per connection (the default 2 MiB makes the overview's scans
+    of the result summaries read the same pages again from the operating system)."""
     if engine.dialect.name != "sqlite":
         return
 
@@ -23,6 +25,7 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
 
 
