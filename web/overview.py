@@ -136,10 +136,15 @@ class Overview:
 
 @cache
 def _totals_columns(maxima: tuple[int, ...]) -> tuple[Any, ...]:
-    """COUNT, SUM(respondents) and, per dimension, how many scores are at most each band's
-    maximum but the last (cumulative counts: one comparison each), COUNT and AVG. Built
-    once: making forty CASE expressions costs more than the query on a small table."""
-    columns: list[Any] = [func.count(), func.coalesce(func.sum(RS.respondents), 0)]
+    """COUNT, SUM(respondents), COUNT(workshop_id) and, per dimension, how many scores
+    are at most each band's maximum but the last (cumulative counts: one comparison
+    each), COUNT and AVG. Built once: making forty CASE expressions costs more than the
+    query on a small table."""
+    columns: list[Any] = [
+        func.count(),
+        func.coalesce(func.sum(RS.respondents), 0),
+        func.count(RS.workshop_id),
+    ]
     for d in DIMENSION_IDS:
         score = RS.__table__.c[d]
         columns += [func.sum(case((score <= top, 1), else_=0)) for top in maxima[:-1]]
@@ -149,15 +154,17 @@ def _totals_columns(maxima: tuple[int, ...]) -> tuple[Any, ...]:
 
 def _totals_and_dimensions(
     where: Sequence[ColumnElement[bool]], bands: Sequence[Band]
-) -> tuple[int, int, tuple[DimensionFigures, ...]]:
-    """Results, respondents, and every dimension's band counts and mean: one scan."""
+) -> tuple[int, int, Counter[str], tuple[DimensionFigures, ...]]:
+    """Results, respondents, results by kind, and every dimension's band counts and
+    mean: one scan."""
     columns = _totals_columns(tuple(b.max for b in bands))
     row = db.session.execute(select(*columns).where(*where)).one()
-    results, respondents = int(row[0]), int(row[1])
+    results, respondents, teams = int(row[0]), int(row[1]), int(row[2])
+    kinds = Counter({"online": results - teams, "workshop": teams})
     figures = []
     width = len(bands) + 1
     for i, d in enumerate(DIMENSION_IDS):
-        values = row[2 + i * width : 2 + (i + 1) * width]
+        values = row[3 + i * width : 3 + (i + 1) * width]
         scored = int(values[-2] or 0)
         at_most = [int(v or 0) for v in values[: len(bands) - 1]] + [scored]
         counts = tuple(n - (at_most[j - 1] if j else 0) for j, n in enumerate(at_most))
@@ -170,7 +177,7 @@ def _totals_and_dimensions(
                 mean=None if mean is None else float(mean),
             )
         )
-    return results, respondents, tuple(figures)
+    return results, respondents, +kinds, tuple(figures)  # + drops a kind with none
 
 
 def _by_month(
@@ -198,7 +205,6 @@ class _Breakdowns:
     region: Counter[str | None]
     industry: Counter[str | None]
     size: Counter[str | None]
-    kinds: Counter[str]
     recommended: Counter[str | None]  # results per recommended first step
     decisions: Counter[str | None]  # decisions per recommended first step
     agreements: Counter[str | None]  # of those, the ones that chose the step
@@ -206,10 +212,9 @@ class _Breakdowns:
 
 
 def _breakdowns(where: Sequence[ColumnElement[bool]]) -> _Breakdowns:
-    """Results by county, industry group, size band, kind, recommended first step and
-    the advisor's decision: one GROUP BY, read from the covering index
-    ix_result_summaries_breakdown, and folded here."""
-    kind = case((RS.workshop_id.is_not(None), "workshop"), else_="online")
+    """Results by county, industry group, size band, recommended first step and the
+    advisor's decision: one GROUP BY in the order of the covering index
+    ix_result_summaries_breakdown (so no sort), folded here."""
     keys = (
         RS.region,
         RS.industry_group,
@@ -217,15 +222,13 @@ def _breakdowns(where: Sequence[ColumnElement[bool]]) -> _Breakdowns:
         RS.recommended,
         RS.decision,
         RS.decision_agreed,
-        kind,
     )
     rows = db.session.execute(select(*keys, func.count()).where(*where).group_by(*keys)).all()
-    found = _Breakdowns(*(Counter() for _ in range(8)))
-    for region, industry, size, step, decision, agreed, k, n in rows:
+    found = _Breakdowns(*(Counter() for _ in range(7)))
+    for region, industry, size, step, decision, agreed, n in rows:
         found.region[region] += n
         found.industry[industry] += n
         found.size[size] += n
-        found.kinds[k] += n
         found.recommended[step] += n
         if decision is not None:
             found.decisions[step] += n
@@ -301,7 +304,7 @@ def overview(
 
 def _compute(filters: Filters, bands: Sequence[Band]) -> Overview:
     where = filters.conditions()
-    results, respondents, dimensions = _totals_and_dimensions(where, bands)
+    results, respondents, kinds, dimensions = _totals_and_dimensions(where, bands)
     found = _breakdowns(where)
     return Overview(
         filters=filters,
@@ -311,7 +314,7 @@ def _compute(filters: Filters, bands: Sequence[Band]) -> Overview:
         by_region=found.region,
         by_industry=found.industry,
         by_size=found.size,
-        by_kind=found.kinds,
+        by_kind=kinds,
         dimensions=dimensions,
         offerings=_offerings(found),
         decided=found.chosen,
