@@ -906,7 +906,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine()}")
     print(
         f"gunicorn: {GUNICORN_CONF.name}, WEB_CONCURRENCY={env.get('WEB_CONCURRENCY', '2×cores+1')}"
-        f", GUNICORN_THREADS={env.get('GUNICORN_THREADS', '4')}; output in {out}\n",
+        f", GUNICORN_THREADS={env.get('GUNICORN_THREADS', '1')}; output in {out}\n",
         flush=True,
     )
 
