@@ -143,6 +143,15 @@ def time_case(
     return median < TARGET_MS
 
 
+def vacuum() -> None:
+    """After relabelling every row: PostgreSQL's dead rows cleared, as autovacuum would."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+                text("VACUUM ANALYZE result_summaries")
+            )
+
+
 def run(database_url: str, companies: int, repeat: int, show: bool) -> bool:
     migrate(database_url)
     app = bench_app(database_url)
@@ -158,6 +167,7 @@ def run(database_url: str, companies: int, repeat: int, show: bool) -> bool:
     with app.app_context():
         db.session.execute(update(ResultSummary).values(demo=False))
         db.session.commit()
+        vacuum()
     app.config["DEMO_MODE"] = False
     try:
         met &= time_cases(app, repeat, "real data")
@@ -167,6 +177,7 @@ def run(database_url: str, companies: int, repeat: int, show: bool) -> bool:
         with app.app_context():
             db.session.execute(update(ResultSummary).values(demo=True))
             db.session.commit()
+            vacuum()
             db.session.remove()
             db.engine.dispose()
     return met
