@@ -399,6 +399,8 @@ def clear() -> dict[str, int]:
     remove("workshops", delete(Workshop).where(Workshop.id.in_(demo_workshops)))
     remove("companies", delete(Company).where(Company.id.in_(demo_companies)))
     remove("accounts", delete(User).where(User.demo.is_(True)))
+    # Decisions the demo accounts made on real results are gone: so are their copies.
+    summaries.copy_all_decisions()
     return counts
 
 
@@ -412,7 +414,12 @@ demo_cli = AppGroup("demo", help="Made-up demo data to try every screen and to b
 @click.option(
     "--seed", "seed_value", type=int, default=None, help="Repeatable data from this seed."
 )
-def seed_command(companies: int, seed_value: int | None) -> None:
+@click.option(
+    "--in-production",
+    is_flag=True,
+    help="Seed even though LYFTKOLLEN_ENV is production (the demo admin sees all data).",
+)
+def seed_command(companies: int, seed_value: int | None, in_production: bool) -> None:
     """Create COMPANIES made-up companies, clearly marked as demo data.
 
     \b
@@ -436,6 +443,12 @@ def seed_command(companies: int, seed_value: int | None) -> None:
     once, when they are made. Demo data counts in comparisons and the overview only
     with DEMO_MODE=1. "demo clear" removes all of it.
     """
+    if current_app.config["LYFTKOLLEN_ENV"] == "production" and not in_production:
+        raise click.UsageError(
+            "This is a production database (LYFTKOLLEN_ENV=production): demo data and a demo "
+            "admin who can see every real company do not belong here. Add --in-production "
+            "if you really mean it."
+        )
     rng = random.Random(seed_value if seed_value is not None else secrets.randbits(32))  # noqa: S311
     started = datetime.now(UTC)
 

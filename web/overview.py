@@ -371,11 +371,17 @@ def csv_rows(
             out.append(["dimension", d.dimension, label("dimension", d.dimension), band.id, n])
         mean = None if d.mean is None else round(d.mean, 1)
         out.append(["dimension", d.dimension, label("dimension", d.dimension), "mean", mean])
+    # A step recommended, or a decision made, for fewer than MIN_GROUP results could
+    # be one company's own: left out, like the scores above.
     for o in view.offerings:
+        if o.recommended < MIN_GROUP:
+            continue
         name = label("offering", o.offering)
         out.append(["recommended", o.offering or "", name, "results", o.recommended])
-        out.append(["recommended", o.offering or "", name, "decisions", o.decisions])
-        out.append(["recommended", o.offering or "", name, "agreed", o.agreed])
+        if o.decisions >= MIN_GROUP:
+            out.append(["recommended", o.offering or "", name, "decisions", o.decisions])
+            out.append(["recommended", o.offering or "", name, "agreed", o.agreed])
     for offering, n in sorted(view.decided.items()):
-        out.append(["decided", offering, label("offering", offering), "decisions", n])
+        if n >= MIN_GROUP:
+            out.append(["decided", offering, label("offering", offering), "decisions", n])
     return out

@@ -52,9 +52,15 @@ def _replace(source: Assessment | Workshop, values: dict[str, Any]) -> None:
     decided: Decision | None = None
     if source.id is not None:
         column = ResultSummary.workshop_id if kind == "workshop" else ResultSummary.assessment_id
-        db.session.execute(delete(ResultSummary).where(column == source.id))
         key = Decision.workshop_id if kind == "workshop" else Decision.assessment_id
         decided = db.session.execute(select(Decision).where(key == source.id)).scalar_one_or_none()
+        values = {**values, **decision_values(decided)}
+        current = db.session.execute(select(ResultSummary).where(column == source.id)).scalar()
+        if current is not None and all(getattr(current, k) == v for k, v in values.items()):
+            return  # unchanged (an autosave of a finished assessment): no new row
+        db.session.execute(delete(ResultSummary).where(column == source.id))
+        db.session.add(ResultSummary(**{kind: source}, **values))
+        return
     db.session.add(ResultSummary(**{kind: source}, **values, **decision_values(decided)))
 
 
@@ -118,9 +124,14 @@ def assessment_values(assessment: Assessment, content: Content) -> dict[str, Any
 
 
 def refresh_assessment(assessment: Assessment, content: Content) -> None:
-    """Bring a self-assessment's row up to date (call after completing; caller commits)."""
+    """Bring a self-assessment's row up to date: written while it is completed, removed
+    when it is not (caller commits)."""
     values = assessment_values(assessment, content)
     if values is None:
+        if assessment.id is not None:
+            db.session.execute(
+                delete(ResultSummary).where(ResultSummary.assessment_id == assessment.id)
+            )
         return
     _replace(assessment, values)
 

@@ -109,3 +109,43 @@ def test_demo_records_count_only_in_demo_mode(app: Flask, questionnaire: Any) ->
 
     app.config["DEMO_MODE"] = True
     assert len(exported()) > 30
+
+
+def test_clear_takes_the_demo_accounts_decisions_off_real_results(
+    app: Flask, questionnaire: Any
+) -> None:
+    from web import summaries
+
+    Survey(app.test_client(), questionnaire).complete({"employees": "30", "sni": "25"})
+    seed(app, companies=5)
+    with app.app_context():
+        real = db.session.scalars(select(Assessment).where(Assessment.demo.is_(False))).one()
+        admin = db.session.scalars(select(User).where(User.role == "admin")).one()
+        decision = Decision(
+            assessment_id=real.id, offering="iuc", recommended=None, decided_by_id=admin.id
+        )
+        db.session.add(decision)
+        db.session.flush()
+        summaries.copy_decision(decision)
+        db.session.commit()
+        row = db.session.scalars(
+            select(ResultSummary).where(ResultSummary.assessment_id == real.id)
+        ).one()
+        assert row.decision == "iuc"
+    assert app.test_cli_runner().invoke(args=["demo", "clear"]).exit_code == 0
+    with app.app_context():
+        row = db.session.scalars(select(ResultSummary)).one()
+        assert (row.assessment_id, row.decision) == (real.id, None)
+        assert db.session.scalars(select(Decision)).all() == []
+
+
+def test_seed_refuses_a_production_database_unless_told(app: Flask) -> None:
+    app.config["LYFTKOLLEN_ENV"] = "production"
+    refused = app.test_cli_runner().invoke(args=["demo", "seed", "--companies", "3"])
+    assert refused.exit_code == 2 and "production" in refused.output
+    assert counts(app)["Company"] == 0
+    told = app.test_cli_runner().invoke(
+        args=["demo", "seed", "--companies", "3", "--in-production"]
+    )
+    assert told.exit_code == 0, told.output
+    assert counts(app)["Company"] == 3

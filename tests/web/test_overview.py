@@ -248,7 +248,9 @@ def test_the_export_holds_the_tables_and_nothing_personal(app: Flask, questionna
     assert value[("filter", "region", "value")] == "06"
     assert value[("total", "", "results")] == "4"
     assert value[("region", "06", "results")] == "4"
-    assert value[("recommended", "startprogram", "agreed")] == "1"
+    # Three results recommended the Startprogram, two with decisions: fewer than five
+    # could be one company's own step and decision, so neither is exported.
+    assert not [k for k in value if k[0] in ("recommended", "decided")]
     assert ("dimension", "strategy", "mean") not in value  # four scores: too few to show
     with app.app_context():
         personal = {a.token for a in db.session.scalars(select(Assessment))}
@@ -277,6 +279,8 @@ def test_the_export_holds_the_tables_and_nothing_personal(app: Flask, questionna
         {"kind": "telepathy"},
         {"start": "2026-1"},
         {"end": "99999-01"},
+        {"end": "9999-12"},  # the month after it would be year 10000
+        {"start": "1900-01"},
     ],
 )
 def test_bad_filters_get_a_message_and_never_a_500(app: Flask, query: dict[str, str]) -> None:
@@ -285,3 +289,22 @@ def test_bad_filters_get_a_message_and_never_a_500(app: Flask, query: dict[str, 
         response = chef.get(url, query_string=query)
         assert response.status_code == 400, response.text
         assert 'class="error"' in response.text and "Please check the filters" in response.text
+
+
+def test_the_export_shows_a_recommended_step_once_five_results_share_it(app: Flask) -> None:
+    five = [
+        {
+            "recommended": "utvecklingsprogram",
+            "decision": ("utvecklingsprogram", "utvecklingsprogram"),
+        }
+        for _ in range(5)
+    ]
+    add_results(app, *five)
+    exported = admin(app).get(f"{OVERVIEW}.csv").data.decode("utf-8-sig")
+    value = {
+        (r["table"], r["key"], r["measure"]): r["value"]
+        for r in csv.DictReader(io.StringIO(exported))
+    }
+    assert value[("recommended", "utvecklingsprogram", "results")] == "5"
+    assert value[("recommended", "utvecklingsprogram", "agreed")] == "5"
+    assert value[("decided", "utvecklingsprogram", "decisions")] == "5"

@@ -152,3 +152,24 @@ def test_training_reads_a_team_the_same_whether_open_or_closed(
         db.session.commit()
     assert app.test_cli_runner().invoke(args=["summaries", "rebuild"]).exit_code == 0
     assert summaries(app) == [row]
+
+
+def test_a_result_taken_back_stops_counting_and_an_unchanged_save_keeps_its_row(
+    app: Flask, questionnaire: Any
+) -> None:
+    person = Survey(app.test_client(), questionnaire)
+    person.complete({"employees": "120", "sni": "25"}, level=3)
+    with app.app_context():
+        [before] = db.session.scalars(select(ResultSummary.id)).all()
+
+    page_two = person.answers_at_level(3)[2]
+    assert person.post(2, page_two).status_code == 302  # the same answers again
+    with app.app_context():
+        assert db.session.scalars(select(ResultSummary.id)).all() == [before]
+
+    assert person.post(1, {"employees": ""}).status_code in (302, 422)  # required, cleared
+    assert summaries(app) == []
+    assert person.post(1, {"employees": "120", "sni": "25"}).status_code == 302
+    person.answer_maturity_pages(3)  # finished again
+    [row] = summaries(app)
+    assert row["size_band"] == "medium"

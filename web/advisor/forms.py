@@ -158,11 +158,19 @@ class DecisionForm(FlaskForm):
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
+# Months the overview can be asked about: Produktionslyftet started in 2007.
+FIRST_YEAR = 2000
+
+
 def month_value(value: str | None) -> date | None:
-    """The first day of a month given as "YYYY-MM"; None when empty or not such a month."""
-    if not value or not _MONTH.fullmatch(value) or int(value[:4]) < 1900:
+    """The first day of a month given as "YYYY-MM" from FIRST_YEAR to next year; None when
+    empty or not such a month."""
+    if not value or not _MONTH.fullmatch(value):
         return None
-    return date(int(value[:4]), int(value[5:7]), 1)
+    year = int(value[:4])
+    if not FIRST_YEAR <= year <= date.today().year + 1:
+        return None
+    return date(year, int(value[5:7]), 1)
 
 
 def _month(form: FlaskForm, field: StringField) -> None:

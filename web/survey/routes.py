@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 
 from questionnaire.answers import AnswerError, is_blank
 from questionnaire.model import Section
-from web import assessments, peers, workshops
+from web import assessments, peers, summaries, workshops
 from web.content import content, content_for, pin
 from web.extensions import db, new_assessment_limit
 from web.models import Assessment, utcnow
@@ -225,8 +225,10 @@ def _save(assessment: Assessment, section: Section, values: dict[str, Any]) -> N
             # Changing an answer after the result was shown makes the result follow it.
             _complete(stored)
         else:
-            # A required answer was taken away: the result waits until it is given again.
+            # A required answer was taken away: the result waits until it is given again,
+            # and stops counting in comparisons and the overview meanwhile.
             assessment.status = "in_progress"
+            summaries.refresh_assessment(assessment, content_for(assessment))
 
 
 def _finish(token: str, incomplete: int | None) -> Response:
