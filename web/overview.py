@@ -12,12 +12,11 @@ Demo rows count only when the caller says so (``Filters.include_demo``: the app'
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from threading import Lock
 from typing import Any, Final
 
 from sqlalchemy import ColumnElement, case, func, select
@@ -27,6 +26,7 @@ from questionnaire.model import Band
 from web.export import Cell
 from web.extensions import db
 from web.models import Decision, ResultSummary
+from web.recent import Recent
 
 # Score figures over fewer results than this are left out of the export: they would be
 # (nearly) one company's own scores. The same limit as the statistics export's.
@@ -248,30 +248,6 @@ def _offerings(found: _Breakdowns) -> tuple[OfferingFigures, ...]:
     return tuple(figures)
 
 
-class OverviewCache:
-    """Overviews recently computed by one app, by filters, bands and the data's
-    fingerprint: the same figures are not counted again until a result or decision
-    changes. Thread-safe; each app (and so each process) has its own."""
-
-    def __init__(self, size: int = 32) -> None:
-        self.size = size
-        self._entries: OrderedDict[tuple[Any, ...], Overview] = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, key: tuple[Any, ...]) -> Overview | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[Any, ...], value: Overview) -> None:
-        with self._lock:
-            self._entries[key] = value
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-
 def fingerprint() -> tuple[Any, ...]:
     """Changes whenever a result summary or a decision is added, changed or deleted.
 
@@ -285,7 +261,7 @@ def fingerprint() -> tuple[Any, ...]:
 
 
 def overview(
-    filters: Filters, bands: Sequence[Band], cache: OverviewCache | None = None
+    filters: Filters, bands: Sequence[Band], cache: Recent[Overview] | None = None
 ) -> Overview:
     """The program overview under ``filters``; ``bands`` are the questionnaire's.
 
@@ -295,10 +271,7 @@ def overview(
     if cache is None:
         return _compute(filters, bands)
     key = (filters, tuple(b.max for b in bands), fingerprint())
-    found = cache.get(key)
-    if found is None:
-        found = _compute(filters, bands)
-        cache.put(key, found)
+    found: Overview = cache.get(key, lambda: _compute(filters, bands))
     return found
 
 

@@ -21,6 +21,7 @@ from web.advisor import bp
 from web.advisor.forms import OverviewFilterForm, month_value
 from web.content import Content, content
 from web.models import utcnow
+from web.recent import Recent, recent
 
 # The industry groups of recommender.peers, by name (SNI 2007 divisions).
 INDUSTRY_GROUP_NAMES: dict[str, Any] = {
@@ -121,9 +122,9 @@ def _bad_filters(context: dict[str, Any]) -> tuple[str, int]:
     return render_template("advisor/overview.html", **context), 400
 
 
-def _cache() -> overview.OverviewCache:
+def _cache() -> Recent[overview.Overview]:
     """This app's cache of computed overviews."""
-    return current_app.extensions.setdefault("lyftkollen.overview_cache", overview.OverviewCache())
+    return recent("lyftkollen.overview_cache", size=32)
 
 
 @bp.get("/oversikt")
