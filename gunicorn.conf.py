@@ -13,10 +13,17 @@ from gunicorn.glogging import Logger
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 # Processes share nothing but the database (and Redis when REDIS_URL is set).
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "gthread"
 # One thread per worker until the crashes under threaded load are understood: the
 # benchmarks saw workers die with SIGSEGV with 4 threads (bench/README.md), none with 1.
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# With one thread, sync workers: a sync worker takes a connection only when it is free,
+# so the kernel hands each new connection to an idle process. A gthread worker accepts
+# every connection it is offered and queues it behind its one busy thread, and keeps a
+# kept-alive connection to itself: under load, one process held 9 of 20 clients while
+# another held 1 and idled (bench/README.md). Sync workers answer one request per
+# connection, as behind nginx, which opens one upstream connection per request; they
+# need nginx (or another buffering proxy) in front against slow clients (docs/deploy.md).
+worker_class = "sync" if threads == 1 else "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 # Access log to stdout, errors (and the app's own log) to stderr: the platform keeps them.
