@@ -333,16 +333,21 @@ class ResultSummary(db.Model):
         CheckConstraint("(assessment_id IS NULL) <> (workshop_id IS NULL)", name="one_source"),
         # Peer groups: size band, then industry group, within demo or real data; with every
         # dimension's score, so a group's scores are read from the index alone (web.peers).
+        # The overview's totals and months (web.overview) read it alone too, whatever
+        # their filters: hence the last four columns.
         Index(
             "ix_result_summaries_peer_scores",
             "demo",
             "size_band",
             "industry_group",
             *DIMENSION_IDS,
+            "region",
+            "completed_on",
+            "workshop_id",
+            "respondents",
         ),
-        Index("ix_result_summaries_completed_on", "demo", "completed_on"),
         # The overview's breakdown (web.overview._breakdowns) reads this index alone, in
-        # its GROUP BY order.
+        # its GROUP BY order, under any of its filters.
         Index(
             "ix_result_summaries_breakdown",
             "region",
@@ -353,6 +358,7 @@ class ResultSummary(db.Model):
             "decision_agreed",
             "workshop_id",
             "demo",
+            "completed_on",
         ),
         # Ids are never reused (SQLite would reuse the highest after a delete), so the
         # count and highest id change with every change: web.overview.fingerprint.

@@ -19,7 +19,7 @@ from datetime import date
 from functools import cache
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, func, select
 
 from questionnaire.dimensions import DIMENSION_IDS
 from questionnaire.model import Band
@@ -68,8 +68,8 @@ class Filters:
         ):
             if value is not None:
                 where.append(column == value)
-        if self.kind == "online":
-            where.append(RS.assessment_id.is_not(None))
+        if self.kind == "online":  # no workshop: its assessment (the one_source check)
+            where.append(RS.workshop_id.is_(None))
         elif self.kind == "workshop":
             where.append(RS.workshop_id.is_not(None))
         return where
@@ -138,8 +138,13 @@ class Overview:
 def _totals_columns(maxima: tuple[int, ...]) -> tuple[Any, ...]:
     """COUNT, SUM(respondents), COUNT(workshop_id) and, per dimension, how many scores
     are at most each band's maximum but the last (cumulative counts: one comparison
-    each), COUNT and AVG. Built once: making forty CASE expressions costs more than the
-    query on a small table."""
+    each), COUNT and AVG. Built once: making forty expressions costs more than the
+    query on a small table.
+
+    The band counts are ``COUNT(*) FILTER (WHERE score <= max)`` (SQLite 3.30 and
+    PostgreSQL both have it): on SQLite the scan of 100,000 rows took 80 ms with it
+    and 115-180 ms with ``SUM(CASE WHEN … THEN 1 ELSE 0 END)``, which evaluates both
+    branches' values and adds every row. (bench/overview_bench.py)"""
     columns: list[Any] = [
         func.count(),
         func.coalesce(func.sum(RS.respondents), 0),
@@ -147,7 +152,7 @@ def _totals_columns(maxima: tuple[int, ...]) -> tuple[Any, ...]:
     ]
     for d in DIMENSION_IDS:
         score = RS.__table__.c[d]
-        columns += [func.sum(case((score <= top, 1), else_=0)) for top in maxima[:-1]]
+        columns += [func.count().filter(score <= top) for top in maxima[:-1]]
         columns += [func.count(score), func.avg(score)]
     return tuple(columns)
 
