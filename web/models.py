@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -401,3 +402,20 @@ class ResultSummary(db.Model):
 
     assessment: Mapped[Assessment | None] = relationship(foreign_keys=[assessment_id])
     workshop: Mapped[Workshop | None] = relationship(foreign_keys=[workshop_id])
+
+
+class ChangeCounter(db.Model):
+    """How many times a kind of data has changed: a cheap, exact cache key.
+
+    Database triggers (migration 0010) add one to ``results`` in the same transaction as
+    every insert, update or delete of ``result_summaries`` and ``decisions``, whoever
+    makes it: the app, a cascade, ``flask demo``, a migration. Concurrent changes wait
+    for each other on the row, so the counter counts every committed change, unlike a
+    count and highest id, which two transactions committing out of order could leave
+    unchanged (web.overview.fingerprint).
+    """
+
+    __tablename__ = "change_counters"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)

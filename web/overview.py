@@ -25,7 +25,7 @@ from questionnaire.dimensions import DIMENSION_IDS
 from questionnaire.model import Band
 from web.export import Cell
 from web.extensions import db
-from web.models import Decision, ResultSummary
+from web.models import ChangeCounter, ResultSummary
 from web.recent import Recent
 
 # Score figures over fewer results than this are left out of the export: they would be
@@ -253,16 +253,17 @@ def _offerings(found: _Breakdowns) -> tuple[OfferingFigures, ...]:
     return tuple(figures)
 
 
-def fingerprint() -> tuple[Any, ...]:
+def fingerprint() -> int | None:
     """Changes whenever a result summary or a decision is added, changed or deleted.
 
-    A summary that changes is replaced by a new row (web.summaries), so its count and
-    highest id cover every change; a decision's ``updated_at`` moves on every edit.
-    Both are cheap: an index-only count and max.
+    It is the ``results`` change counter (web.models.ChangeCounter), which database
+    triggers keep, so it also follows cascades and concurrent transactions; one read
+    by primary key. None before anything has ever changed.
     """
-    summaries = db.session.execute(select(func.count(), func.max(RS.id))).one()
-    decisions = db.session.execute(select(func.count(), func.max(Decision.updated_at))).one()
-    return (*summaries, *decisions)
+    value: int | None = db.session.execute(
+        select(ChangeCounter.value).where(ChangeCounter.name == "results")
+    ).scalar()
+    return value
 
 
 def overview(
@@ -275,6 +276,9 @@ def overview(
     """
     if cache is None:
         return _compute(filters, bands)
+    # The fingerprint is read before the figures: a change committed in between is then
+    # in figures kept under the older fingerprint, which the next call no longer asks
+    # for. (Read after, figures without it could be kept under its fingerprint.)
     key = (filters, tuple(b.max for b in bands), fingerprint())
     found: Overview = cache.get(key, lambda: _compute(filters, bands))
     return found

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from questionnaire.dimensions import DIMENSION_IDS
 from tests.conftest import Survey, create_workshop, csrf_token, logged_in, participant, set_profile
@@ -210,6 +210,32 @@ def test_the_figures_follow_every_new_or_changed_result_and_decision(
     assert anna.post(f"{url}/beslut", data=data).status_code == 302
     chosen = cells(chef.get(OVERVIEW).text, "What the companies went on to do")
     assert [k for k in chosen if "Robot" in k] and not [k for k in chosen if "IUC" in k]
+
+
+def test_the_figures_follow_changes_made_outside_the_apps_own_flows(app: Flask) -> None:
+    """A repair by hand, a cascade and a bulk update change the kept figures too: the
+    database itself counts every change (migration 0010's triggers)."""
+    add_results(app, *KNOWN)
+    chef = admin(app)
+    assert counts(chef.get(OVERVIEW).text)[0] == "5"
+    with app.app_context():  # a decision corrected in SQL, its copy with it
+        db.session.execute(update(Decision).values(offering="iuc"))
+        db.session.execute(
+            update(ResultSummary).where(ResultSummary.decision.is_not(None)).values(decision="iuc")
+        )
+        db.session.commit()
+    chosen = cells(chef.get(OVERVIEW).text, "What the companies went on to do")
+    assert [(k[:3], v[0]) for k, v in chosen.items() if v[0] != "0"] == [("IUC", "3")]
+    with app.app_context():  # a workshop deleted: its summary and decision go by cascade
+        db.session.execute(delete(Workshop))
+        db.session.commit()
+    html = chef.get(OVERVIEW).text
+    assert counts(html)[0] == "4"
+    assert cells(html, "Results by county")["Jönköping County"][0] == "2"
+    with app.app_context():  # every row relabelled at once
+        db.session.execute(update(ResultSummary).values(region="12"))
+        db.session.commit()
+    assert cells(chef.get(OVERVIEW).text, "Results by county")["Skåne County"][0] == "4"
 
 
 def test_demo_results_count_only_in_demo_mode_and_the_page_says_so(app: Flask) -> None:
