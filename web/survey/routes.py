@@ -31,6 +31,7 @@ from web.results import build_result
 from web.survey import bp
 from web.survey.forms import (
     drawn_page,
+    drawn_questions,
     error_message,
     page_form_class,
     posted_answers,
@@ -181,11 +182,15 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
         form = FlaskForm(formdata=None)  # the CSRF token; the answers are drawn from ``shown``
         shown = shown_answers(section, Stored(assessment).of(section))
 
+    drawn = drawn_page(c, section, lang, assessment.profile, shown)
     page = render_template(
         "survey/step.html",
         assessment=assessment,
         section=section,
-        **drawn_page(c, section, lang, assessment.profile, shown),
+        **drawn,
+        questions_html=None
+        if errors
+        else drawn_questions(c, section, lang, drawn["questions"], drawn["shown"]),
         form=form,
         errors=errors,
         number=number - first + 1,
