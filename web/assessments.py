@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
@@ -33,21 +33,31 @@ from web.models import Answer, Assessment, utcnow
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
+# The statements of every questionnaire page, built once: building one anew and finding
+# it in SQLAlchemy's statement cache cost as much as running it.
+_BY_TOKEN = (
+    select(Assessment)
+    .options(joinedload(Assessment.workshop))
+    .where(Assessment.token == bindparam("token"))
+)
+_ANSWERS = Answer.__table__
+_STORED_ANSWERS = select(_ANSWERS.c.question_id, _ANSWERS.c.value).where(
+    _ANSWERS.c.assessment_id == bindparam("assessment_id")
+)
+
+
 def find(token: str) -> Assessment | None:
     """The assessment with this private token, with its workshop (if any) in the same
     query: a participant's every page asks whether the workshop is still open."""
     if not _TOKEN_SHAPE.fullmatch(token):
         return None
-    return db.session.execute(
-        select(Assessment).options(joinedload(Assessment.workshop)).where(Assessment.token == token)
-    ).scalar_one_or_none()
+    return db.session.execute(_BY_TOKEN, {"token": token}).scalar_one_or_none()
 
 
 def stored_answers(assessment: Assessment) -> dict[str, Any]:
-    """The stored answers by question id: one query for two columns, no ORM objects."""
-    rows = db.session.execute(
-        select(Answer.question_id, Answer.value).where(Answer.assessment_id == assessment.id)
-    )
+    """The stored answers by question id: one Core query for two columns, in the
+    session's transaction (so it sees this request's ``save_answers``), no ORM."""
+    rows = db.session.connection().execute(_STORED_ANSWERS, {"assessment_id": assessment.id})
     return {question_id: value for question_id, value in rows}
 
 
