@@ -416,6 +416,7 @@ class ChangeCounter(db.Model):
     """
 
     __tablename__ = "change_counters"
+    __table_args__ = {"info": {"backup": False}}  # kept by triggers: web.backup skips it
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger)
