@@ -108,8 +108,12 @@ def record(
     decision.recommended = recommended
     decision.decided_by_id = user.id
     decision.updated_at = utcnow()
+    # The result's summary row first, then the decision: every writer of a summary row
+    # locks it before the change counter that triggers update (migration 0010), so two
+    # transactions never wait for each other's locks on PostgreSQL.
+    with db.session.no_autoflush:
+        summaries.copy_decision(decision)  # the overview counts it with the result
     db.session.flush()
-    summaries.copy_decision(decision)  # the overview counts it with the result
     return decision
 
 

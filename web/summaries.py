@@ -72,7 +72,7 @@ def decision_values(decision: Decision | None) -> dict[str, Any]:
 
 
 def copy_decision(decision: Decision) -> None:
-    """After a decision is saved: its result's summary row counts it (caller commits)."""
+    """As a decision is saved: its result's summary row counts it (caller commits)."""
     if decision.assessment_id is not None:
         where = ResultSummary.assessment_id == decision.assessment_id
     else:
