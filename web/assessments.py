@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select
@@ -44,6 +44,9 @@ _ANSWERS = Answer.__table__
 _STORED_ANSWERS = select(_ANSWERS.c.question_id, _ANSWERS.c.value).where(
     _ANSWERS.c.assessment_id == bindparam("assessment_id")
 )
+_STORED_ANSWERS_TO = _STORED_ANSWERS.where(
+    _ANSWERS.c.question_id.in_(bindparam("question_ids", expanding=True))
+)
 
 
 def find(token: str) -> Assessment | None:
@@ -54,10 +57,19 @@ def find(token: str) -> Assessment | None:
     return db.session.execute(_BY_TOKEN, {"token": token}).scalar_one_or_none()
 
 
-def stored_answers(assessment: Assessment) -> dict[str, Any]:
-    """The stored answers by question id: one Core query for two columns, in the
-    session's transaction (so it sees this request's ``save_answers``), no ORM."""
-    rows = db.session.connection().execute(_STORED_ANSWERS, {"assessment_id": assessment.id})
+def stored_answers(
+    assessment: Assessment, question_ids: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """The stored answers by question id (only those to ``question_ids`` if given): one
+    Core query for two columns, in the session's transaction (so it sees this request's
+    ``save_answers``), no ORM."""
+    if question_ids is None:
+        rows = db.session.connection().execute(_STORED_ANSWERS, {"assessment_id": assessment.id})
+    else:
+        rows = db.session.connection().execute(
+            _STORED_ANSWERS_TO,
+            {"assessment_id": assessment.id, "question_ids": list(question_ids)},
+        )
     return {question_id: value for question_id, value in rows}
 
 

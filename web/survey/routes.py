@@ -71,6 +71,13 @@ class Stored:
         """What is kept for ``section``: the profile, or the answers."""
         return dict(self.assessment.profile) if section.dimension is None else self.answers
 
+    def shown_on(self, section: Section) -> dict[str, Any]:
+        """What a page that only shows ``section`` needs: the profile, or the page's own
+        answers (not all of them: each is decoded from JSON)."""
+        if section.dimension is None:
+            return dict(self.assessment.profile)
+        return assessments.stored_answers(self.assessment, [q.id for q in section.questions])
+
 
 def missing_required(stored: Stored, section: Section) -> list[str]:
     kept = stored.of(section)
@@ -180,7 +187,7 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
             return redirect(url_for("survey.step", token=token, number=number + 1))
     else:
         form = FlaskForm(formdata=None)  # the CSRF token; the answers are drawn from ``shown``
-        shown = shown_answers(section, Stored(assessment).of(section))
+        shown = shown_answers(section, Stored(assessment).shown_on(section))
 
     drawn = drawn_page(c, section, lang, assessment.profile, shown)
     page = render_template(
