@@ -7,9 +7,10 @@ Demo rows count only when ``DEMO_MODE`` is on, and then the page says so; outsid
 never, whatever the assessment itself is (a demo assessment is then compared with the
 real results only). The assessment's own row is never one of its peers.
 
-A workshop participant's page has no comparison: the rows are companies (a workshop's
-row is its team's mean), and one person's answers beside team means would not compare
-like with like.
+A closed workshop's team is compared the same way, as its company, on the advisor's
+workshop page (:func:`team_comparison`); its own row is left out likewise. A workshop
+participant's page has no comparison: the rows are companies (a workshop's row is its
+team's mean), and one person's answers beside team means would not compare like with like.
 
 The database counts the group sizes; the group's scores come in one scan (two packed
 integers a row, see :func:`histograms_statement`) and numpy makes them a histogram per
@@ -29,7 +30,7 @@ import operator
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from flask import current_app
 from flask_babel import format_decimal, gettext
@@ -41,7 +42,10 @@ from recommender.peers import MIN_PEERS, Standing, median, standing
 from web import summaries
 from web.content import Content
 from web.extensions import db
-from web.models import Assessment, Decision, ResultSummary
+from web.models import Assessment, Decision, ResultSummary, Workshop
+
+if TYPE_CHECKING:
+    from web.workshops import Team
 
 INDEX_TTL_SECONDS: Final = 300
 _CACHE: Final = "lyftkollen.neighbour_index"
@@ -204,12 +208,17 @@ def _histograms(band: str, group: str | None) -> dict[str, dict[int, int]]:
     return histograms
 
 
-def _own_row(assessment: Assessment) -> dict[str, Any] | None:
-    """The assessment's own stored row, to take out of its peers' counts."""
+Source = tuple[str, int]  # ("assessment", id) or ("workshop", id): a summary row's source
+
+
+def _own_row(source: Source) -> dict[str, Any] | None:
+    """The result's own stored row, to take out of its peers' counts."""
+    kind, key = source
+    column = ResultSummary.workshop_id if kind == "workshop" else ResultSummary.assessment_id
     columns = [ResultSummary.__table__.c[c] for c in ("demo", "size_band", "industry_group")]
     row = db.session.execute(
         select(*columns, *(ResultSummary.__table__.c[d] for d in DIMENSION_IDS)).where(
-            ResultSummary.assessment_id == assessment.id
+            column == key
         )
     ).one_or_none()
     return None if row is None else dict(row._mapping)
@@ -222,12 +231,34 @@ def comparison(assessment: Assessment, content: Content, language: str) -> Compa
     """The result page's peer comparison; None when the assessment gets none (a workshop
     participant, or not completed)."""
     subject = summaries.assessment_values(assessment, content)
-    if subject is None or subject["size_band"] is None:
+    if subject is None:
+        return None
+    return _compare(subject, ("assessment", assessment.id), content, language)
+
+
+def team_comparison(
+    workshop: Workshop, content: Content, language: str, team: Team | None = None
+) -> Comparison | None:
+    """A closed workshop's team compared as its company, on the advisor's page; None
+    while the workshop is open (its team is then no stored result, and still changing)
+    or before anyone finished. ``team`` is the team's result if the caller has it."""
+    subject = summaries.workshop_values(workshop, content, team)
+    if subject is None:
+        return None
+    return _compare(subject, ("workshop", workshop.id), content, language)
+
+
+def _compare(
+    subject: Mapping[str, Any], source: Source, content: Content, language: str
+) -> Comparison | None:
+    """The comparison of the result ``subject`` (a summary row's values) with its peers;
+    ``source`` is where its own stored row, if any, comes from."""
+    if subject["size_band"] is None:
         return None
     band: str = subject["size_band"]
     own_group: str | None = subject["industry_group"]
     counts = _group_counts(band)
-    own = _own_row(assessment)
+    own = _own_row(source)
     if own is not None and own["size_band"] == band and (demo_mode() or not own["demo"]):
         key = (bool(own["demo"]), own["industry_group"])
         counts[key] = counts.get(key, 0) - 1  # never one's own peer
@@ -272,7 +303,7 @@ def comparison(assessment: Assessment, content: Content, language: str) -> Compa
         minimum=MIN_PEERS,
         demo_included=demo_rows > 0,
         dimensions=dimensions,
-        neighbours=neighbours(assessment, subject, content, language) if enough else None,
+        neighbours=neighbours(source, subject, content, language) if enough else None,
     )
 
 
@@ -290,7 +321,7 @@ class _Band:
 
     profiles: list[dict[str, int | None]] = field(default_factory=list)
     offerings: list[str] = field(default_factory=list)
-    positions: dict[int, int] = field(default_factory=dict)  # assessment id -> position
+    positions: dict[Source, int] = field(default_factory=dict)  # where each result is
 
 
 def _decided_results() -> dict[str, _Band]:
@@ -301,7 +332,13 @@ def _decided_results() -> dict[str, _Band]:
     results (many) and looking for a decision. Scope and band are sorted out here.
     """
     table = ResultSummary.__table__.c
-    columns = [table.demo, table.size_band, table.assessment_id, Decision.offering]
+    columns = [
+        table.demo,
+        table.size_band,
+        table.assessment_id,
+        table.workshop_id,
+        Decision.offering,
+    ]
     dimension_columns = [table[d] for d in DIMENSION_IDS]
     statement = union_all(
         select(*columns, *dimension_columns).join(
@@ -313,20 +350,20 @@ def _decided_results() -> dict[str, _Band]:
     )
     with_demo = demo_mode()
     bands: dict[str, _Band] = {}
-    for demo, band, assessment_id, offering, *scores in db.session.execute(statement):
+    for demo, band, assessment_id, workshop_id, offering, *scores in db.session.execute(statement):
         if (demo and not with_demo) or band is None:
             continue
         decided = bands.setdefault(band, _Band())
-        if assessment_id is not None:
-            decided.positions[assessment_id] = len(decided.offerings)
+        source = ("assessment", assessment_id) if assessment_id else ("workshop", workshop_id)
+        decided.positions[source] = len(decided.offerings)
         decided.offerings.append(offering)
         decided.profiles.append(dict(zip(DIMENSION_IDS, scores, strict=True)))
     return bands
 
 
-def neighbour_index(band: str) -> tuple[NeighbourIndex, dict[int, int]] | None:
-    """The fitted index of the band's decided results, and the positions in it of those
-    that are online assessments, by assessment id; None while the band has fewer than
+def neighbour_index(band: str) -> tuple[NeighbourIndex, dict[Source, int]] | None:
+    """The fitted index of the band's decided results, and the position in it of each,
+    by its source; None while the band has fewer than
     MIN_DECIDED (then scikit-learn is not even imported). Every band's is made in one go
     and kept per process and app until the decisions change or INDEX_TTL_SECONDS pass."""
     cache: dict[bool, Any] = current_app.extensions.setdefault(_CACHE, {})
@@ -341,12 +378,12 @@ def neighbour_index(band: str) -> tuple[NeighbourIndex, dict[int, int]] | None:
         }
         cached = (fingerprint, now, fitted)
         cache[demo_mode()] = cached
-    found: tuple[NeighbourIndex, dict[int, int]] | None = cached[2].get(band)
+    found: tuple[NeighbourIndex, dict[Source, int]] | None = cached[2].get(band)
     return found
 
 
 def neighbours(
-    assessment: Assessment, subject: Mapping[str, Any], content: Content, language: str
+    source: Source, subject: Mapping[str, Any], content: Content, language: str
 ) -> Neighbours | None:
     """What advisors most often decided for the decided results most like this one, in
     its size band; None until there are enough of them."""
@@ -354,7 +391,7 @@ def neighbours(
     if fitted is None:
         return None
     index, positions = fitted
-    own = positions.get(assessment.id)  # its own decision is not a neighbour's
+    own = positions.get(source)  # its own decision is not a neighbour's
     found: NeighbourDecisions | None = index.decisions(
         {d: subject[d] for d in DIMENSION_IDS}, exclude=own
     )

@@ -18,11 +18,23 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from questionnaire.dimensions import DIMENSION_IDS
-from tests.conftest import Survey, create_workshop, logged_in, participant, set_profile
+from tests.conftest import (
+    Survey,
+    create_workshop,
+    csrf_token,
+    logged_in,
+    participant,
+    set_profile,
+)
 from web.extensions import db
 from web.models import Assessment, Decision, ResultSummary, User
 
 PROFILE = {"employees": "45", "sni": "25"}  # small (up to 49), metal industry
+
+
+def english(client: FlaskClient) -> FlaskClient:
+    client.get("/sprak/en?next=/")
+    return client
 
 
 @pytest.fixture
@@ -232,3 +244,71 @@ def test_companies_like_yours_leave_out_demo_decisions_outside_demo_mode(
     app.config["DEMO_MODE"] = True
     section = peers_section(result_page(person.client, person.token))
     assert "Companies like yours" in section and "15 of 15" in section
+
+
+def close(advisor: FlaskClient, url: str) -> None:
+    page = advisor.get(url)
+    data = {"csrf_token": csrf_token(page.text), "open": "0"}
+    assert advisor.post(f"{url}/stang", data=data).status_code == 302
+
+
+def test_a_closed_workshops_team_is_compared_as_its_company_on_the_advisors_page(
+    app: Flask, questionnaire: Any
+) -> None:
+    add_peers(app, [flat(score) for score in range(0, 100, 10)])  # 10 small metal firms
+    advisor = english(logged_in(app, "anna@example.se"))
+    url, code = create_workshop(advisor)
+    set_profile(advisor, url, PROFILE)
+    for level in (1, 3):
+        participant(app, questionnaire, code).answer_maturity_pages(level)
+    page = advisor.get(url).text
+    assert 'id="peers-title"' not in page  # open: the team is still changing
+    assert "Once the workshop is closed" in page
+
+    close(advisor, url)
+    section = peers_section(advisor.get(url).text)
+    # Its own stored row (the 11th in the group) is not one of its peers.
+    assert "The team’s result is compared with 10 comparable companies" in section
+    assert "(fewer than 50 employees, metal industry)" in section
+    with app.app_context():
+        team = db.session.scalars(
+            select(ResultSummary).where(ResultSummary.workshop_id.is_not(None))
+        ).one()
+        scores = {d: getattr(team, d) for d in DIMENSION_IDS}
+    shown = standings(section)
+    assert shown  # the team's measured dimensions are placed among the ten
+    for d, (percentile, peers) in shown.items():
+        score = scores[d]
+        assert score is not None
+        below = sum(1 for s in range(0, 100, 10) if s < score)
+        same = sum(1 for s in range(0, 100, 10) if s == score)
+        assert (percentile, peers) == (round(100 * (below + same / 2) / 10), 10)
+
+    reopened = advisor.get(url)
+    data = {"csrf_token": csrf_token(reopened.text), "open": "1"}
+    assert advisor.post(f"{url}/stang", data=data).status_code == 302
+    assert 'id="peers-title"' not in advisor.get(url).text
+
+
+def test_a_workshops_own_decision_is_not_one_of_the_companies_like_it(
+    app: Flask, questionnaire: Any
+) -> None:
+    advisor = english(logged_in(app, "anna@example.se"))
+    url, code = create_workshop(advisor)
+    set_profile(advisor, url, PROFILE)
+    participant(app, questionnaire, code).answer_maturity_pages(2)
+    close(advisor, url)
+    page = advisor.get(url)
+    data = {"csrf_token": csrf_token(page.text), "offering": "iuc", "reason": ""}
+    assert advisor.post(f"{url}/beslut", data=data).status_code == 302
+    with app.app_context():
+        team = db.session.scalars(select(ResultSummary)).one()
+        scores = {d: getattr(team, d) for d in DIMENSION_IDS}
+    # 30 others (the least that shows), each a point off the team in every dimension:
+    # had its own decision been counted as a neighbour's, it would be the nearest.
+    near = {d: None if s is None else (s + 1 if s < 100 else 99) for d, s in scores.items()}
+    add_peers(app, [near] * 30, decisions=[OFFERINGS[0]] * 30)
+    section = peers_section(advisor.get(url).text)
+    assert "Companies like this one" in section
+    shown = re.findall(r'data-offering="(\w+)" data-count="(\d+)"', section)
+    assert shown == [(OFFERINGS[0], "15")]  # never its own "iuc"

@@ -29,7 +29,7 @@ from sqlalchemy import delete as sql_delete
 from werkzeug.wrappers import Response
 
 from questionnaire.answers import AnswerError
-from web import export, workshops
+from web import export, peers, workshops
 from web.advisor import bp
 from web.advisor.forms import NEW_COMPANY, ActionForm, WorkshopForm
 from web.content import content, content_for
@@ -122,6 +122,7 @@ def workshop_page(w: Workshop, decision: Any = None) -> str:
         profile_complete=workshops.profile_complete(content_for(w).questionnaire, w.profile),
         poll_seconds=current_app.config["LIVE_POLL_SECONDS"],
         decision=decision,
+        peers=peers.team_comparison(w, content_for(w), _language()),
         **team,
     )
 
