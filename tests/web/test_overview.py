@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 
 from questionnaire.dimensions import DIMENSION_IDS
 from tests.conftest import Survey, create_workshop, csrf_token, logged_in, participant, set_profile
-from web import summaries
+from web import overview, summaries
 from web.extensions import db
 from web.models import Assessment, Company, Decision, ResultSummary, User, Workshop
 
@@ -210,6 +210,45 @@ def test_the_figures_follow_every_new_or_changed_result_and_decision(
     assert anna.post(f"{url}/beslut", data=data).status_code == 302
     chosen = cells(chef.get(OVERVIEW).text, "What the companies went on to do")
     assert [k for k in chosen if "Robot" in k] and not [k for k in chosen if "IUC" in k]
+
+
+def test_every_write_to_summaries_or_decisions_moves_the_change_counter(app: Flask) -> None:
+    """Each trigger of migration 0010 is there and counts (a later migration that
+    rebuilt one of the tables on SQLite could drop them), and reading changes nothing."""
+    add_results(app, {"region": "06", "decision": ("iuc", "startprogram")})
+    with app.app_context():
+        seen = [overview.fingerprint()]
+
+        def moved(statement: Any) -> None:
+            db.session.execute(statement)
+            db.session.commit()
+            seen.append(overview.fingerprint())
+            assert seen[-1] != seen[-2], statement
+
+        for table in (ResultSummary, Decision):
+            moved(update(table).values(id=table.id))
+        db.session.execute(select(ResultSummary)).all()  # reads count nothing
+        db.session.execute(select(Decision)).all()
+        assert overview.fingerprint() == seen[-1]
+        moved(delete(Decision))
+        moved(delete(ResultSummary))
+        assessment = db.session.scalars(select(Assessment)).one()
+        moved(
+            ResultSummary.__table__.insert().values(
+                assessment_id=assessment.id, completed_on=date(2026, 1, 5)
+            )
+        )
+        user = db.session.scalars(select(User)).one()
+        moved(
+            Decision.__table__.insert().values(
+                assessment_id=assessment.id,
+                offering="iuc",
+                decided_by_id=user.id,
+                decided_at=date(2026, 1, 6),
+                updated_at=date(2026, 1, 6),
+            )
+        )
+        assert len(set(seen)) == len(seen)
 
 
 def test_the_figures_follow_changes_made_outside_the_apps_own_flows(app: Flask) -> None:
