@@ -55,6 +55,11 @@ class Participant(Browser):
     @task
     def take_part(self) -> None:
         person = next(PEOPLE)
+        if person >= PARTICIPANTS:
+            # Locust spawns another user in place of one that stopped while the room is
+            # still joining (a quick participant can finish before the last one joins):
+            # that one is no 201st phone.
+            raise StopUser()
         try:
             join_page = self.page(f"/w/{CODE}", "GET /w/[code]")
             self.think()
