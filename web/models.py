@@ -407,12 +407,13 @@ class ResultSummary(db.Model):
 class ChangeCounter(db.Model):
     """How many times a kind of data has changed: a cheap, exact cache key.
 
-    Database triggers (migration 0010) add one to ``results`` in the same transaction as
-    every insert, update or delete of ``result_summaries`` and ``decisions``, whoever
-    makes it: the app, a cascade, ``flask demo``, a migration. Concurrent changes wait
-    for each other on the row, so the counter counts every committed change, unlike a
-    count and highest id, which two transactions committing out of order could leave
-    unchanged (web.overview.fingerprint).
+    Database triggers (migration 0010) add one to ``results`` in every transaction that
+    inserts, updates or deletes rows of ``result_summaries`` or ``decisions`` (or, on
+    PostgreSQL, truncates them), whoever makes it: the app, a cascade, ``flask demo``, a
+    repair in SQL. (On SQLite once per row, on PostgreSQL once per transaction.)
+    Concurrent changes wait for each other on the row, so every committed change moves
+    it, unlike a count and highest id, which two transactions committing out of order
+    could leave unchanged (web.overview.fingerprint). It starts at a random value.
     """
 
     __tablename__ = "change_counters"
