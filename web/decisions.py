@@ -89,6 +89,16 @@ def record(
     if (assessment is None) == (workshop is None):
         raise ValueError("a decision belongs to exactly one assessment or workshop")
     text = reason.strip()[:DECISION_REASON_MAX] or None
+    # Locks in the order a deletion of the result takes them (its record, then by
+    # cascade the summary row and the change counter), so that the two never wait for
+    # each other on PostgreSQL: first a key-share lock on the record, which the new
+    # decision's foreign key needs anyway, then the summary row (below), then the
+    # decision row. (SQLite has one writer at a time and no FOR UPDATE.)
+    source = Assessment if assessment is not None else Workshop
+    source_id = assessment.id if assessment is not None else workshop.id  # type: ignore[union-attr]
+    db.session.execute(
+        select(source.id).where(source.id == source_id).with_for_update(key_share=True)
+    )
     decision = existing
     if decision is None:
         decision = Decision(
@@ -108,9 +118,9 @@ def record(
     decision.recommended = recommended
     decision.decided_by_id = user.id
     decision.updated_at = utcnow()
-    # The result's summary row first, then the decision: every writer of a summary row
-    # locks it before the change counter that triggers update (migration 0010), so two
-    # transactions never wait for each other's locks on PostgreSQL.
+    # The result's summary row before the decision row: a respondent changing the same
+    # finished result locks the summary row and then the change counter (migration
+    # 0010's triggers), which the decision's own trigger would otherwise hold first.
     with db.session.no_autoflush:
         summaries.copy_decision(decision)  # the overview counts it with the result
     db.session.flush()

@@ -7,11 +7,14 @@ import csv
 import hashlib
 import io
 import re
+import threading
+import time
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from tests.conftest import (
     Survey,
@@ -21,6 +24,8 @@ from tests.conftest import (
     participant,
     set_profile,
 )
+from web import summaries
+from web.decisions import record
 from web.extensions import db
 from web.models import Assessment, Decision, User, Workshop
 from web.workshops import assessment_key
@@ -234,3 +239,68 @@ def test_the_statistics_export_has_the_decision_without_the_reason(
     online = [r for r in rows if r["kind"] != "workshop"]
     assert [(r["advisor_decision"], r["decision_agreed"]) for r in online] == [(agreed, "yes")]
     assert re.fullmatch(r"\d{4}-\d{2}", online[0]["decision_month"])
+
+
+def test_a_decision_and_the_deletion_of_its_result_at_the_same_moment_both_finish(
+    app: Flask, questionnaire: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An advisor decides on a result while its respondent deletes it. The decision
+    pauses between its writes, with the deletion waiting; on PostgreSQL the two once
+    took their locks in opposite orders (deadlock detected: one of them failed)."""
+    survey = Survey(app.test_client(), questionnaire)
+    survey.complete({"employees": "45", "sni": "25"})
+    with app.app_context():
+        advisor = User(email="anna@example.se", password_hash="-")
+        db.session.add(advisor)
+        db.session.commit()
+        assessment_id = db.session.scalars(
+            select(Assessment.id).where(Assessment.token == survey.token)
+        ).one()
+        advisor_id = advisor.id
+
+    written = threading.Event()
+    copy = summaries.copy_decision
+
+    def copy_then_pause(decision: Decision) -> None:
+        copy(decision)
+        written.set()
+        time.sleep(1)  # the deletion starts now and has to wait for this transaction
+
+    monkeypatch.setattr(summaries, "copy_decision", copy_then_pause)
+    failures: list[BaseException] = []
+
+    def decide() -> None:
+        with app.app_context():
+            try:
+                record(
+                    None,
+                    assessment=db.session.get(Assessment, assessment_id),
+                    offering="iuc",
+                    reason="",
+                    recommended="startprogram",
+                    user=db.session.get(User, advisor_id),
+                )
+                db.session.commit()
+            except BaseException as error:  # noqa: BLE001 (reported below)
+                failures.append(error)
+            finally:
+                written.set()
+
+    def delete_result() -> None:
+        written.wait(timeout=10)
+        with app.app_context():
+            try:
+                db.session.execute(delete(Assessment).where(Assessment.id == assessment_id))
+                db.session.commit()
+            except BaseException as error:  # noqa: BLE001
+                failures.append(error)
+
+    threads = [threading.Thread(target=decide), threading.Thread(target=delete_result)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    with app.app_context():  # deleted after the decision: it went with its result
+        assert db.session.get(Assessment, assessment_id) is None
+        assert count_decisions(app) == 0
