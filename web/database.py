@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
+SQLITE_NEEDED = (3, 30)
+
 
 def configure_engine(engine: Engine) -> None:
     """SQLite: WAL so readers never block the writer, a busy timeout instead of errors,
@@ -18,6 +21,13 @@ def configure_engine(engine: Engine) -> None:
     of the result summaries read the same pages again from the operating system)."""
     if engine.dialect.name != "sqlite":
         return
+    if sqlite3.sqlite_version_info < SQLITE_NEEDED:
+        # The overview's COUNT(*) FILTER (3.30) and the change counter's upsert in a
+        # trigger (3.24) need it; fail at start with the reason, not on a page.
+        raise RuntimeError(
+            f"Lyftkollen needs SQLite {'.'.join(map(str, SQLITE_NEEDED))} or newer; "
+            f"this Python has {sqlite3.sqlite_version}"
+        )
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

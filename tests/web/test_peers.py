@@ -312,3 +312,20 @@ def test_a_workshops_own_decision_is_not_one_of_the_companies_like_it(
     assert "Companies like this one" in section
     shown = re.findall(r'data-offering="(\w+)" data-count="(\d+)"', section)
     assert shown == [(OFFERINGS[0], "15")]  # never its own "iuc"
+
+
+def test_a_closed_workshop_without_the_companys_profile_says_what_is_missing(
+    app: Flask, questionnaire: Any
+) -> None:
+    add_peers(app, [flat(50)] * 20)
+    advisor = english(logged_in(app, "anna@example.se"))
+    url, code = create_workshop(advisor)
+    participant(app, questionnaire, code).answer_maturity_pages(2)
+    close(advisor, url)
+    page = advisor.get(url).text
+    assert 'id="peers-title"' not in page  # no size band: no group to compare with
+    assert "Enter the company’s profile to compare the team’s result" in page
+    set_profile(advisor, url, PROFILE)
+    assert "The team’s result is compared with 20 comparable companies" in peers_section(
+        advisor.get(url).text
+    )
