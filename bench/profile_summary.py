@@ -55,6 +55,8 @@ def summarise(path: Path, top: int, under: str | None) -> str:
     for line in path.read_text(errors="replace").splitlines():
         if not line.strip():
             continue
+        if not line.rstrip().rpartition(" ")[2].isdigit():
+            continue  # a frame name py-spy broke over two lines (a lambda's source)
         stack, count = frames(line)
         if under:
             at = next((i for i, f in enumerate(stack) if f.startswith(under)), None)
