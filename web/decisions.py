@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
@@ -94,11 +94,12 @@ def record(
     # each other on PostgreSQL: first a key-share lock on the record, which the new
     # decision's foreign key needs anyway, then the summary row (below), then the
     # decision row. (SQLite has one writer at a time and no FOR UPDATE.)
-    source = Assessment if assessment is not None else Workshop
-    source_id = assessment.id if assessment is not None else workshop.id  # type: ignore[union-attr]
-    db.session.execute(
-        select(source.id).where(source.id == source_id).with_for_update(key_share=True)
+    parent = (
+        select(Assessment.id).where(Assessment.id == assessment.id)
+        if assessment is not None
+        else select(Workshop.id).where(Workshop.id == cast(Workshop, workshop).id)
     )
+    db.session.execute(parent.with_for_update(key_share=True))
     decision = existing
     if decision is None:
         decision = Decision(

@@ -143,8 +143,7 @@ def _totals_columns(maxima: tuple[int, ...]) -> tuple[Any, ...]:
 
     The band counts are ``COUNT(*) FILTER (WHERE score <= max)`` (SQLite 3.30 and
     PostgreSQL both have it): on SQLite the scan of 100,000 rows took 80 ms with it
-    and 115-180 ms with ``SUM(CASE WHEN … THEN 1 ELSE 0 END)``, which evaluates both
-    branches' values and adds every row. (bench/overview_bench.py)"""
+    and 115-180 ms with ``SUM(CASE WHEN … THEN 1 ELSE 0 END)`` (bench/overview_bench.py)."""
     columns: list[Any] = [
         func.count(),
         func.coalesce(func.sum(RS.respondents), 0),
