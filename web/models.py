@@ -361,8 +361,7 @@ class ResultSummary(db.Model):
             "demo",
             "completed_on",
         ),
-        # Ids are never reused (SQLite would reuse the highest after a delete), so the
-        # count and highest id change with every change: web.overview.fingerprint.
+        # Ids are never reused (SQLite would reuse the highest after a delete).
         {"sqlite_autoincrement": True},
     )
 

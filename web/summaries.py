@@ -45,23 +45,25 @@ def _profile_columns(profile: Mapping[str, Any], content: Content) -> dict[str, 
     }
 
 
-def _replace(source: Assessment | Workshop, values: dict[str, Any]) -> None:
-    """Give the source a fresh row: a changed result gets a new id, so that the count
-    and highest id of the table change with every change (see web.overview.fingerprint)."""
+def _write(source: Assessment | Workshop, values: dict[str, Any]) -> None:
+    """Write the source's row: added if it has none, else only what changed (an autosave
+    of a finished assessment changes nothing and writes nothing). Its decision's copy
+    comes along (see :func:`copy_decision`)."""
     kind = "workshop" if isinstance(source, Workshop) else "assessment"
-    decided: Decision | None = None
-    if source.id is not None:
-        column = ResultSummary.workshop_id if kind == "workshop" else ResultSummary.assessment_id
-        key = Decision.workshop_id if kind == "workshop" else Decision.assessment_id
-        decided = db.session.execute(select(Decision).where(key == source.id)).scalar_one_or_none()
-        values = {**values, **decision_values(decided)}
-        current = db.session.execute(select(ResultSummary).where(column == source.id)).scalar()
-        if current is not None and all(getattr(current, k) == v for k, v in values.items()):
-            return  # unchanged (an autosave of a finished assessment): no new row
-        db.session.execute(delete(ResultSummary).where(column == source.id))
+    if source.id is None:  # not stored yet: no row, and no decision
+        db.session.add(ResultSummary(**{kind: source}, **values, **decision_values(None)))
+        return
+    column = ResultSummary.workshop_id if kind == "workshop" else ResultSummary.assessment_id
+    key = Decision.workshop_id if kind == "workshop" else Decision.assessment_id
+    decided = db.session.execute(select(Decision).where(key == source.id)).scalar_one_or_none()
+    values = {**values, **decision_values(decided)}
+    current = db.session.execute(select(ResultSummary).where(column == source.id)).scalar()
+    if current is None:
         db.session.add(ResultSummary(**{kind: source}, **values))
         return
-    db.session.add(ResultSummary(**{kind: source}, **values, **decision_values(decided)))
+    for name, value in values.items():
+        if getattr(current, name) != value:
+            setattr(current, name, value)
 
 
 def decision_values(decision: Decision | None) -> dict[str, Any]:
@@ -133,7 +135,7 @@ def refresh_assessment(assessment: Assessment, content: Content) -> None:
                 delete(ResultSummary).where(ResultSummary.assessment_id == assessment.id)
             )
         return
-    _replace(assessment, values)
+    _write(assessment, values)
 
 
 def workshop_values(
@@ -170,7 +172,7 @@ def refresh_workshop(workshop: Workshop, content: Content) -> None:
     if values is None:
         db.session.execute(delete(ResultSummary).where(ResultSummary.workshop_id == workshop.id))
         return
-    _replace(workshop, values)
+    _write(workshop, values)
 
 
 def rebuild() -> int:
