@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
@@ -26,7 +27,7 @@ from recommender.ranking import recommend
 from web import ranking, summaries
 from web.content import Content
 from web.extensions import db
-from web.models import Answer, Assessment, utcnow
+from web.models import Answer, Assessment, Workshop, utcnow
 
 # What new_token makes: URL-safe base64. Anything else is no token and is not looked up
 # (PostgreSQL refuses a NUL byte in a query parameter outright).
@@ -47,6 +48,81 @@ _STORED_ANSWERS = select(_ANSWERS.c.question_id, _ANSWERS.c.value).where(
 _STORED_ANSWERS_TO = _STORED_ANSWERS.where(
     _ANSWERS.c.question_id.in_(bindparam("question_ids", expanding=True))
 )
+
+
+_ASSESSMENTS = Assessment.__table__
+_WORKSHOPS = Workshop.__table__
+_PAGE_STATE = (
+    select(
+        _ASSESSMENTS.c.id,
+        _ASSESSMENTS.c.token,
+        _ASSESSMENTS.c.questionnaire_version,
+        _ASSESSMENTS.c.content_id,
+        _ASSESSMENTS.c.status,
+        _ASSESSMENTS.c.profile,
+        _ASSESSMENTS.c.workshop_id,
+        _WORKSHOPS.c.status.label("workshop_status"),
+    )
+    .select_from(_ASSESSMENTS.outerjoin(_WORKSHOPS, _WORKSHOPS.c.id == _ASSESSMENTS.c.workshop_id))
+    .where(_ASSESSMENTS.c.token == bindparam("token"))
+)
+
+
+@dataclass(frozen=True)
+class WorkshopState:
+    is_open: bool
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What a questionnaire page that is only shown (a GET) needs of its assessment, read
+    with Core in one statement: the ORM's object costs more than the rest of the read.
+
+    Templates read it as they read an Assessment (``token``, ``workshop.is_open``).
+    """
+
+    id: int
+    token: str
+    questionnaire_version: str
+    content_id: str | None
+    status: str
+    profile: dict[str, Any]
+    workshop_id: int | None
+    workshop: WorkshopState | None
+
+    @property
+    def completed(self) -> bool:
+        return self.status == "completed"
+
+
+def page_state(connection: Connection, token: str) -> PageState | None:
+    """The assessment with this private token as a page shows it, or None."""
+    if not _TOKEN_SHAPE.fullmatch(token):
+        return None
+    row = connection.execute(_PAGE_STATE, {"token": token}).one_or_none()
+    if row is None:
+        return None
+    workshop = None if row.workshop_id is None else WorkshopState(row.workshop_status == "open")
+    return PageState(
+        row.id,
+        row.token,
+        row.questionnaire_version,
+        row.content_id,
+        row.status,
+        row.profile or {},
+        row.workshop_id,
+        workshop,
+    )
+
+
+def answers_to(
+    connection: Connection, assessment_id: int, question_ids: Sequence[str]
+) -> dict[str, Any]:
+    """The stored answers to ``question_ids``, by question id, read on ``connection``."""
+    rows = connection.execute(
+        _STORED_ANSWERS_TO, {"assessment_id": assessment_id, "question_ids": list(question_ids)}
+    )
+    return {question_id: value for question_id, value in rows}
 
 
 def find(token: str) -> Assessment | None:
@@ -73,7 +149,7 @@ def stored_answers(
     return {question_id: value for question_id, value in rows}
 
 
-def accepts_answers(assessment: Assessment) -> bool:
+def accepts_answers(assessment: Assessment | PageState) -> bool:
     """False once the assessment's workshop is closed: its answers are then final."""
     return assessment.workshop is None or assessment.workshop.is_open
 
@@ -87,8 +163,6 @@ def lock_workshop(assessment: Assessment) -> None:
     """
     if assessment.workshop_id is None or db.session.get_bind().dialect.name == "sqlite":
         return
-    from web.models import Workshop
-
     db.session.execute(
         select(Workshop.id).where(Workshop.id == assessment.workshop_id).with_for_update(read=True)
     )
@@ -103,8 +177,6 @@ def still_accepts_answers(assessment: Assessment) -> bool:
     """
     if assessment.workshop_id is None:
         return True
-    from web.models import Workshop
-
     db.session.flush()  # the write first: on SQLite it takes the write lock
     status = db.session.execute(
         select(Workshop.status)
