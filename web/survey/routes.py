@@ -12,10 +12,12 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,7 +26,8 @@ from werkzeug.wrappers import Response
 from questionnaire.answers import AnswerError, is_blank
 from questionnaire.model import Section
 from web import assessments, peers, summaries, workshops
-from web.content import content, content_for, pin
+from web.assessments import PageState
+from web.content import Content, content, content_for, pin
 from web.extensions import db, new_assessment_limit
 from web.models import Assessment, utcnow
 from web.results import build_result
@@ -38,6 +41,7 @@ from web.survey.forms import (
     read_page,
     shown_answers,
 )
+from web.survey.page import csrf_input, drawn_step_page, fill_step_page
 
 
 def language() -> str:
@@ -84,7 +88,7 @@ def missing_required(stored: Stored, section: Section) -> list[str]:
     return [q.id for q in section.questions if q.required and is_blank(kept.get(q.id))]
 
 
-def first_step(assessment: Assessment) -> int:
+def first_step(assessment: Assessment | PageState) -> int:
     """Workshop participants start after the profile: the advisor gives it for the company."""
     return 2 if assessment.workshop_id is not None else 1
 
@@ -128,86 +132,141 @@ def resume(token: str) -> Response:
     return redirect(url_for("survey.step", token=token, number=number))
 
 
-@bp.route("/a/<token>/steg/<int:number>", methods=["GET", "POST"])
-def step(token: str, number: int) -> Response | str | tuple[str, int]:
-    assessment = _assessment_or_404(token)
+def _page_at(
+    assessment: Assessment | PageState, token: str, number: int
+) -> tuple[Content, Section, int]:
+    """The content, the section and the first step (1, or 2 for a workshop participant)
+    of page ``number``: not found past either end, sent on to the first step before it."""
     c = content_for(assessment)
     sections = c.questionnaire.sections
     if not 1 <= number <= len(sections):
         abort(404)
     first = first_step(assessment)
     if number < first:
-        return redirect(url_for("survey.step", token=token, number=first))
-    section = sections[number - 1]
+        abort(redirect(url_for("survey.step", token=token, number=first)))
+    return c, sections[number - 1], first
+
+
+@bp.route("/a/<token>/steg/<int:number>", methods=["GET", "POST"])
+def step(token: str, number: int) -> Response | str | tuple[str, int]:
+    if request.method == "GET":
+        return _show_step(token, number)
+    assessment = _assessment_or_404(token)
+    c, section, first = _page_at(assessment, token, number)
+    sections = c.questionnaire.sections
     lang = language()
     form_class = page_form_class(c, section, lang)
     errors: dict[str, str] = {}
 
-    if request.method == "POST" and not assessments.accepts_answers(assessment):
+    if not assessments.accepts_answers(assessment):
         return _closed(token, number)
-    if request.method == "POST":
-        form = form_class()
-        form.validate()  # CSRF is checked before the view; answers by the domain below
-        action = request.form.get("action", "next")
-        values, errors = read_page(form, section, assessment.profile, lang)
-        shown = posted_answers(form)
-        finishing = not errors and action == "finish" and number == len(sections)
-        goes_on = not errors and action not in ("autosave", "back")
-        try:
-            assessments.lock_workshop(assessment)
-            _save(assessment, section, values)
-            stored = Stored(assessment)
-            if finishing and not assessment.completed and first_incomplete_step(stored) is None:
-                _complete(stored)  # in the same transaction as the last page's answers
-            if not assessments.still_accepts_answers(assessment):  # closed while saving
-                db.session.rollback()
-                return _closed(token, number)
-            # What the answer leads to is read before the commit, which expires everything.
-            missing = missing_required(stored, section) if goes_on else []
-            incomplete = first_incomplete_step(stored) if finishing and not missing else None
-            db.session.commit()  # whatever is valid is kept, even if the page is not done
-        except (IntegrityError, StaleDataError):
+    form = form_class()
+    form.validate()  # CSRF is checked before the view; answers by the domain below
+    action = request.form.get("action", "next")
+    values, errors = read_page(form, section, assessment.profile, lang)
+    shown = posted_answers(form)
+    finishing = not errors and action == "finish" and number == len(sections)
+    goes_on = not errors and action not in ("autosave", "back")
+    try:
+        assessments.lock_workshop(assessment)
+        _save(assessment, section, values)
+        stored = Stored(assessment)
+        if finishing and not assessment.completed and first_incomplete_step(stored) is None:
+            _complete(stored)  # in the same transaction as the last page's answers
+        if not assessments.still_accepts_answers(assessment):  # closed while saving
             db.session.rollback()
-            if assessments.find(token) is not None:
-                raise
-            abort(404)  # deleted (private link or workshop) while this was saving
-        if action == "autosave":
-            # The page's script saves each answer as it is given. It is told which
-            # answers could not be saved, so it never claims that everything was.
-            if errors:
-                return jsonify({"invalid": sorted(errors)}), 422
-            return Response(status=204)
-        if not errors and action == "back":
-            return redirect(url_for("survey.step", token=token, number=max(first, number - 1)))
-        for qid in missing:
-            errors[qid] = error_message(AnswerError(qid, "required"), section, lang)
-        if not errors and action == "finish" and number == len(sections):
-            return _finish(token, incomplete)
-        if not errors:
-            return redirect(url_for("survey.step", token=token, number=number + 1))
-    else:
-        form = FlaskForm(formdata=None)  # the CSRF token; the answers are drawn from ``shown``
-        shown = shown_answers(section, Stored(assessment).shown_on(section))
+            return _closed(token, number)
+        # What the answer leads to is read before the commit, which expires everything.
+        missing = missing_required(stored, section) if goes_on else []
+        incomplete = first_incomplete_step(stored) if finishing and not missing else None
+        db.session.commit()  # whatever is valid is kept, even if the page is not done
+    except (IntegrityError, StaleDataError):
+        db.session.rollback()
+        if assessments.find(token) is not None:
+            raise
+        abort(404)  # deleted (private link or workshop) while this was saving
+    if action == "autosave":
+        # The page's script saves each answer as it is given. It is told which
+        # answers could not be saved, so it never claims that everything was.
+        if errors:
+            return jsonify({"invalid": sorted(errors)}), 422
+        return Response(status=204)
+    if not errors and action == "back":
+        return redirect(url_for("survey.step", token=token, number=max(first, number - 1)))
+    for qid in missing:
+        errors[qid] = error_message(AnswerError(qid, "required"), section, lang)
+    if not errors and action == "finish" and number == len(sections):
+        return _finish(token, incomplete)
+    if not errors:
+        return redirect(url_for("survey.step", token=token, number=number + 1))
 
-    drawn = drawn_page(c, section, lang, assessment.profile, shown)
-    page = render_template(
+    # Only a page with errors is drawn again here: every other post moved on.
+    return render_step(
+        assessment, c, section, lang, first, form, shown, errors, drawn_questions_html=None
+    ), 422
+
+
+def render_step(
+    assessment: Assessment | PageState,
+    c: Content,
+    section: Section,
+    lang: str,
+    first: int,
+    form: FlaskForm | dict[str, Markup],
+    shown: dict[str, Any],
+    errors: dict[str, str],
+    drawn_questions_html: Markup | None,
+) -> str:
+    """A questionnaire page by its template, whatever it shows."""
+    number = c.questionnaire.sections.index(section) + 1
+    return render_template(
         "survey/step.html",
         assessment=assessment,
         section=section,
-        **drawn,
-        questions_html=None
-        if errors
-        else drawn_questions(c, section, lang, drawn["questions"], drawn["shown"]),
+        **drawn_page(c, section, lang, assessment.profile, shown),
+        questions_html=drawn_questions_html,
         form=form,
         errors=errors,
         number=number - first + 1,
-        total=len(sections) - first + 1,
+        total=len(c.questionnaire.sections) - first + 1,
         lang=lang,
         closed=not assessments.accepts_answers(assessment),
-        action_url=url_for("survey.step", token=token, number=number),
-        private_url=url_for("survey.resume", token=token, _external=True),
+        action_url=url_for("survey.step", token=assessment.token, number=number),
+        private_url=url_for("survey.resume", token=assessment.token, _external=True),
     )
-    return (page, 422) if errors else page
+
+
+# Pages that show only the stored answers are drawn once and filled in (web/survey/page.py);
+# False draws every page by its template (tests compare the two).
+DRAW_ONCE = True
+
+
+def _show_step(token: str, number: int) -> Response | str:
+    """A questionnaire page as stored (a GET): read with Core, and drawn from the page
+    drawn once (web/survey/page.py) when it shows nothing but the stored answers."""
+    # Read on a connection of its own, not through the ORM's session: making and closing
+    # a session cost as much as the two statements.
+    with db.engine.connect() as connection:
+        state = assessments.page_state(connection, token)
+        if state is None:
+            abort(404)
+        c, section, first = _page_at(state, token, number)
+        if section.dimension is None:
+            stored = dict(state.profile)
+        else:
+            ids = [q.id for q in section.questions]
+            stored = assessments.answers_to(connection, state.id, ids)
+    lang = language()
+    shown = shown_answers(section, stored)
+    drawn = drawn_page(c, section, lang, state.profile, shown)
+    questions_html = drawn_questions(c, section, lang, drawn["questions"], drawn["shown"])
+    plain = questions_html is not None and not request.query_string and "_flashes" not in session
+    if plain and DRAW_ONCE:
+        closed = not assessments.accepts_answers(state)
+        page = drawn_step_page(c, section, lang, first, closed)
+        return fill_step_page(page, token, questions_html)
+    form = {"csrf_token": csrf_input()}
+    return render_step(state, c, section, lang, first, form, shown, {}, questions_html)
 
 
 def _closed(token: str, number: int) -> Response | tuple[Response, int]:
