@@ -133,19 +133,10 @@ def find(token: str) -> Assessment | None:
     return db.session.execute(_BY_TOKEN, {"token": token}).scalar_one_or_none()
 
 
-def stored_answers(
-    assessment: Assessment, question_ids: Sequence[str] | None = None
-) -> dict[str, Any]:
-    """The stored answers by question id (only those to ``question_ids`` if given): one
-    Core query for two columns, in the session's transaction (so it sees this request's
-    ``save_answers``), no ORM."""
-    if question_ids is None:
-        rows = db.session.connection().execute(_STORED_ANSWERS, {"assessment_id": assessment.id})
-    else:
-        rows = db.session.connection().execute(
-            _STORED_ANSWERS_TO,
-            {"assessment_id": assessment.id, "question_ids": list(question_ids)},
-        )
+def stored_answers(assessment: Assessment) -> dict[str, Any]:
+    """The stored answers by question id: one Core query for two columns, in the
+    session's transaction (so it sees this request's ``save_answers``), no ORM."""
+    rows = db.session.connection().execute(_STORED_ANSWERS, {"assessment_id": assessment.id})
     return {question_id: value for question_id, value in rows}
 
 

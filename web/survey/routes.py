@@ -75,13 +75,6 @@ class Stored:
         """What is kept for ``section``: the profile, or the answers."""
         return dict(self.assessment.profile) if section.dimension is None else self.answers
 
-    def shown_on(self, section: Section) -> dict[str, Any]:
-        """What a page that only shows ``section`` needs: the profile, or the page's own
-        answers (not all of them: each is decoded from JSON)."""
-        if section.dimension is None:
-            return dict(self.assessment.profile)
-        return assessments.stored_answers(self.assessment, [q.id for q in section.questions])
-
 
 def missing_required(stored: Stored, section: Section) -> list[str]:
     kept = stored.of(section)
@@ -201,12 +194,12 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
         return redirect(url_for("survey.step", token=token, number=number + 1))
 
     # Only a page with errors is drawn again here: every other post moved on.
-    return render_step(
+    return _render_step(
         assessment, c, section, lang, first, form, shown, errors, drawn_questions_html=None
     ), 422
 
 
-def render_step(
+def _render_step(
     assessment: Assessment | PageState,
     c: Content,
     section: Section,
@@ -266,7 +259,7 @@ def _show_step(token: str, number: int) -> Response | str:
         page = drawn_step_page(c, section, lang, first, closed)
         return fill_step_page(page, token, questions_html)
     form = {"csrf_token": csrf_input()}
-    return render_step(state, c, section, lang, first, form, shown, {}, questions_html)
+    return _render_step(state, c, section, lang, first, form, shown, {}, questions_html)
 
 
 def _closed(token: str, number: int) -> Response | tuple[Response, int]:
