@@ -25,6 +25,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from questionnaire.model import Section
+from web.assessments import WorkshopState
 from web.content import Content
 
 # Stands for the private token while a page is drawn. It goes through url_for (so it is
@@ -35,16 +36,13 @@ _SLOT = re.compile("\x00(" + "|".join(_SLOTS) + ")\x00")
 
 
 @dataclass(frozen=True)
-class _Workshop:
-    is_open: bool
-
-
-@dataclass(frozen=True)
 class _MarkedAssessment:
-    """What the page's templates read of an assessment, with the token marked."""
+    """What the page's templates read of an assessment, with the token marked, and
+    nothing else: a template that reads more fails while drawing, instead of drawing one
+    person's data into everyone's page."""
 
     token: str
-    workshop: _Workshop | None
+    workshop: WorkshopState | None
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ def _draw(c: Content, section: Section, language: str, first: int, closed: bool)
     action_url = url_for("survey.step", token=_TOKEN_MARK, number=number)
     html = render_template(
         "survey/step.html",
-        assessment=_MarkedAssessment(_TOKEN_MARK, None if not closed else _Workshop(False)),
+        assessment=_MarkedAssessment(_TOKEN_MARK, WorkshopState(False) if closed else None),
         section=section,
         questions=(),
         shown=None,

@@ -194,9 +194,8 @@ def step(token: str, number: int) -> Response | str | tuple[str, int]:
         return redirect(url_for("survey.step", token=token, number=number + 1))
 
     # Only a page with errors is drawn again here: every other post moved on.
-    return _render_step(
-        assessment, c, section, lang, first, form, shown, errors, drawn_questions_html=None
-    ), 422
+    drawn = drawn_page(c, section, lang, assessment.profile, shown)
+    return _render_step(assessment, c, section, lang, first, form, drawn, errors, None), 422
 
 
 def _render_step(
@@ -206,18 +205,19 @@ def _render_step(
     lang: str,
     first: int,
     form: FlaskForm | dict[str, Markup],
-    shown: dict[str, Any],
+    drawn: dict[str, Any],
     errors: dict[str, str],
-    drawn_questions_html: Markup | None,
+    questions_html: Markup | None,
 ) -> str:
-    """A questionnaire page by its template, whatever it shows."""
+    """A questionnaire page by its template, whatever it shows (``drawn``: drawn_page's,
+    ``questions_html``: the questions drawn once and filled in, or None)."""
     number = c.questionnaire.sections.index(section) + 1
     return render_template(
         "survey/step.html",
         assessment=assessment,
         section=section,
-        **drawn_page(c, section, lang, assessment.profile, shown),
-        questions_html=drawn_questions_html,
+        **drawn,
+        questions_html=questions_html,
         form=form,
         errors=errors,
         number=number - first + 1,
@@ -259,7 +259,7 @@ def _show_step(token: str, number: int) -> Response | str:
         page = drawn_step_page(c, section, lang, first, closed)
         return fill_step_page(page, token, questions_html)
     form = {"csrf_token": csrf_input()}
-    return _render_step(state, c, section, lang, first, form, shown, {}, questions_html)
+    return _render_step(state, c, section, lang, first, form, drawn, {}, questions_html)
 
 
 def _closed(token: str, number: int) -> Response | tuple[Response, int]:
