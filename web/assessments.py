@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import JSON, Connection, Select, bindparam, delete, func, select, type_coerce
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
@@ -45,27 +45,46 @@ _ANSWERS = Answer.__table__
 _STORED_ANSWERS = select(_ANSWERS.c.question_id, _ANSWERS.c.value).where(
     _ANSWERS.c.assessment_id == bindparam("assessment_id")
 )
-_STORED_ANSWERS_TO = _STORED_ANSWERS.where(
-    _ANSWERS.c.question_id.in_(bindparam("question_ids", expanding=True))
-)
 
 
 _ASSESSMENTS = Assessment.__table__
 _WORKSHOPS = Workshop.__table__
-_PAGE_STATE = (
-    select(
-        _ASSESSMENTS.c.id,
-        _ASSESSMENTS.c.token,
-        _ASSESSMENTS.c.questionnaire_version,
-        _ASSESSMENTS.c.content_id,
-        _ASSESSMENTS.c.status,
-        _ASSESSMENTS.c.profile,
-        _ASSESSMENTS.c.workshop_id,
-        _WORKSHOPS.c.status.label("workshop_status"),
+
+
+def _page_state_statement(dialect: str) -> Select[Any]:
+    """The assessment, its workshop's state and all its answers in one row: the answers
+    as one JSON object made by the database (``{question id: value}``), so the page is one
+    round trip and one row, and no statement varies with the page's questions."""
+    if dialect == "postgresql":
+        pairs = func.json_object_agg(_ANSWERS.c.question_id, _ANSWERS.c.value)
+    else:  # SQLite keeps JSON as text: json() makes each value JSON again, not a string
+        pairs = func.json_group_object(_ANSWERS.c.question_id, func.json(_ANSWERS.c.value))
+    answers = (
+        select(pairs)
+        .where(_ANSWERS.c.assessment_id == _ASSESSMENTS.c.id)
+        .correlate(_ASSESSMENTS)
+        .scalar_subquery()
     )
-    .select_from(_ASSESSMENTS.outerjoin(_WORKSHOPS, _WORKSHOPS.c.id == _ASSESSMENTS.c.workshop_id))
-    .where(_ASSESSMENTS.c.token == bindparam("token"))
-)
+    return (
+        select(
+            _ASSESSMENTS.c.id,
+            _ASSESSMENTS.c.token,
+            _ASSESSMENTS.c.questionnaire_version,
+            _ASSESSMENTS.c.content_id,
+            _ASSESSMENTS.c.status,
+            _ASSESSMENTS.c.profile,
+            _ASSESSMENTS.c.workshop_id,
+            _WORKSHOPS.c.status.label("workshop_status"),
+            type_coerce(answers, JSON).label("answers"),
+        )
+        .select_from(
+            _ASSESSMENTS.outerjoin(_WORKSHOPS, _WORKSHOPS.c.id == _ASSESSMENTS.c.workshop_id)
+        )
+        .where(_ASSESSMENTS.c.token == bindparam("token"))
+    )
+
+
+_PAGE_STATE = {name: _page_state_statement(name) for name in ("postgresql", "sqlite")}
 
 
 @dataclass(frozen=True)
@@ -89,6 +108,7 @@ class PageState:
     profile: dict[str, Any]
     workshop_id: int | None
     workshop: WorkshopState | None
+    answers: dict[str, Any]  # every stored answer, by question id
 
     @property
     def completed(self) -> bool:
@@ -96,10 +116,13 @@ class PageState:
 
 
 def page_state(connection: Connection, token: str) -> PageState | None:
-    """The assessment with this private token as a page shows it, or None."""
+    """The assessment with this private token as a page shows it, with its answers, or
+    None. One statement: on a connection without a transaction (``read_connection``) it
+    is one round trip, and it reads one state of the assessment."""
     if not _TOKEN_SHAPE.fullmatch(token):
         return None
-    row = connection.execute(_PAGE_STATE, {"token": token}).one_or_none()
+    statement = _PAGE_STATE[connection.dialect.name]
+    row = connection.execute(statement, {"token": token}).one_or_none()
     if row is None:
         return None
     workshop = None if row.workshop_id is None else WorkshopState(row.workshop_status == "open")
@@ -112,17 +135,18 @@ def page_state(connection: Connection, token: str) -> PageState | None:
         row.profile or {},
         row.workshop_id,
         workshop,
+        row.answers or {},  # PostgreSQL aggregates no rows to NULL
     )
 
 
-def answers_to(
-    connection: Connection, assessment_id: int, question_ids: Sequence[str]
-) -> dict[str, Any]:
-    """The stored answers to ``question_ids``, by question id, read on ``connection``."""
-    rows = connection.execute(
-        _STORED_ANSWERS_TO, {"assessment_id": assessment_id, "question_ids": list(question_ids)}
-    )
-    return {question_id: value for question_id, value in rows}
+def read_connection() -> Connection:
+    """A connection for a view that only reads, in one statement: on PostgreSQL without a
+    transaction, which spares a BEGIN and a ROLLBACK (two round trips) around it. SQLite
+    opens none for a read anyway, and switching its mode would cost a statement."""
+    connection = db.engine.connect()
+    if connection.dialect.name == "postgresql":
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection
 
 
 def find(token: str) -> Assessment | None:

@@ -238,17 +238,13 @@ def _show_step(token: str, number: int) -> Response | str:
     """A questionnaire page as stored (a GET): read with Core, and drawn from the page
     drawn once (web/survey/page.py) when it shows nothing but the stored answers."""
     # Read on a connection of its own, not through the ORM's session: making and closing
-    # a session cost as much as the two statements.
-    with db.engine.connect() as connection:
+    # a session cost as much as the statement.
+    with assessments.read_connection() as connection:
         state = assessments.page_state(connection, token)
-        if state is None:
-            abort(404)
-        c, section, first = _page_at(state, token, number)
-        if section.dimension is None:
-            stored = dict(state.profile)
-        else:
-            ids = [q.id for q in section.questions]
-            stored = assessments.answers_to(connection, state.id, ids)
+    if state is None:
+        abort(404)
+    c, section, first = _page_at(state, token, number)
+    stored = dict(state.profile) if section.dimension is None else state.answers
     lang = language()
     shown = shown_answers(section, stored)
     drawn = drawn_page(c, section, lang, state.profile, shown)
