@@ -31,9 +31,42 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+
+
+class ViewLimiter(Limiter):
+    """Flask-Limiter that skips its check before every view when no limit needs it.
+
+    Flask-Limiter looks, before each request's view, for default, application, blueprint
+    and meta limits to count; a limit declared on a view (``limiter.limit``) is checked
+    by its own decorator instead. Lyftkollen declares only the latter, so that first look
+    found nothing on every page and cost about a tenth of a questionnaire page. It still
+    runs whenever one of the others is declared (or if a version of Flask-Limiter keeps
+    them under other names).
+    """
+
+    def _check_request_limit(
+        self, callable_name: str | None = None, in_middleware: bool = True
+    ) -> None:
+        if in_middleware and not self._limits_outside_views():
+            return
+        super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
+
+    def _limits_outside_views(self) -> bool:
+        manager = self.limit_manager
+        return any(
+            getattr(owner, name, True)
+            for owner, name in (
+                (manager, "_default_limits"),
+                (manager, "_application_limits"),
+                (manager, "_blueprint_limits"),
+                (self, "_meta_limits"),
+            )
+        )
+
+
 # Counts in memory in one process by default; in Redis when REDIS_URL is set, so that
 # every app process and machine counts together (see config.py).
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+limiter = ViewLimiter(key_func=get_remote_address, default_limits=[])
 # Starting an assessment online and creating one through the API count together.
 # Only assessments actually created count: a form sent back with errors does not.
 new_assessment_limit = limiter.shared_limit(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+import pytest
+from flask import Blueprint, Flask
+from flask_limiter.util import get_remote_address
 from sqlalchemy import func, select
 
 from tests.conftest import _test_app, csrf_token
-from web.extensions import db
+from web.extensions import ViewLimiter, db
 from web.models import Assessment
 
 LIMIT = "3 per minute"
@@ -68,3 +70,23 @@ def test_addresses_behind_a_trusted_proxy_count_apart_and_forged_ones_do_not(
     for app in (direct, proxied):
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.mark.parametrize("where", ["default", "application", "blueprint"])
+def test_a_limit_declared_outside_a_view_still_counts(where: str) -> None:
+    """The app's limiter skips Flask-Limiter's look before each view while every limit is
+    on a view; a default, application-wide or blueprint limit declared later still
+    applies."""
+    site = Flask(__name__)
+    pages = Blueprint("pages", __name__)
+    pages.add_url_rule("/", "home", lambda: "ok")
+    options = {"default": {"default_limits": ["2 per minute"]}}.get(where, {})
+    if where == "application":
+        options = {"application_limits": ["2 per minute"]}
+    limits = ViewLimiter(key_func=get_remote_address, storage_uri="memory://", **options)
+    if where == "blueprint":
+        limits.limit("2 per minute")(pages)
+    site.register_blueprint(pages)
+    limits.init_app(site)
+    client = site.test_client()
+    assert [client.get("/").status_code for _ in range(3)] == [200, 200, 429]
