@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from flask import Flask, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -72,10 +73,18 @@ def select_locale() -> str:
     return chosen if chosen in LANGUAGES else "sv"
 
 
+# Flask-Babel parses the selector's answer anew on every request unless it is a Locale.
+_LOCALES = {language: Locale.parse(language) for language in LANGUAGES}
+
+
+def _babel_locale() -> Locale:
+    return _LOCALES[select_locale()]
+
+
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=_babel_locale)
     i18n.install(app)  # the templates find their texts once per language
     csrf.init_app(app)
     limiter.init_app(app)
