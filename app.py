@@ -20,6 +20,7 @@ from web import i18n
 from web.content import load_content
 from web.extensions import (
     CONTENT_SECURITY_POLICY,
+    SessionInterface,
     babel,
     csrf,
     db,
@@ -35,6 +36,7 @@ MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, content, extensions, blueprints, errors, commands."""
     app = Flask(__name__, instance_relative_config=True)
+    app.session_interface = SessionInterface()
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config is not None:

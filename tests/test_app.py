@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from flask import Flask
 from sqlalchemy import create_engine, inspect, text
 
 import config
@@ -109,3 +110,22 @@ def test_production_refuses_to_start_without_a_real_secret_key(
         create_app()
     monkeypatch.setenv("SECRET_KEY", "k" * 40)
     assert create_app().config["SECRET_KEY"] == "k" * 40
+
+
+def test_a_session_is_read_with_the_current_secret_key_or_a_fallback(app: Flask) -> None:
+    """The session's signing serializer is kept between requests; changing the key (or
+    its fallbacks) must still change which cookies are read."""
+    client = app.test_client()
+    host = app.config["SERVER_NAME"]
+    client.get("/sprak/en")  # the session remembers English
+    signed_before = client.get_cookie("session", domain=host).value
+    assert '<html lang="en">' in client.get("/").text
+
+    old_key = app.secret_key
+    app.secret_key = "a new key, long enough for the test " * 2
+    client.set_cookie("session", signed_before, domain=host)
+    assert '<html lang="sv">' in client.get("/").text  # signed with the old key: not read
+
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    client.set_cookie("session", signed_before, domain=host)
+    assert '<html lang="en">' in client.get("/").text  # the old key is a fallback: read

@@ -1,6 +1,9 @@
 """Extension singletons, bound to the app in ``create_app``."""
 
-from flask import current_app
+from typing import Any
+
+from flask import Flask, current_app
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -9,6 +12,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -24,6 +28,20 @@ class Base(DeclarativeBase):
             "pk": "pk_%(table_name)s",
         }
     )
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, its signing serializer made once per set of keys
+    (``SECRET_KEY`` and ``SECRET_KEY_FALLBACKS``) instead of on every request."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if keys not in self._serializers:
+            self._serializers = {keys: super().get_signing_serializer(app)}  # the newest only
+        return self._serializers[keys]
 
 
 db = SQLAlchemy(model_class=Base)
