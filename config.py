@@ -17,17 +17,6 @@ def database_url(raw: str | None, instance_path: str) -> str:
     return raw
 
 
-def engine_options(url: str) -> dict[str, object]:
-    """SQLAlchemy's engine settings for ``url``.
-
-    PostgreSQL: each connection taken from the pool is pinged first (a round trip), so
-    one the server dropped (a restart, a failover, an idle timeout on the way) is
-    replaced instead of failing a person's request. SQLite has no server that could
-    drop a connection: a ping there is only a wasted statement on every request.
-    """
-    return {} if url.startswith("sqlite") else {"pool_pre_ping": True}
-
-
 def secret_key(instance_path: str) -> str:
     """``SECRET_KEY`` from the environment, else a random key kept in the instance folder.
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import fcntl
+import select
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,14 +13,22 @@ import flask_migrate
 from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 
 SQLITE_NEEDED = (3, 30)
+
+
+# A pooled PostgreSQL connection idle for longer than this is pinged before it is used.
+PING_AFTER_IDLE = 1.0  # seconds
 
 
 def configure_engine(engine: Engine) -> None:
     """SQLite: WAL so readers never block the writer, a busy timeout instead of errors,
     and a 64 MiB page cache per connection (the default 2 MiB makes the overview's scans
-    of the result summaries read the same pages again from the operating system)."""
+    of the result summaries read the same pages again from the operating system).
+    PostgreSQL: a connection that died in the pool is replaced (``check_connections``)."""
+    if engine.dialect.name == "postgresql":
+        check_connections(engine)
     if engine.dialect.name != "sqlite":
         return
     if sqlite3.sqlite_version_info < SQLITE_NEEDED:
@@ -37,6 +47,52 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
+
+
+def check_connections(engine: Engine) -> None:
+    """Replace a pooled PostgreSQL connection that died while it waited in the pool (the
+    server restarted or failed over, or something on the way timed it out), instead of
+    failing the request that takes it.
+
+    SQLAlchemy's ``pool_pre_ping`` pings every connection it hands out: a round trip
+    before each request's own, about a tenth of a questionnaire page's time. Like
+    HikariCP, which skips its check for a connection used in the last 500 ms, this pings
+    only a connection that may have died unseen:
+
+    - one idle for more than ``PING_AFTER_IDLE`` seconds;
+    - one the server has written to while it was idle. An idle connection hears from
+      the server only when the server ends it (a restart, a failover, a terminated
+      backend): it says why and closes the socket, which then has something to read. That
+      costs one system call and no round trip.
+
+    A dead connection makes the ping fail; the pool then drops it and connects anew.
+    A link that dies without a word within the second after its last use (a cut cable
+    rather than a server ending the session) still fails one request.
+    """
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _note_time(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_in_doubt(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle = time.monotonic() - record.info.get("idle_since", 0.0)
+        if idle < PING_AFTER_IDLE and not _server_has_spoken(dbapi_connection):
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError(f"a pooled connection was dead: {error}") from error
+
+
+def _server_has_spoken(dbapi_connection: Any) -> bool:
+    """Whether the socket of an idle psycopg connection has anything to read (or is gone)."""
+    if dbapi_connection.closed:
+        return True
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    return bool(poller.poll(0))  # POLLERR and POLLHUP are always reported too
 
 
 def upgrade_on_start(app: Flask, directory: str) -> None:
