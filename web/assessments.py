@@ -9,7 +9,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, delete, func, select
+from sqlalchemy import (
+    Connection,
+    Select,
+    bindparam,
+    case,
+    delete,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
@@ -60,8 +69,14 @@ def _page_state_statement(dialect: str) -> Select[Any]:
     round trip and one row, and no statement varies with the page's questions."""
     if dialect == "postgresql":
         pairs = func.json_object_agg(_ANSWERS.c.question_id, _ANSWERS.c.value)
-    else:  # SQLite keeps JSON as text: json() makes each value JSON again, not a string
-        pairs = func.json_group_object(_ANSWERS.c.question_id, func.json(_ANSWERS.c.value))
+    else:
+        # SQLite keeps JSON as text, and json() makes each value JSON again (not a string).
+        # But the column's affinity stores a bare number as REAL, and json() writes a REAL
+        # with 15 digits: 17 give the same float back.
+        value = _ANSWERS.c.value
+        as_17_digits = func.printf(literal_column("'%!.17g'"), value)
+        exact = case((func.typeof(value) == literal_column("'real'"), as_17_digits), else_=value)
+        pairs = func.json_group_object(_ANSWERS.c.question_id, func.json(exact))
     answers = (
         select(pairs)
         .where(_ANSWERS.c.assessment_id == _ASSESSMENTS.c.id)

@@ -136,3 +136,19 @@ def test_a_page_with_a_message_or_a_query_is_drawn_by_its_template(
         session["_flashes"] = [("message", "Ett meddelande")]
     assert "Ett meddelande" in survey.client.get(survey.url(1)).text
     assert "Ett meddelande" not in survey.client.get(survey.url(1)).text
+
+
+def test_a_number_comes_back_exactly_as_it_was_stored(survey: Survey) -> None:
+    """A number is shown as it is kept and scored, to its last digit: a shown page read
+    back with fewer digits would save a different number when it is sent unchanged."""
+    survey.start()
+    number, question = next(
+        (n, q)
+        for n, section in enumerate(survey.questionnaire.sections, start=1)
+        for q in section.questions
+        if section.dimension is not None and q.type == "number" and not q.integer
+    )
+    typed = "12.345678901234567"  # 17 significant digits: one float, and only that one
+    assert survey.post(number, {question.id: typed}, action="autosave").status_code == 204
+    page = survey.client.get(survey.url(number)).text
+    assert re.search(f'<input[^>]*name="{question.id}"[^>]*value="{typed}"', page), page
