@@ -13,7 +13,7 @@ import flask_migrate
 from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import InvalidatePoolError
 
 SQLITE_NEEDED = (3, 30)
 
@@ -65,7 +65,8 @@ def check_connections(engine: Engine) -> None:
       backend): it says why and closes the socket, which then has something to read. That
       costs one system call and no round trip.
 
-    A dead connection makes the ping fail; the pool then drops it and connects anew.
+    A dead connection makes the ping fail; the pool then drops it, and every connection
+    older than it, and connects anew.
     A link that dies without a word within the second after its last use (a cut cable
     rather than a server ending the session) still fails one request.
     """
@@ -83,16 +84,22 @@ def check_connections(engine: Engine) -> None:
         try:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as error:
-            raise DisconnectionError(f"a pooled connection was dead: {error}") from error
+            # As pool_pre_ping does: the pool replaces this one and drops every connection
+            # older than it, which the same restart or failover has most likely ended too.
+            raise InvalidatePoolError(f"a pooled connection was dead: {error}") from error
 
 
 def _server_has_spoken(dbapi_connection: Any) -> bool:
-    """Whether the socket of an idle psycopg connection has anything to read (or is gone)."""
-    if dbapi_connection.closed:
+    """Whether the socket of an idle psycopg connection has anything to read, or is gone
+    (or cannot be asked: then the ping decides)."""
+    try:
+        if dbapi_connection.closed:
+            return True
+        poller = select.poll()
+        poller.register(dbapi_connection.fileno(), select.POLLIN)
+        return bool(poller.poll(0))  # POLLERR and POLLHUP are always reported too
+    except (OSError, ValueError, AttributeError):
         return True
-    poller = select.poll()
-    poller.register(dbapi_connection.fileno(), select.POLLIN)
-    return bool(poller.poll(0))  # POLLERR and POLLHUP are always reported too
 
 
 def upgrade_on_start(app: Flask, directory: str) -> None:
