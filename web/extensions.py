@@ -39,9 +39,11 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        if keys not in self._serializers:
-            self._serializers = {keys: super().get_signing_serializer(app)}  # the newest only
-        return self._serializers[keys]
+        kept = self._serializers.get(keys, False)
+        if kept is False:
+            kept = super().get_signing_serializer(app)
+            self._serializers = {keys: kept}  # the newest only; a new dict, for threads
+        return kept
 
 
 db = SQLAlchemy(model_class=Base)
