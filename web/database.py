@@ -66,9 +66,9 @@ def check_connections(engine: Engine) -> None:
       costs one system call and no round trip.
 
     A dead connection makes the ping fail; the pool then drops it, and every connection
-    older than it, and connects anew.
-    A link that dies without a word within the second after its last use (a cut cable
-    rather than a server ending the session) still fails one request.
+    older than it, and connects anew. A link that dies without a word within the second
+    after its last use (a cut cable rather than a server ending the session) still fails
+    one request.
     """
 
     @event.listens_for(engine, "connect")
