@@ -88,7 +88,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         path = tmp_path / "lyftkollen.sqlite3"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
-    url = request.getfixturevalue("postgres_url")
+    return _emptied(request.getfixturevalue("postgres_url"))
+
+
+def _emptied(url: str) -> str:
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(
@@ -96,6 +99,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         )
     engine.dispose()
     return url
+
+
+@pytest.fixture
+def postgresql_database(request: pytest.FixtureRequest) -> str:
+    """The test run's PostgreSQL database, emptied, for a test that only PostgreSQL can
+    run: skipped without TEST_DATABASE_URL, a failure in CI."""
+    if not TEST_DATABASE_URL:
+        if IN_CI:
+            raise AssertionError("CI needs TEST_DATABASE_URL")
+        pytest.skip("this test needs PostgreSQL: set TEST_DATABASE_URL")
+    return _emptied(request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture

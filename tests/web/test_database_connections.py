@@ -13,7 +13,6 @@ from sqlalchemy import create_engine, text
 
 from tests.conftest import Survey, csrf_token
 from web import database
-from web.extensions import db
 
 
 def _end_the_apps_connections(app: Flask) -> int:
@@ -35,19 +34,18 @@ def _end_the_apps_connections(app: Flask) -> int:
 
 
 @pytest.fixture
-def postgresql_app(app: Flask) -> Flask:
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("SQLite has no server to end a connection")
-    return app
+def database_url(postgresql_database: str) -> str:
+    """Only PostgreSQL (this module's ``app`` and ``survey`` use it): SQLite has no
+    server to end a connection."""
+    return postgresql_database
 
 
 def test_a_connection_the_server_ended_is_replaced_without_waiting(
-    postgresql_app: Flask, survey: Survey
+    app: Flask, survey: Survey
 ) -> None:
     survey.start()
     assert survey.post(1, {"employees": "45", "sni": "25"}).status_code == 302
-    assert _end_the_apps_connections(postgresql_app) >= 1
+    assert _end_the_apps_connections(app) >= 1
 
     # At once, well within PING_AFTER_IDLE: the server's goodbye on the socket tells.
     page = survey.client.get(survey.url(1))
@@ -61,7 +59,7 @@ def test_a_connection_the_server_ended_is_replaced_without_waiting(
         for q in section.questions
         if q.type == "single"
     }
-    assert _end_the_apps_connections(postgresql_app) >= 1
+    assert _end_the_apps_connections(app) >= 1
     data = {"csrf_token": csrf_token(form), "action": "autosave", **answers}
     assert survey.client.post(survey.url(2), data=data).status_code == 204
     shown = survey.client.get(survey.url(2)).text
@@ -70,7 +68,7 @@ def test_a_connection_the_server_ended_is_replaced_without_waiting(
 
 
 def test_a_connection_idle_for_long_is_pinged_before_use(
-    postgresql_app: Flask, survey: Survey, monkeypatch: pytest.MonkeyPatch
+    app: Flask, survey: Survey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A connection that died without a word (a link cut on the way leaves nothing on
     the socket) is caught by the ping once it has been idle for PING_AFTER_IDLE."""
@@ -78,7 +76,7 @@ def test_a_connection_idle_for_long_is_pinged_before_use(
     assert survey.post(1, {"employees": "45", "sni": "25"}).status_code == 302
     monkeypatch.setattr(database, "_server_has_spoken", lambda _connection: False)
     monkeypatch.setattr(database, "PING_AFTER_IDLE", 0.05)
-    assert _end_the_apps_connections(postgresql_app) >= 1
+    assert _end_the_apps_connections(app) >= 1
     time.sleep(0.1)
 
     page = survey.client.get(survey.url(1))

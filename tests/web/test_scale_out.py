@@ -17,10 +17,10 @@ import pytest
 import redis
 import requests
 from flask import Flask
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from app import create_app
-from tests.conftest import IN_CI, TEST_DATABASE_URL, csrf_token
+from tests.conftest import IN_CI, csrf_token
 from tests.servers import SECRET_KEY, Gunicorn, Servers
 from tests.web.load import JOINED, open_workshop, plans
 from web.extensions import db
@@ -45,23 +45,6 @@ def redis_url() -> Iterator[str]:
     yield REDIS_URL
     client.flushdb()
     client.close()
-
-
-@pytest.fixture
-def shared_database(request: pytest.FixtureRequest) -> str:
-    """The test run's PostgreSQL database, emptied: both servers use it."""
-    if not TEST_DATABASE_URL:
-        if IN_CI:
-            raise AssertionError("CI needs TEST_DATABASE_URL")
-        pytest.skip("two servers need PostgreSQL: set TEST_DATABASE_URL")
-    url: str = request.getfixturevalue("postgres_url")
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(
-            text(f"TRUNCATE {', '.join(db.metadata.tables)} RESTART IDENTITY CASCADE")
-        )
-    engine.dispose()
-    return url
 
 
 def _in_process(database_url: str) -> Flask:
@@ -125,16 +108,16 @@ def _post_page(phone: requests.Session, base: str, private: str, step: int, data
 
 
 def test_two_servers_share_the_workshop_the_sessions_and_the_limits(
-    servers: Servers, shared_database: str, redis_url: str
+    servers: Servers, postgresql_database: str, redis_url: str
 ) -> None:
-    app = _in_process(shared_database)
+    app = _in_process(postgresql_database)
     workshop_id, code = open_workshop(app, {"employees": 45, "sni": "25"})
     with app.app_context():
         public_id = db.session.get(Workshop, workshop_id).public_id  # type: ignore[union-attr]
         db.session.remove()
         db.engine.dispose()
     questionnaire = app.extensions["lyftkollen.content"].questionnaire
-    first, second = _two_servers(servers, shared_database, redis_url)
+    first, second = _two_servers(servers, postgresql_database, redis_url)
 
     # The presenter view is on the second server; nobody has joined yet.
     presenter = _log_in(second.url)
