@@ -235,8 +235,9 @@ DRAW_ONCE = True
 
 
 def _show_step(token: str, number: int) -> Response | str:
-    """A questionnaire page as stored (a GET): read with Core, and drawn from the page
-    drawn once (web/survey/page.py) when it shows nothing but the stored answers."""
+    """A questionnaire page as stored (a GET): read in one statement
+    (``assessments.page_state``), and drawn from the page drawn once
+    (web/survey/page.py) when it shows nothing but the stored answers."""
     # Read on a connection of its own, not through the ORM's session: making and closing
     # a session cost as much as the statement.
     with assessments.read_connection() as connection:
