@@ -102,13 +102,10 @@ def _page_state_statement(dialect: str) -> Select[Any]:
     )
 
 
-_PAGE_STATE = {name: _page_state_statement(name) for name in ("postgresql", "sqlite")}
-
-
 @functools.lru_cache(maxsize=8)  # one per engine; tests make many
 def _page_state_sql(dialect: Dialect) -> str:
-    """The page's statement as ``dialect``'s driver takes it, compiled once per engine."""
-    return str(_PAGE_STATE[dialect.name].compile(dialect=dialect))
+    """The page's statement as ``dialect``'s driver takes it, built once per engine."""
+    return str(_page_state_statement(dialect.name).compile(dialect=dialect))
 
 
 @dataclass(frozen=True)
