@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every benchmark of bench/README.md, one after another, from the repository's root:
-#   bash bench/run_all.sh            # load benchmarks on SQLite and PostgreSQL
+#   bash bench/run_all.sh            # load benchmarks on SQLite and PostgreSQL, with the read reference
 #   bash bench/run_all.sh --db sqlite
 # Arguments go to bench/run.py. Exits 1 if any target was missed (each step still runs).
 set -u
@@ -10,7 +10,7 @@ step() { echo; echo "== $*"; "$@" || status=1; }
 
 step python -m pytest bench/test_scoring_speed.py -p no:cacheprovider
 step python bench/page_weight.py
-if [ "$#" -eq 0 ]; then set -- --db both; fi
+if [ "$#" -eq 0 ]; then set -- --db both --read-reference; fi
 step python bench/run.py "$@"
 step python bench/lighthouse.py
 echo
