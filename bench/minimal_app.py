@@ -6,9 +6,9 @@ to what Flask, Jinja and gunicorn alone manage on this machine:
 
     python -m gunicorn -c gunicorn.conf.py --chdir bench minimal_app:app
 
-``read_app`` is the same page plus the questionnaire page's one read, made as the app
-makes it (``web.assessments.page_state``'s statement, on a pooled connection without a
-transaction on PostgreSQL, on the driver's cursor, the answers decoded). ``run.py
+``read_app`` is the same page plus the questionnaire page's one read, made by the app's
+own ``web.assessments.page_state`` on a pooled connection with the app's engine settings
+(without a transaction on PostgreSQL, as ``read_connection`` does). ``run.py
 questionnaire --read-reference`` measures it beside the other two, to tell the
 database's share of the questionnaire page's cost from the app's own (bench/README.md):
 
@@ -17,7 +17,6 @@ database's share of the questionnaire page's cost from the app's own (bench/READ
 
 from __future__ import annotations
 
-import json
 import os
 from functools import cache
 from pathlib import Path
@@ -36,30 +35,23 @@ def index() -> str:
 
 
 @cache
-def _engine() -> tuple[Engine, str]:
-    from config import database_url  # the app's own URL, engine settings and statement
-    from web.assessments import _page_state_sql
+def _engine() -> Engine:
+    from config import database_url  # the app's own URL and engine settings
     from web.database import configure_engine
 
     engine = create_engine(database_url(os.environ["DATABASE_URL"], ""))
     configure_engine(engine)
-    return engine, _page_state_sql(engine.dialect)
+    return engine
 
 
 @read_app.get("/a/<token>/steg/<int:number>")
 def read(token: str, number: int) -> str:
-    engine, sql = _engine()
-    with engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
+    from web.assessments import page_state
+
+    with _engine().connect() as connection:
+        if connection.dialect.name == "postgresql":  # as web.assessments.read_connection
             connection.execution_options(isolation_level="AUTOCOMMIT")
-        cursor = connection.connection.cursor()
-        try:
-            positional = connection.dialect.positional
-            cursor.execute(sql, (token,) if positional else {"token": token})
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
-    if row is None:
+        state = page_state(connection, token)
+    if state is None:
         abort(404)
-    answers = json.loads(row[8]) if isinstance(row[8], str) else row[8] or {}  # as the app
-    return render_template("minimal.html", title="Lyftkollen", items=[number, len(answers)])
+    return render_template("minimal.html", title="Lyftkollen", items=[number, len(state.answers)])

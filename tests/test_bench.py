@@ -19,7 +19,7 @@ def read_app(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fla
     monkeypatch.setenv("DATABASE_URL", database_url)
     minimal_app._engine.cache_clear()
     yield minimal_app.read_app
-    minimal_app._engine()[0].dispose()
+    minimal_app._engine().dispose()
     minimal_app._engine.cache_clear()
 
 
