@@ -484,10 +484,10 @@ def measure(
 
 
 def ceiling(
-    minimal: Server, out: Path, env: dict[str, str], args: argparse.Namespace, before: str
+    minimal: Server, out: Path, env: dict[str, str], args: argparse.Namespace, when: str
 ) -> Row:
     rows, _ = measure(
-        f"minimal-before-{before}",
+        f"minimal-{when}",
         "-",
         "locust_minimal.py",
         minimal,
@@ -576,7 +576,7 @@ def questionnaire_bench(
         servers.append(("read-reference", reader, name, {"BENCH_EXPECT": "<h1>"}))
     rounds = max(1, args.rounds)
     rows: list[Row] = []
-    ratios: list[float] = []
+    by_round: dict[str, list[float]] = {}  # each kind's ratios to the minimal page
     before = top
     try:
         steps = common.step_count()
@@ -584,7 +584,10 @@ def questionnaire_bench(
             warm(each, [f"/a/{t}/steg/{n}" for t in tokens[:8] for n in range(1, steps + 1)])
         for number in range(1, rounds + 1):
             measured = []
-            for kind, each, name, extra in servers:
+            # Page first in odd rounds, the read reference first in even ones: with a
+            # steady drift neither always sits next to the same minimal run.
+            order = servers if number % 2 else servers[::-1]
+            for kind, each, name, extra in order:
                 label = kind if rounds == 1 else f"{kind}-round{number}"
                 got, _ = measure(
                     label,
@@ -603,15 +606,18 @@ def questionnaire_bench(
                 measured.append(got[0])
             after = None
             if rounds > 1:
-                after = ceiling(MINIMAL[0], out, env, args, f"questionnaire-round{number}-{db}")
+                after = ceiling(MINIMAL[0], out, env, args, f"after-round{number}-{db}")
                 after.db = f"(after round {number}, {db})"
             bracket = [r for r in (before, after) if r is not None]
             top_rps = statistics.mean(r.rps for r in bracket)
-            top_cpu = statistics.mean(r.cpu_ms or 0.0 for r in bracket)
+            cpus = [r.cpu_ms for r in bracket if r.cpu_ms]
+            top_cpu = statistics.mean(cpus) if cpus else None
+            measured.sort(key=lambda r: r.benchmark != "questionnaire")  # the page first
             for row in measured:
-                row.ratio_rps = row.rps / top_rps
+                row.ratio_rps = row.rps / top_rps if top_rps else None
                 row.ratio_cpu = top_cpu / row.cpu_ms if row.cpu_ms and top_cpu else None
-            ratios.append(measured[0].ratio_rps or 0.0)
+            for row in measured:
+                by_round.setdefault(row.benchmark, []).append(row.ratio_rps or 0.0)
             rows.extend(measured)
             if after is not None:
                 rows.append(after)
@@ -623,16 +629,23 @@ def questionnaire_bench(
     failures = sum(r.failures for r in rows if r.benchmark == "questionnaire")
     if failures:
         missed.append(f"questionnaire ({db}): {failures} failed requests")
-    unread = sum(r.failures for r in rows if r.benchmark == "read-reference")
-    if unread:
-        note = f"the read reference failed {unread} requests, so its ratio means nothing"
-        rows[0].notes.append(note)
+    if args.read_reference:
+        unread = sum(r.failures for r in rows if r.benchmark == "read-reference")
+        died = crashes(servers[-1][1])
+        if unread or died:
+            rows[0].notes.append(
+                f"the read reference failed {unread} requests and lost {len(died)} "
+                "worker(s), so its ratio means nothing"
+            )
+    ratios = by_round["questionnaire"]
     median = statistics.median(ratios)
     if rounds > 1:
-        rows[0].notes.append(
-            "throughput ÷ the minimal page's (the mean of the runs before and after), by "
-            f"round: {', '.join(f'{r:.2f}' for r in ratios)}; median {median:.2f}"
-        )
+        for kind, got in by_round.items():
+            rows[0].notes.append(
+                f"{kind}: throughput ÷ the minimal page's (the mean of the runs before and "
+                f"after), by round: {', '.join(f'{r:.2f}' for r in got)}; "
+                f"median {statistics.median(got):.2f}"
+            )
     if median < QUESTIONNAIRE_MIN_RATIO:
         missed.append(
             f"questionnaire ({db}): throughput {median:.2f} of the minimal page's "
@@ -993,7 +1006,7 @@ def main(argv: list[str] | None = None) -> int:
         for db in dbs:
             for name in chosen:
                 # The ceiling again before each benchmark: the machine's state in the same run.
-                top = ceiling(minimal, out, env, args, f"{name}-{db}")
+                top = ceiling(minimal, out, env, args, f"before-{name}-{db}")
                 top.db = f"(before {name}, {db})"
                 rows.append(top)
                 print(f"… {name} on {db}", flush=True)
