@@ -4,7 +4,6 @@ questionnaire page reads, so its figure is the database's share of that page's c
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -24,7 +23,7 @@ def read_app(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fla
 
 
 def test_the_read_reference_reads_the_stored_answers(
-    app: Flask, survey: Survey, read_app: Flask, questionnaire: Any
+    app: Flask, survey: Survey, read_app: Flask
 ) -> None:
     survey.start()
     page = survey.answers_at_level(2)[2]
