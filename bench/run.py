@@ -616,7 +616,6 @@ def questionnaire_bench(
             for row in measured:
                 row.ratio_rps = row.rps / top_rps if top_rps else None
                 row.ratio_cpu = top_cpu / row.cpu_ms if row.cpu_ms and top_cpu else None
-            for row in measured:
                 by_round.setdefault(row.benchmark, []).append(row.ratio_rps or 0.0)
             rows.extend(measured)
             if after is not None:
