@@ -51,6 +51,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_template_context(app)
     register_errorhandlers(app)
     register_commands(app)
+    if app.config["TESTING"] and app.config.get("TEST_FAULTS"):
+        from web import faults
+
+        faults.register(app)
     if app.config["AUTO_MIGRATE"]:
         from web.database import upgrade_on_start
 

@@ -7,6 +7,7 @@ See docs/deploy.md.
 import multiprocessing
 import os
 import re
+from urllib.parse import urlsplit
 
 from gunicorn.glogging import Logger
 
@@ -39,10 +40,22 @@ _SECRET_PATHS = re.compile(r"^(/a|/w/deltagare|/w)/[^/?\s]+")
 class PrivateAccessLogger(Logger):
     def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
         atoms = super().atoms(resp, req, environ, request_time)
-        path = _SECRET_PATHS.sub(lambda m: m.group(1) + "/…", atoms["U"])
+        # gunicorn's own answer to a request it could not parse (a 400) has no PATH_INFO:
+        # the path then comes from the raw request line, or is "-".
+        path = atoms.get("U") or urlsplit(environ.get("RAW_URI") or "").path or "-"
+        path = _SECRET_PATHS.sub(lambda m: m.group(1) + "/…", path)
         query = "?…" if atoms.get("q") else ""  # a query may carry a link (?next=…)
-        atoms.update(U=path, q="", r=f"{atoms['m']} {path}{query} {atoms['H']}")
+        method, protocol = atoms.get("m") or "-", atoms.get("H") or "-"
+        atoms.update(U=path, q="", r=f"{method} {path}{query} {protocol}")
         return atoms
+
+    def access(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
+        # gunicorn calls this outside any try while it answers a request it could not
+        # parse or whose app failed: an exception here would end the worker process.
+        try:
+            super().access(resp, req, environ, request_time)
+        except Exception as error:
+            self.error("No access log line for a request: %s", type(error).__name__)
 
 
 logger_class = PrivateAccessLogger

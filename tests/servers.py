@@ -63,6 +63,8 @@ class Gunicorn:
         workers: int = 3,
         threads: int = 4,
         environment: dict[str, str] | None = None,
+        worker_class: str = "gthread",
+        application: str = "app:create_app()",
     ) -> None:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -88,7 +90,7 @@ class Gunicorn:
             "gunicorn",
             f"--bind=fd://{listener.fileno()}",
             f"--workers={workers}",
-            "--worker-class=gthread",
+            f"--worker-class={worker_class}",
             f"--threads={threads}",
             "--timeout=120",  # a loaded machine must not make gunicorn kill workers itself
             "--graceful-timeout=2",
@@ -98,7 +100,7 @@ class Gunicorn:
             # machine. The app opens no connection as it is built (AUTO_MIGRATE=0), so the
             # workers share none.
             "--preload",
-            "app:create_app()",
+            application,  # e.g. 'app:create_app({"TESTING": True})': literals only
         ]
         with log.open("ab") as out:
             self.process = subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
