@@ -59,7 +59,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         from web.database import upgrade_on_start
 
         upgrade_on_start(app, MIGRATIONS_DIR)
+    register_log_privacy(app)  # last: the migrations' logging set-up replaces handlers
     return app
+
+
+def register_log_privacy(app: Flask) -> None:
+    """No private link, join code, query string or address in any log (web/logging_privacy)."""
+    from web import logging_privacy
+
+    logging_privacy.install(app.logger)
 
 
 def register_content(app: Flask) -> None:

@@ -6,10 +6,18 @@ See docs/deploy.md.
 
 import multiprocessing
 import os
-import re
+import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from gunicorn.glogging import Logger
+
+# gunicorn reads this file before it imports the app: the project's folder may not be on
+# the import path yet.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from web import logging_privacy  # noqa: E402 - needs the path above
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 # Processes share nothing but the database (and Redis when REDIS_URL is set).
@@ -31,19 +39,23 @@ graceful_timeout = 20
 accesslog = "-"
 errorlog = "-"
 
-# A private link (/a/<token>) opens, changes and deletes an assessment, and a join code
-# lets anyone into a workshop: neither is written to the log. Nor is the visitor's
-# address, the referrer or the browser: the privacy page promises no IP addresses.
-_SECRET_PATHS = re.compile(r"^(/a|/w/deltagare|/w)/[^/?\s]+")
 
-
+# A private link (/a/<token>, /api/v1/assessments/<token>) opens, changes and deletes an
+# assessment, and a join code lets anyone into a workshop: neither is written to a log,
+# nor is a query string. Nor is the visitor's address, the referrer or the browser: the
+# privacy page promises no IP addresses. web/logging_privacy.py masks every record of
+# gunicorn's two logs (and the app's); the access log's own format leaves out the rest.
 class PrivateAccessLogger(Logger):
+    def setup(self, cfg):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
+        super().setup(cfg)  # makes the handlers anew (also on a reload): filter them all
+        logging_privacy.install(self.error_log, self.access_log)
+
     def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
         atoms = super().atoms(resp, req, environ, request_time)
         # gunicorn's own answer to a request it could not parse (a 400) has no PATH_INFO:
         # the path then comes from the raw request line, or is "-".
         path = atoms.get("U") or urlsplit(environ.get("RAW_URI") or "").path or "-"
-        path = _SECRET_PATHS.sub(lambda m: m.group(1) + "/…", path)
+        path = logging_privacy.mask(path)
         query = "?…" if atoms.get("q") else ""  # a query may carry a link (?next=…)
         method, protocol = atoms.get("m") or "-", atoms.get("H") or "-"
         atoms.update(U=path, q="", r=f"{method} {path}{query} {protocol}")

@@ -11,7 +11,7 @@ import socket
 
 import requests
 
-from tests.servers import Gunicorn, Servers
+from tests.servers import WITH_FAULTS, Gunicorn, Servers
 
 SECRET = "Zq3xSecretToken0123456789"
 # Each framing is refused by gunicorn before the app sees it.
@@ -28,8 +28,6 @@ FRAMINGS = {
         "Content-Length: 1\r\nContent-Length: 1\r\n\r\nx"
     ).encode(),
 }
-# The app as the tests build it, with the faults of web/faults.py.
-WITH_FAULTS = 'app:create_app({"TESTING": True, "TEST_FAULTS": True})'
 
 
 def send_raw(server: Gunicorn, request: bytes) -> bytes:
@@ -83,4 +81,6 @@ def test_a_failing_database_teardown_answers_500_and_keeps_the_worker(
     assert_same_workers_serving(server, before)
     log = server.log.read_text(errors="replace")
     assert log.count('"GET /a/…/_fel-vid-stangning HTTP/1.1" 500') == 2, log
+    assert "Error handling request GET /a/…/_fel-vid-stangning" in log, log
     assert "server closed the connection unexpectedly" in log, log  # the teardown's error
+    assert SECRET not in log, log
