@@ -69,18 +69,20 @@ def _address(match: re.Match[str]) -> str:
     return MASK + text[len(address) :]
 
 
-def mask(text: str, one_line: bool = True) -> str:
+def mask(text: str, one_line: bool = True, addresses: bool = True) -> str:
     """``text`` with private paths, query strings, a database error's parameters and IP
-    addresses masked, and every character that could start a new line escaped (newlines
-    kept when ``one_line`` is false: a traceback's own lines)."""
+    addresses (unless ``addresses`` is false) masked, and every character that could
+    start a new line escaped (newlines kept when ``one_line`` is false: a traceback's own
+    lines)."""
     if _PERCENT.search(text):
         # The app sees /a%2F<token> as /a/<token>, and %0A as a newline: so does the log.
         text = unquote(text, errors="replace")
     text = _PRIVATE_PATH.sub(lambda m: f"{m.group('area')}/{MASK}", text)
     text = _SQL_PARAMETERS.sub(f"[parameters: {MASK}]", text)
     text = _QUERY.sub(f"?{MASK}", text)
-    text = _IPV6.sub(_address, text)
-    text = _IPV4.sub(_address, text)
+    if addresses:
+        text = _IPV6.sub(_address, text)
+        text = _IPV4.sub(_address, text)
     return (_CONTROL if one_line else _CONTROL_BUT_NEWLINE).sub(_escape, text)
 
 
@@ -108,7 +110,13 @@ class PrivacyFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
-            message = mask(record.getMessage().rstrip("\r\n"))
+            message = record.getMessage().rstrip("\r\n")
+            if record.name == "werkzeug" and not record.args:
+                # What the development server says of itself ("Running on http://…"):
+                # a developer opens that address. Its request lines all have arguments.
+                message = mask(message, one_line=False, addresses=False)
+            else:
+                message = mask(message)
             if record.exc_text:  # formatted already (by this filter on the logger)
                 record.exc_text = mask(record.exc_text, one_line=False)
             elif record.exc_info and record.exc_info[0] is not None:

@@ -51,13 +51,18 @@ def test_mask(text: str, logged: str) -> None:
     assert mask(text) == logged
 
 
-def _record(message: str, *args: object, error: BaseException | None = None) -> str:
+def _record(
+    message: str,
+    *args: object,
+    error: BaseException | None = None,
+    logger_name: str = "tests.logging_privacy",
+) -> str:
     """``message`` logged through a handler with the filter: what the handler writes."""
     out = io.StringIO()
     handler = logging.StreamHandler(out)
     handler.addFilter(PrivacyFilter())
-    logger = logging.getLogger("tests.logging_privacy")
-    logger.propagate = False
+    logger = logging.getLogger(logger_name)
+    propagate, logger.propagate = logger.propagate, False
     logger.addHandler(handler)
     try:
         if error is None:
@@ -69,6 +74,7 @@ def _record(message: str, *args: object, error: BaseException | None = None) -> 
                 logger.exception(message, *args)
     finally:
         logger.removeHandler(handler)
+        logger.propagate = propagate
     return out.getvalue()
 
 
@@ -87,6 +93,13 @@ def test_a_record_and_its_traceback_are_masked_one_line_each() -> None:
 def test_a_record_that_cannot_be_formatted_is_written_without_its_text() -> None:
     written = _record(f"/a/{SECRET} %s %s", "only one argument")
     assert written == "(a log message that could not be masked, left out)\n"
+
+
+def test_the_development_servers_own_lines_keep_its_address() -> None:
+    banner = "WARNING: a development server.\n * Running on http://127.0.0.1:5000"
+    assert _record(banner, logger_name="werkzeug") == banner + "\n"
+    request_line = _record('127.0.0.1 - - "%s" %s', f"GET /a/{SECRET}", 404, logger_name="werkzeug")
+    assert request_line == '… - - "GET /a/…" 404\n'
 
 
 @pytest.fixture
