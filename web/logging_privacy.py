@@ -136,10 +136,14 @@ _FILTER = PrivacyFilter()
 def install(*loggers: logging.Logger | str) -> None:
     """Attach the filter to ``LOGGERS`` and ``loggers``: to each logger (its own records,
     wherever they propagate) and to each of its handlers (records from its child
-    loggers). Safe to repeat."""
+    loggers), and to logging's last resort. Safe to repeat."""
+    targets: list[logging.Filterer] = []
     for logger in (*LOGGERS, *loggers):
         if isinstance(logger, str):
             logger = logging.getLogger(logger)
-        for target in (logger, *logger.handlers):
-            if not any(isinstance(f, PrivacyFilter) for f in target.filters):
-                target.addFilter(_FILTER)
+        targets += [logger, *logger.handlers]
+    if logging.lastResort is not None:
+        targets.append(logging.lastResort)  # writes warnings of loggers with no handler
+    for target in targets:
+        if not any(isinstance(f, PrivacyFilter) for f in target.filters):
+            target.addFilter(_FILTER)

@@ -121,6 +121,8 @@ def test_create_app_filters_every_handler(gunicorn_handler: logging.Handler) -> 
         for target in (logger, *logger.handlers):
             assert any(isinstance(f, PrivacyFilter) for f in target.filters), (name, target)
     assert any(isinstance(f, PrivacyFilter) for f in gunicorn_handler.filters)
+    # A library's warning, on a logger with no handler, goes to logging's last resort.
+    assert any(isinstance(f, PrivacyFilter) for f in logging.lastResort.filters)
 
 
 def test_gunicorn_conf_filters_gunicorns_handlers(tmp_path: Path) -> None:
