@@ -256,11 +256,11 @@ def export_command(company: str | None, output: Path | None) -> None:
     """
     try:
         document = export_data(db.session, company)
+        content = dumps(document)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     finally:
         db.session.rollback()  # only read
-    content = dumps(document)
     if output is None:
         click.echo(content, nl=False)
         return
