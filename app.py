@@ -167,6 +167,7 @@ def register_commands(app: Flask) -> None:
         purge_command,
         questionnaire_cli,
         recommender_cli,
+        repair_text_command,
         summaries_cli,
         users_cli,
     )
@@ -177,6 +178,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(purge_command)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
+    app.cli.add_command(repair_text_command)
     app.cli.add_command(recommender_cli)
     app.cli.add_command(summaries_cli)
     app.cli.add_command(demo_cli)

@@ -598,3 +598,30 @@ def test_an_export_for_a_client_on_stdout_equals_the_file(
     assert result.exit_code == 0 and str(path) in result.stdout
     without_time = re.compile(r'"exported_at": "[^"]+"')
     assert without_time.sub("", export(app)) == without_time.sub("", path.read_text("utf-8"))
+
+
+def test_the_export_names_the_table_row_and_column_of_a_value_it_cannot_write(
+    app: Flask, client: Any, questionnaire: Any, tmp_path: Path
+) -> None:
+    """A lone UTF-16 surrogate (stored through the API before it refused them) cannot be
+    written as UTF-8: the export says where each one is, writes nothing, and says how to
+    repair them."""
+    Survey(client, questionnaire).complete(ONLINE_PROFILE)
+    Survey(client, questionnaire).complete(ONLINE_PROFILE)
+    with app.app_context():
+        second = db.session.execute(select(Assessment).order_by(Assessment.id)).scalars().all()[1]
+        second.profile = {**second.profile, "goal": "Kortare ledtider \ud800"}
+        db.session.commit()
+        second_id = second.id
+    path = tmp_path / "backup.json"
+    for args in (["--output", str(path)], []):
+        result = run(app, "export", *args)
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+        assert result.output.splitlines() == [
+            "Error: cannot write 1 value, nothing exported:",
+            f"  table assessments, row 2 (id={second_id}), column profile, at goal: the text "
+            "holds a lone UTF-16 surrogate (\\ud800), which UTF-8 cannot write",
+            "flask --app app repair-text replaces lone surrogates with U+FFFD (--dry-run lists "
+            "them first).",
+        ]
+    assert not path.exists() and not list(tmp_path.glob(".backup.json.*"))

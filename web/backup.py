@@ -77,6 +77,7 @@ from sqlalchemy.types import TypeEngine
 
 from web.extensions import db
 from web.models import Company, User, utcnow
+from web.text import holds_lone_surrogate, lone_surrogates, map_strings, replace_surrogates
 
 FORMAT = "lyftkollen-export"
 FORMAT_VERSION = 1
@@ -115,12 +116,66 @@ def database_revision(session: Session) -> str | None:
     return heads[0] if heads else None
 
 
-def dumps(document: Mapping[str, Any]) -> str:
-    """The document as UTF-8 JSON text in the order ``export_data`` built it."""
+def _json_text(document: Mapping[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
-def _kind(column: Column[Any]) -> TypeEngine[Any]:
+def dumps(document: Mapping[str, Any]) -> str:
+    """The document as JSON text in the order ``export_data`` built it, that UTF-8 can
+    write. Raises BackupError naming the table, row and column of every value that
+    cannot be written (a lone UTF-16 surrogate, a float that is not a number …)."""
+    try:
+        written = _json_text(document)
+    except (ValueError, TypeError):
+        written = None
+    if written is None or holds_lone_surrogate(written):
+        raise BackupError(_unwritable(document))
+    return written
+
+
+def _unwritable(document: Mapping[str, Any]) -> str:
+    """Where every value is that the export cannot write, and why, one per line."""
+    found = []
+    by_name = {table.name: table for table in tables()}
+    for name, rows in document["tables"].items():
+        for index, row in enumerate(rows, start=1):
+            for column, value in row.items():
+                where = f"{_describe(by_name[name], index, row)}, column {column}"
+                found.extend(f"{where}{problem}" for problem in _problems(value))
+    if not found:  # not in a row: in the document's own fields
+        found.append("the document's header cannot be written as JSON")
+    return (
+        f"cannot write {len(found)} value{'' if len(found) == 1 else 's'}, nothing exported:\n"
+        + "\n".join(f"  {line}" for line in found)
+        + "\nflask --app app repair-text replaces lone surrogates with U+FFFD "
+        "(--dry-run lists them first)."
+    )
+
+
+def _problems(value: Any) -> list[str]:
+    """What keeps one column's value from being written; nothing when it is fine."""
+    try:
+        json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except (ValueError, TypeError) as error:
+        return [f": {error}"]
+    problems: list[str] = []
+
+    def note(path: str, text: str, is_key: bool) -> str:
+        surrogates = lone_surrogates(text)
+        if surrogates:
+            at = f", at {replace_surrogates(path)}" if path else ""
+            what = "key" if is_key else "text"
+            problems.append(
+                f"{at}: the {what} holds a lone UTF-16 surrogate ({', '.join(surrogates)}), "
+                "which UTF-8 cannot write"
+            )
+        return text
+
+    map_strings(value, note)
+    return problems
+
+
+def column_kind(column: Column[Any]) -> TypeEngine[Any]:
     """The column's underlying type (through TypeDecorators such as UTCDateTime)."""
     kind: TypeEngine[Any] = column.type
     while isinstance(kind, TypeDecorator):
@@ -209,7 +264,7 @@ def _fetch(session: Session, table: Table, query: Select[Any]) -> list[dict[str,
     if len(table.primary_key.columns):
         found.sort(key=lambda row: _key(table, row))
     else:
-        found.sort(key=lambda row: dumps(_row_to_json(table, row)))
+        found.sort(key=lambda row: _json_text(_row_to_json(table, row)))
     return found
 
 
@@ -221,7 +276,7 @@ def _row_to_json(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _to_json(table: Table, column: Column[Any], value: Any) -> Any:
-    if value is None or isinstance(_kind(column), JSON):
+    if value is None or isinstance(column_kind(column), JSON):
         return value
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)  # stored in UTC
@@ -475,7 +530,7 @@ def _row_from_json(table: Table, index: int, row: Any) -> dict[str, Any]:
 
 
 def _from_json(column: Column[Any], value: Any) -> Any:
-    kind = _kind(column)
+    kind = column_kind(column)
     if isinstance(kind, JSON):
         # None: SQL NULL where the column allows it, else JSON null (the type's default).
         return null() if value is None and column.nullable else value

@@ -1,5 +1,6 @@
 """Commands: ``flask --app app questionnaire check``, ``… users …``, ``… purge``,
-``… export``, ``… import``, ``… recommender train|evaluate`` and ``… summaries rebuild``."""
+``… export``, ``… import``, ``… repair-text``, ``… recommender train|evaluate`` and
+``… summaries rebuild``."""
 
 from __future__ import annotations
 
@@ -256,11 +257,11 @@ def export_command(company: str | None, output: Path | None) -> None:
     """
     try:
         document = export_data(db.session, company)
+        content = dumps(document)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     finally:
         db.session.rollback()  # only read
-    content = dumps(document)
     if output is None:
         click.echo(content, nl=False)
         return
@@ -317,6 +318,37 @@ def import_command(file: IO[bytes]) -> None:
                 f"Created the account {reference['email']} without a password: give it one "
                 f"with flask --app app users set-password --email {reference['email']}"
             )
+
+
+@click.command("repair-text")
+@click.option("--dry-run", is_flag=True, help="Only list what would be replaced.")
+@with_appcontext
+def repair_text_command(dry_run: bool) -> None:
+    """Replace lone UTF-16 surrogates stored in any table with U+FFFD.
+
+    A lone surrogate (JSON "\\ud800" without its pair) is no character: an export, or a
+    page, that holds one fails. The API refuses them, but older versions stored them.
+    This walks every text and JSON column of every table, replaces each one with U+FFFD
+    (the replacement character), and lists the table, row and column (and where in a
+    JSON value) of each, in one transaction. --dry-run lists them and changes nothing.
+    """
+    from web.repair import RepairError, repair_text
+
+    try:
+        repairs = repair_text(db.session, dry_run=dry_run)
+    except RepairError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    for repair in repairs:
+        click.echo(f"{repair} -> U+FFFD")
+    rows = len({(repair.table, repair.row) for repair in repairs})
+    found = f"{_count(len(repairs), 'string')} with lone surrogates in {_count(rows, 'row')}"
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run: would replace {found}; nothing changed")
+        return
+    db.session.commit()
+    click.echo(f"Replaced {found}" if repairs else "No lone surrogates found; nothing changed")
 
 
 recommender_cli = AppGroup(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from questionnaire.dimensions import DIMENSION_IDS
 from questionnaire.scoring import score_assessment
+from web.extensions import db
+from web.models import Assessment
 
 
 def _full_answers(questionnaire: Any, level: int = 2) -> dict[str, Any]:
@@ -102,6 +106,73 @@ def test_invalid_assessments_are_422_naming_the_field(
     error = response.get_json()
     assert error["field"] == field
     assert error["error"]
+
+
+def _multi(questionnaire: Any) -> str:
+    return next(
+        q.id for s in questionnaire.maturity_sections for q in s.questions if q.type == "multi"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda b, q: b["profile"].update(goal="Kortare ledtider \ud800"), "profile.goal"),
+        (lambda b, q: b["profile"].update(goal="\udfff"), "profile.goal"),
+        (
+            lambda b, q: b["answers"].update(strategy_plan="dont_know\ud800"),
+            "answers.strategy_plan",
+        ),
+        (lambda b, q: b["answers"].update({_multi(q): ["none", "\ud83d"]}), "answers.{multi}.1"),
+        # Keys too: the surrogate is shown as U+FFFD in the field's name.
+        (lambda b, q: b["profile"].update({"go\ud800al": "x"}), "profile.go\ufffdal"),
+        (lambda b, q: b.update({"\ud800": 1}), "\ufffd"),
+    ],
+)
+def test_a_lone_surrogate_anywhere_in_the_body_is_422_naming_the_field(
+    app: Any, client: FlaskClient, questionnaire: Any, change: Any, field: str
+) -> None:
+    body = {"profile": {"employees": 20}, "answers": _full_answers(questionnaire)}
+    change(body, questionnaire)
+    response = client.post("/api/v1/assessments", json=body)
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()
+    assert error["field"] == field.replace("{multi}", _multi(questionnaire))
+    assert "lone UTF-16 surrogate" in error["error"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Assessment.id))) == 0
+
+
+def test_a_lone_surrogate_is_refused_by_the_recommendations_too(client: FlaskClient) -> None:
+    body = {"profile": {"employees": 40, "goal": "\ud800"}, "scores": {"change": 20}}
+    response = client.post("/api/v1/recommendations", json=body)
+    assert response.status_code == 422
+    assert response.get_json()["field"] == "profile.goal"
+
+
+def test_a_pair_of_surrogates_is_one_character_and_welcome(
+    client: FlaskClient, questionnaire: Any
+) -> None:
+    goal = "Fler \U0001f680"  # json.dumps writes it as the pair "\ud83d\ude80"
+    body = {"profile": {"employees": 20, "goal": goal}, "answers": _full_answers(questionnaire)}
+    raw = json.dumps(body)
+    assert "\\ud83d\\ude80" in raw
+    created = client.post("/api/v1/assessments", data=raw, content_type="application/json")
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["profile"]["goal"] == goal
+
+
+def test_control_characters_in_api_text_are_removed_as_the_forms_do(
+    client: FlaskClient, questionnaire: Any
+) -> None:
+    goal = "Kortare\x00 ledtider\x07,\tfärre\x1b kassationer\x9b\nnästa år"
+    body = {"profile": {"employees": 20, "goal": goal}, "answers": _full_answers(questionnaire)}
+    created = client.post("/api/v1/assessments", json=body)
+    assert created.status_code == 201, created.get_json()
+    token = created.get_json()["id"]
+    kept = "Kortare ledtider,\tfärre kassationer\nnästa år"
+    assert created.get_json()["profile"]["goal"] == kept
+    assert client.get(f"/api/v1/assessments/{token}").get_json()["profile"]["goal"] == kept
 
 
 def test_malformed_json_is_400(client: FlaskClient) -> None:

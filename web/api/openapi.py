@@ -9,7 +9,8 @@ from questionnaire.profile import SNI_DIVISIONS
 
 _TEXT = {"$ref": "#/components/schemas/Text"}
 _ERROR = {
-    "description": "An error, naming the field it concerns (a dotted path) where there is one.",
+    "description": "An error, naming the field it concerns (a dotted path) where there is one; "
+    'a list\'s item is named by its index ("answers.readiness_systems.1").',
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
 
@@ -174,7 +175,10 @@ def openapi_document(q: Questionnaire) -> dict[str, Any]:
             "title": "Lyftkollen API",
             "version": "1.0.0",
             "description": "Self-assessment of digital maturity, sustainability and change "
-            f"capability, and the recommended next step. Questionnaire version {q.version}.",
+            f"capability, and the recommended next step. Questionnaire version {q.version}. "
+            "Every string in a request body, keys too, is refused (422) if it holds a lone "
+            "UTF-16 surrogate (an escape from \\ud800 to \\udfff without its pair); control "
+            "characters other than tab and line breaks are removed from values.",
         },
         "paths": {
             "/api/v1/questionnaire": {

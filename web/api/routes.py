@@ -19,6 +19,7 @@ from web.api.openapi import openapi_document
 from web.content import content, content_for, pin
 from web.extensions import db, new_assessment_limit
 from web.models import Assessment
+from web.text import LoneSurrogate, clean_text, map_strings, replace_surrogates
 
 
 class ApiError(Exception):
@@ -41,10 +42,29 @@ def _body(allowed: set[str]) -> dict[str, Any]:
         raise ApiError(400, "the request body is not valid JSON") from None
     if not isinstance(body, dict):
         raise ApiError(422, "the request body must be a JSON object", None)
+    body = map_strings(body, _clean_text)
     for key in body:
         if key not in allowed:
             raise ApiError(422, "unknown field", str(key))
     return body
+
+
+LONE_SURROGATE = (
+    "the text holds a lone UTF-16 surrogate (an escape from \\ud800 to \\udfff without "
+    "its pair), which is no character; send the text as UTF-8, or both halves of a pair"
+)
+
+
+def _clean_text(path: str, text: str, is_key: bool) -> str:
+    """Every string in a body, keys too: a lone surrogate is refused (422, naming where
+    it is; in the name, each one is shown as U+FFFD), control characters in values are
+    removed as the forms remove them. Keys are only checked: a changed key would hide an
+    unknown field."""
+    try:
+        cleaned = clean_text(text)
+    except LoneSurrogate:
+        raise ApiError(422, LONE_SURROGATE, replace_surrogates(path) or None) from None
+    return text if is_key else cleaned
 
 
 def _object(body: Mapping[str, Any], key: str, required: bool = True) -> dict[str, Any]:
