@@ -135,6 +135,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # JSON API: no cookies, no session, so no CSRF to forge
 
+    from web import caching
+
+    caching.register(app)  # private links' and advisors' responses: Cache-Control no-store
+
 
 def register_template_context(app: Flask) -> None:
     @app.context_processor

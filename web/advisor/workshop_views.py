@@ -130,13 +130,13 @@ def workshop_page(w: Workshop, decision: Any = None) -> str:
 @bp.get("/workshop/<public_id>/status")
 @login_required
 def workshop_status(public_id: str) -> Response:
-    """The live counts, for the pages' script: cheap, and 304 when nothing changed."""
+    """The live counts, for the pages' script: cheap, and 304 when nothing changed (the
+    script sends the last ETag itself: like every advisor response, this one is no-store)."""
     counts = workshops.live_counts(current_user, public_id)
     if counts is None:
         abort(404)
     response = jsonify(counts.as_json())
     response.set_etag(counts.etag)
-    response.headers["Cache-Control"] = "private, no-cache"
     return response.make_conditional(request)
 
 
@@ -155,7 +155,6 @@ def team_fragment(public_id: str) -> Response:
             **team_context(w, language),
         )
     response = Response(html, mimetype="text/html")
-    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 
@@ -309,7 +308,6 @@ def export_workshop(public_id: str, fmt: str) -> Response:
     name = f"lyftkollen-{slug(w.company.name)}-{w.held_on.isoformat()}.{fmt}"
     response = Response(body, mimetype=EXPORT_TYPES[fmt])
     response.headers.set("Content-Disposition", "attachment", filename=name)
-    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
