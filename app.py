@@ -42,6 +42,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
 
+    if app.config["TRUSTED_HOSTS"]:  # from PUBLIC_BASE_URL; health probes come by IP
+        from web.health import AnyHostForHealthChecks
+
+        app.wsgi_app = AnyHostForHealthChecks(app.wsgi_app, app.config["TRUSTED_HOSTS"][0])  # type: ignore[method-assign]
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, inspect, text
 import config
 from app import create_app
 from web.extensions import db
+from web.links import absolute_url_for
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -96,12 +97,21 @@ def test_questionnaire_check_command_names_file_and_item(tmp_path: Path) -> None
     assert "dimension 'green_digital' › area" in result.output
 
 
-def test_production_refuses_to_start_without_a_real_secret_key(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+@pytest.fixture
+def production(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    """LYFTKOLLEN_ENV=production with every required setting; a test takes one away."""
     monkeypatch.setenv("LYFTKOLLEN_ENV", "production")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.sqlite3")
     monkeypatch.setenv("AUTO_MIGRATE", "0")
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://lyftkollen.example.se")
+    return monkeypatch
+
+
+def test_production_refuses_to_start_without_a_real_secret_key(
+    production: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch = production
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(SystemExit, match="needs SECRET_KEY"):
         create_app()
@@ -110,6 +120,37 @@ def test_production_refuses_to_start_without_a_real_secret_key(
         create_app()
     monkeypatch.setenv("SECRET_KEY", "k" * 40)
     assert create_app().config["SECRET_KEY"] == "k" * 40
+
+
+def test_production_refuses_to_start_without_a_valid_public_base_url(
+    production: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch = production
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    with pytest.raises(SystemExit, match="production needs PUBLIC_BASE_URL"):
+        create_app()
+    bad = {
+        "lyftkollen.example.se": "must start with https:// or http://",
+        "ftp://lyftkollen.example.se": "must start with https:// or http://",
+        "https://": "names no host",
+        "https://lyftkollen.example.se:99999": "has an invalid port",
+        "https://anna:pw@lyftkollen.example.se": "must not hold a user name or password",
+        "https://lyftkollen.example.se/?utm=x": "must not have a query",
+        "https://lyftkollen.example.se/#start": "must not have a query (?) or fragment (#)",
+        "https://lyftkollen example.se": "must not contain spaces",
+    }
+    for value, problem in bad.items():
+        monkeypatch.setenv("PUBLIC_BASE_URL", value)
+        with pytest.raises(SystemExit) as stopped:
+            create_app()
+        assert f"PUBLIC_BASE_URL {value!r} {problem}" in str(stopped.value), value
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://Lyftkollen.example.se:8443/verktyg/")
+    started = create_app()
+    assert started.config["PUBLIC_BASE_URL"] == "https://Lyftkollen.example.se:8443/verktyg"
+    assert started.config["TRUSTED_HOSTS"] == ["lyftkollen.example.se"]
+    with started.test_request_context("/", headers={"Host": "lyftkollen.example.se:8443"}):
+        link = absolute_url_for("survey.resume", token="abc")
+    assert link == "https://Lyftkollen.example.se:8443/verktyg/a/abc"
 
 
 def test_a_session_is_read_with_the_current_secret_key_or_a_fallback(app: Flask) -> None:

@@ -34,6 +34,7 @@ from web.advisor import bp
 from web.advisor.forms import NEW_COMPANY, ActionForm, WorkshopForm
 from web.content import content, content_for
 from web.extensions import db
+from web.links import absolute_url_for
 from web.models import Workshop
 from web.recent import recent
 from web.survey import forms as page_forms
@@ -52,7 +53,7 @@ def _workshop_or_404(public_id: str) -> Workshop:
 
 
 def join_url(workshop: Workshop) -> str:
-    return url_for("workshop.join", code=workshop.code, _external=True)
+    return absolute_url_for("workshop.join", code=workshop.code)
 
 
 def team_context(
@@ -169,7 +170,7 @@ def present(public_id: str) -> str:
             workshop=w,
             counts=workshops.counts(w),
             join_url=join_url(w),
-            enter_url=url_for("workshop.enter_code", _external=True),
+            enter_url=absolute_url_for("workshop.enter_code"),
             qr_svg=qr_svg(join_url(w)),
             poll_seconds=current_app.config["LIVE_POLL_SECONDS"],
             lang=w.language,
