@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, content, extensions, blueprints, errors, commands."""
     app = Flask(__name__, instance_relative_config=True)
     app.session_interface = SessionInterface()
-    os.makedirs(app.instance_path, exist_ok=True)
+    config.make_private_folder(app.instance_path)  # owner only, also when made earlier
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config is not None:
         app.config.from_mapping(test_config)

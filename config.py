@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -33,6 +34,20 @@ def secret_key(instance_path: str) -> str:
         with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
             f.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+PRIVATE_FOLDER = 0o700
+
+
+def make_private_folder(path: str) -> None:
+    """The instance folder (the SQLite database, the secret key, the trained model) is its
+    owner's alone: made so, and tightened at every start, since earlier versions made it
+    readable by everyone on the machine."""
+    os.makedirs(path, mode=PRIVATE_FOLDER, exist_ok=True)
+    try:
+        os.chmod(path, PRIVATE_FOLDER)
+    except OSError as error:  # someone else's folder: the app still runs, and says so
+        logging.getLogger(__name__).warning("Could not make %s private: %s", path, error)
 
 
 def _flag(name: str, default: bool) -> bool:
