@@ -17,6 +17,7 @@ RUN useradd --system --home /app lyftkollen \
 USER lyftkollen
 
 EXPOSE 8000
+# /healthz answers whatever Host it is asked for, so PUBLIC_BASE_URL need not be known here.
 HEALTHCHECK --interval=30s --timeout=5s \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
 CMD ["gunicorn", "app:create_app()"]

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +36,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, content, extensions, blueprints, errors, commands."""
     app = Flask(__name__, instance_relative_config=True)
     app.session_interface = SessionInterface()
-    os.makedirs(app.instance_path, exist_ok=True)
+    config.make_private_folder(app.instance_path)  # owner only, also when made earlier
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config is not None:
         app.config.from_mapping(test_config)
 
+    if app.config["TRUSTED_HOSTS"]:  # from PUBLIC_BASE_URL; health probes come by IP
+        from web.health import AnyHostForHealthChecks
+
+        app.wsgi_app = AnyHostForHealthChecks(app.wsgi_app, app.config["TRUSTED_HOSTS"][0])  # type: ignore[method-assign]
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
@@ -146,6 +149,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(advisor_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # JSON API: no cookies, no session, so no CSRF to forge
+
+    from web import caching
+
+    caching.register(app)  # private links' and advisors' responses: Cache-Control no-store
 
 
 def register_template_context(app: Flask) -> None:

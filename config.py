@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def database_url(raw: str | None, instance_path: str) -> str:
@@ -34,6 +36,20 @@ def secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+PRIVATE_FOLDER = 0o700
+
+
+def make_private_folder(path: str) -> None:
+    """The instance folder (the SQLite database, the secret key, the trained model) is its
+    owner's alone: made so, and tightened at every start, since earlier versions made it
+    readable by everyone on the machine."""
+    os.makedirs(path, mode=PRIVATE_FOLDER, exist_ok=True)
+    try:
+        os.chmod(path, PRIVATE_FOLDER)
+    except OSError as error:  # someone else's folder: the app still runs, and says so
+        logging.getLogger(__name__).warning("Could not make %s private: %s", path, error)
+
+
 def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -61,12 +77,67 @@ def check_production_secret(environment: str, key_from_env: str | None) -> None:
         )
 
 
+def public_base_url(raw: str | None, environment: str) -> str | None:
+    """``PUBLIC_BASE_URL``: the address visitors use, from which every absolute link is
+    built (the join link and its QR code, private links, the API's ``url`` and
+    ``Location``), whatever ``Host`` a request came with. Required in production, where a
+    link built from a forged ``Host`` header would send people elsewhere; unset on a
+    laptop, links follow the request as before."""
+    if not raw:
+        if environment == "production":
+            raise SystemExit(
+                "Lyftkollen refuses to start: LYFTKOLLEN_ENV=production needs PUBLIC_BASE_URL, "
+                "the address visitors use (e.g. https://lyftkollen.example.se)."
+            )
+        return None
+    problem = _base_url_problem(raw)
+    if problem:
+        raise SystemExit(
+            f"Lyftkollen refuses to start: PUBLIC_BASE_URL {raw!r} {problem}; "
+            "expected e.g. https://lyftkollen.example.se"
+        )
+    return raw.rstrip("/")
+
+
+def _base_url_problem(raw: str) -> str | None:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https"):
+        return "must start with https:// or http://"
+    if any(c.isspace() for c in raw):
+        return "must not contain spaces"
+    try:
+        _ = parts.port  # raises on a port that is no number from 0 to 65535
+    except ValueError:
+        return "has an invalid port"
+    if not parts.hostname:
+        return "names no host"
+    if parts.username is not None or parts.password is not None:
+        return "must not hold a user name or password"
+    if "?" in raw or "#" in raw:
+        return "must not have a query (?) or fragment (#)"
+    return None
+
+
+def trusted_hosts(base_url: str | None) -> list[str] | None:
+    """The one host name requests may name when ``PUBLIC_BASE_URL`` is set (Flask's
+    ``TRUSTED_HOSTS``: another ``Host`` gets 400); None, any host, when it is not."""
+    if not base_url:
+        return None
+    hostname = urlsplit(base_url).hostname
+    return [hostname] if hostname else None
+
+
 def from_environment(instance_path: str) -> dict[str, object]:
     """Settings read from the environment (documented in README and docs/deploy.md)."""
     environment = os.environ.get("LYFTKOLLEN_ENV", "development")
     check_production_secret(environment, os.environ.get("SECRET_KEY"))
+    base_url = public_base_url(os.environ.get("PUBLIC_BASE_URL"), environment)
     return {
         "LYFTKOLLEN_ENV": environment,
+        # Absolute links are built from it, and requests for another host are refused
+        # (400), except /healthz: see web/health.py.
+        "PUBLIC_BASE_URL": base_url,
+        "TRUSTED_HOSTS": trusted_hosts(base_url),
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
         # Create and upgrade the database schema when the app starts.

@@ -1,6 +1,8 @@
 // Live workshop figures: ask the server for the counts every few seconds (a 304 when
 // nothing changed) and swap in the team's result when it changed. Without this
-// script the page shows the same figures on each reload.
+// script the page shows the same figures on each reload. The advisor's responses are
+// never stored by the browser (Cache-Control: no-store), so the script keeps the last
+// ETag itself and sends it back.
 (function () {
   "use strict";
   var root = document.querySelector("[data-live]");
@@ -16,6 +18,7 @@
 
   var sentence = document.querySelector("[data-count-sentence]");
   var shown = null;
+  var etag = null;
 
   // Only a change is written, so the status sentence is announced once per change.
   function showCounts(state) {
@@ -37,16 +40,18 @@
 
   function refreshTeam(version) {
     if (!team || !teamUrl) { teamVersion = version; return Promise.resolve(); }
-    return fetch(teamUrl, { credentials: "same-origin" })
+    return fetch(teamUrl, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) { if (!response.ok) throw new Error(response.status); return response.text(); })
       .then(function (html) { team.innerHTML = html; teamVersion = version; });
   }
 
   function poll() {
-    fetch(statusUrl, { credentials: "same-origin" })
+    var headers = etag ? { "If-None-Match": etag } : {};
+    fetch(statusUrl, { credentials: "same-origin", cache: "no-store", headers: headers })
       .then(function (response) {
         if (response.status === 304) return null;
         if (!response.ok) throw new Error(response.status);
+        etag = response.headers.get("ETag");
         return response.json();
       })
       .then(function (state) {

@@ -114,7 +114,12 @@ def postgresql_database(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    application = _test_app(database_url)
+    yield from app_in_own_instance(database_url, tmp_path)
+
+
+def app_in_own_instance(database_url: str, tmp_path: Path, **overrides: Any) -> Iterator[Flask]:
+    """The test app on ``database_url``, then its clean-up: the ``app`` fixture's body."""
+    application = _test_app(database_url, **overrides)
     # Its own instance folder: a model trained there (instance/recommender) stays in the
     # test, and one trained on the developer's machine never reaches it.
     application.instance_path = str(tmp_path / "instance")

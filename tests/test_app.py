@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,9 @@ from sqlalchemy import create_engine, inspect, text
 
 import config
 from app import create_app
+from tests.conftest import csrf_token
 from web.extensions import db
+from web.links import absolute_url_for
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -51,6 +56,63 @@ def test_first_start_creates_and_migrates_the_database(tmp_path: Path) -> None:
     assert again.test_client().get("/").status_code == 200
     with again.app_context():
         db.engine.dispose()
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_the_instance_folder_and_every_database_file_are_the_owners_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the laptop defaults: the instance folder, the SQLite file and the -wal, -shm and
+    -journal files SQLite makes beside it after real writes, on a first start and after
+    files made by an earlier version that were readable by everyone."""
+    instance = tmp_path / "instance"
+    monkeypatch.setattr(Flask, "auto_find_instance_path", lambda _self: str(instance))
+    for name in ("DATABASE_URL", "SECRET_KEY", "PUBLIC_BASE_URL", "LYFTKOLLEN_ENV"):
+        monkeypatch.delenv(name, raising=False)
+    database = instance / "lyftkollen.sqlite3"
+    beside = {suffix: Path(f"{database}{suffix}") for suffix in ("-wal", "-shm", "-journal")}
+    umask = os.umask(0o022)  # the usual one: new files readable by everyone
+    try:
+        app = create_app({"SERVER_NAME": "lyftkollen.test"})  # migrates: a write in WAL mode
+        assert app.instance_path == str(instance)
+        client = app.test_client()
+        home = client.get("/")
+        started = client.post("/start", data={"csrf_token": csrf_token(home.text)})
+        assert started.status_code == 302  # an assessment written; the pool keeps it open
+        assert beside["-wal"].exists() and beside["-shm"].exists()
+        assert {p.name: _mode(p) for p in (database, beside["-wal"], beside["-shm"])} == {
+            database.name: 0o600,
+            beside["-wal"].name: 0o600,
+            beside["-shm"].name: 0o600,
+        }
+        assert _mode(instance) == 0o700
+        assert _mode(instance / "secret_key") == 0o600
+        with app.app_context():
+            db.engine.dispose()
+
+        # A rollback journal (journal_mode PERSIST keeps it after the write), then WAL
+        # again; each time, files an earlier version left readable by everyone are
+        # tightened at the next start.
+        for journal_mode, made in (("persist", ["-journal"]), ("wal", ["-wal", "-shm"])):
+            with closing(sqlite3.connect(database)) as raw:
+                switched = raw.execute(f"PRAGMA journal_mode={journal_mode}").fetchone()
+                assert switched == (journal_mode,)
+                raw.execute("CREATE TABLE IF NOT EXISTS scratch (x)")
+                raw.execute("INSERT INTO scratch VALUES (1)")
+                raw.commit()
+                files = [database, *(beside[suffix] for suffix in made)]
+                assert {p.name: _mode(p) for p in files} == {p.name: 0o600 for p in files}
+                for path in files:
+                    path.chmod(0o644)
+                instance.chmod(0o755)
+                create_app({"SERVER_NAME": "lyftkollen.test", "AUTO_MIGRATE": False})
+                assert {p.name: _mode(p) for p in files} == {p.name: 0o600 for p in files}
+                assert _mode(instance) == 0o700
+    finally:
+        os.umask(umask)
 
 
 def _broken_data_dir(tmp_path: Path) -> Path:
@@ -96,12 +158,21 @@ def test_questionnaire_check_command_names_file_and_item(tmp_path: Path) -> None
     assert "dimension 'green_digital' › area" in result.output
 
 
-def test_production_refuses_to_start_without_a_real_secret_key(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+@pytest.fixture
+def production(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    """LYFTKOLLEN_ENV=production with every required setting; a test takes one away."""
     monkeypatch.setenv("LYFTKOLLEN_ENV", "production")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.sqlite3")
     monkeypatch.setenv("AUTO_MIGRATE", "0")
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://lyftkollen.example.se")
+    return monkeypatch
+
+
+def test_production_refuses_to_start_without_a_real_secret_key(
+    production: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch = production
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(SystemExit, match="needs SECRET_KEY"):
         create_app()
@@ -110,6 +181,37 @@ def test_production_refuses_to_start_without_a_real_secret_key(
         create_app()
     monkeypatch.setenv("SECRET_KEY", "k" * 40)
     assert create_app().config["SECRET_KEY"] == "k" * 40
+
+
+def test_production_refuses_to_start_without_a_valid_public_base_url(
+    production: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch = production
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    with pytest.raises(SystemExit, match="production needs PUBLIC_BASE_URL"):
+        create_app()
+    bad = {
+        "lyftkollen.example.se": "must start with https:// or http://",
+        "ftp://lyftkollen.example.se": "must start with https:// or http://",
+        "https://": "names no host",
+        "https://lyftkollen.example.se:99999": "has an invalid port",
+        "https://anna:pw@lyftkollen.example.se": "must not hold a user name or password",
+        "https://lyftkollen.example.se/?utm=x": "must not have a query",
+        "https://lyftkollen.example.se/#start": "must not have a query (?) or fragment (#)",
+        "https://lyftkollen example.se": "must not contain spaces",
+    }
+    for value, problem in bad.items():
+        monkeypatch.setenv("PUBLIC_BASE_URL", value)
+        with pytest.raises(SystemExit) as stopped:
+            create_app()
+        assert f"PUBLIC_BASE_URL {value!r} {problem}" in str(stopped.value), value
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://Lyftkollen.example.se:8443/verktyg/")
+    started = create_app()
+    assert started.config["PUBLIC_BASE_URL"] == "https://Lyftkollen.example.se:8443/verktyg"
+    assert started.config["TRUSTED_HOSTS"] == ["lyftkollen.example.se"]
+    with started.test_request_context("/", headers={"Host": "lyftkollen.example.se:8443"}):
+        link = absolute_url_for("survey.resume", token="abc")
+    assert link == "https://Lyftkollen.example.se:8443/verktyg/a/abc"
 
 
 def test_a_session_is_read_with_the_current_secret_key_or_a_fallback(app: Flask) -> None:

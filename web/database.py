@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fcntl
+import logging
+import os
 import select
 import sqlite3
 import time
@@ -16,6 +18,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InvalidatePoolError
 
 SQLITE_NEEDED = (3, 30)
+# The database and the files SQLite keeps beside it: readable and writable by the owner only.
+SQLITE_FILES = ("", "-wal", "-shm", "-journal")
+PRIVATE_FILE = 0o600
 
 
 # A pooled PostgreSQL connection idle for longer than this is pinged before it is used.
@@ -38,6 +43,7 @@ def configure_engine(engine: Engine) -> None:
             f"Lyftkollen needs SQLite {'.'.join(map(str, SQLITE_NEEDED))} or newer; "
             f"this Python has {sqlite3.sqlite_version}"
         )
+    make_sqlite_files_private(engine.url.database)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -47,6 +53,35 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
+
+
+def make_sqlite_files_private(database: str | None) -> None:
+    """The SQLite database file and its ``-wal``, ``-shm`` and ``-journal`` files hold every
+    answer and the advisors' password hashes: only their owner may read them.
+
+    SQLite gives the files it makes beside the database the database file's own
+    permissions, so the database is created here, empty and 0600, before SQLite first
+    opens it (the umask would make it readable by all). Files an earlier version left
+    open to others are tightened at start.
+    """
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        pass
+    except FileNotFoundError:  # no such folder: SQLite says so when it connects
+        return
+    for suffix in SQLITE_FILES:
+        path = database + suffix
+        try:
+            mode = os.stat(path).st_mode & 0o777
+            if mode & 0o077:
+                os.chmod(path, mode & 0o700)
+        except FileNotFoundError:
+            continue
+        except OSError as error:  # someone else's file: the app still runs, and says so
+            logging.getLogger(__name__).warning("Could not make %s private: %s", path, error)
 
 
 def check_connections(engine: Engine) -> None:

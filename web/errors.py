@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, jsonify, render_template, request
+from flask import Flask, abort, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import ObjectDeletedError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 from werkzeug.wrappers import Response
 
 
@@ -13,7 +13,30 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _host_refused() -> bool:
+    """Whether the request named a host other than ``PUBLIC_BASE_URL``'s (Flask's
+    ``TRUSTED_HOSTS`` check). Flask then builds no URLs, so no normal page can be drawn."""
+    return isinstance(request.routing_exception, SecurityError)
+
+
+def _wrong_host() -> tuple[Response | str, int]:
+    base_url = current_app.config["PUBLIC_BASE_URL"]
+    if _wants_json():
+        message = f"this server answers only for {base_url}"
+        return jsonify({"error": message, "field": "Host"}), 400
+    return render_template("errors/host.html", base_url=base_url), 400
+
+
 def register(app: Flask) -> None:
+    def refuse_a_foreign_host() -> None:
+        """Flask refuses the host only once the view would run; before that, CSRF, rate
+        limits and the HTTPS redirect would read the request and draw their error pages.
+        So this runs first of all, and the refusal is the only answer."""
+        if _host_refused():
+            raise request.routing_exception  # type: ignore[misc]
+
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_a_foreign_host)
+
     @app.before_request
     def refuse_what_no_form_sends() -> None:
         """The site's forms send fields, never files or JSON; Flask-WTF would hand either to
@@ -28,7 +51,11 @@ def register(app: Flask) -> None:
         return render_template("errors/csrf.html"), 400
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[Response | str, int, list[tuple[str, str]]]:
+    def http_error(
+        error: HTTPException,
+    ) -> tuple[Response | str, int, list[tuple[str, str]]] | tuple[Response | str, int]:
+        if _host_refused():
+            return _wrong_host()
         code = error.code or 500
         # Keep what the exception says in headers (Allow on 405, Retry-After on 429 …).
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]

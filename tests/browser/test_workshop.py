@@ -190,6 +190,14 @@ def test_the_advisor_sees_three_phones_finish_and_the_team_result_without_reload
     }
     expect(count["joined"]).to_have_text("0", timeout=LIVE_UPDATE_MS)
     expect(advisor.locator("#team .team-empty")).to_be_visible(timeout=LIVE_UPDATE_MS)
+    # While nothing changes, the polls are answered 304, though the browser stores none of
+    # the advisor's responses (no-store): the script sends the last ETag back itself.
+    unchanged = advisor.expect_response(
+        lambda r: r.url.endswith(f"{live_path}/status") and r.status == 304,
+        timeout=LIVE_UPDATE_MS,
+    )
+    with unchanged:
+        pass
 
     # Three people join on their phones.
     phones: dict[str, Any] = {}

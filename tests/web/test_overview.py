@@ -308,7 +308,7 @@ def test_the_export_holds_the_tables_and_nothing_personal(app: Flask, questionna
     response = chef.get(f"{OVERVIEW}.csv", query_string={"region": "06"})
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
-    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["Cache-Control"] == "no-store"
     text = response.data.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     value = {(r["table"], r["key"], r["measure"]): r["value"] for r in rows}

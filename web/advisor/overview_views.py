@@ -150,5 +150,4 @@ def program_overview_export() -> Response | tuple[str, int]:
     response = Response(body, mimetype="text/csv; charset=utf-8")
     name = f"lyftkollen-oversikt-{utcnow().date().isoformat()}.csv"
     response.headers.set("Content-Disposition", "attachment", filename=name)
-    response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -78,5 +78,4 @@ def statistics_export() -> Response:
     response = Response(body, mimetype="text/csv; charset=utf-8")
     name = f"lyftkollen-statistik-{utcnow().date().isoformat()}.csv"
     response.headers.set("Content-Disposition", "attachment", filename=name)
-    response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -34,6 +34,7 @@ from web.advisor import bp
 from web.advisor.forms import NEW_COMPANY, ActionForm, WorkshopForm
 from web.content import content, content_for
 from web.extensions import db
+from web.links import absolute_url_for
 from web.models import Workshop
 from web.recent import recent
 from web.survey import forms as page_forms
@@ -52,7 +53,7 @@ def _workshop_or_404(public_id: str) -> Workshop:
 
 
 def join_url(workshop: Workshop) -> str:
-    return url_for("workshop.join", code=workshop.code, _external=True)
+    return absolute_url_for("workshop.join", code=workshop.code)
 
 
 def team_context(
@@ -130,13 +131,13 @@ def workshop_page(w: Workshop, decision: Any = None) -> str:
 @bp.get("/workshop/<public_id>/status")
 @login_required
 def workshop_status(public_id: str) -> Response:
-    """The live counts, for the pages' script: cheap, and 304 when nothing changed."""
+    """The live counts, for the pages' script: cheap, and 304 when nothing changed (the
+    script sends the last ETag itself: like every advisor response, this one is no-store)."""
     counts = workshops.live_counts(current_user, public_id)
     if counts is None:
         abort(404)
     response = jsonify(counts.as_json())
     response.set_etag(counts.etag)
-    response.headers["Cache-Control"] = "private, no-cache"
     return response.make_conditional(request)
 
 
@@ -155,7 +156,6 @@ def team_fragment(public_id: str) -> Response:
             **team_context(w, language),
         )
     response = Response(html, mimetype="text/html")
-    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 
@@ -170,7 +170,7 @@ def present(public_id: str) -> str:
             workshop=w,
             counts=workshops.counts(w),
             join_url=join_url(w),
-            enter_url=url_for("workshop.enter_code", _external=True),
+            enter_url=absolute_url_for("workshop.enter_code"),
             qr_svg=qr_svg(join_url(w)),
             poll_seconds=current_app.config["LIVE_POLL_SECONDS"],
             lang=w.language,
@@ -309,7 +309,6 @@ def export_workshop(public_id: str, fmt: str) -> Response:
     name = f"lyftkollen-{slug(w.company.name)}-{w.held_on.isoformat()}.{fmt}"
     response = Response(body, mimetype=EXPORT_TYPES[fmt])
     response.headers.set("Content-Disposition", "attachment", filename=name)
-    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

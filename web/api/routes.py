@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 from werkzeug.wrappers import Response
 
 from questionnaire.answers import AnswerError, is_blank, parse_answer
@@ -18,6 +18,7 @@ from web.api import bp
 from web.api.openapi import openapi_document
 from web.content import content, content_for, pin
 from web.extensions import db, new_assessment_limit
+from web.links import absolute_url_for
 from web.models import Assessment
 from web.text import LoneSurrogate, clean_text, map_strings, replace_surrogates
 
@@ -143,7 +144,7 @@ def create_assessment() -> tuple[Response, int, dict[str, str]]:
     assessments.complete(assessment, content())
     db.session.add(assessment)
     db.session.commit()
-    location = url_for("api.get_assessment", token=assessment.token, _external=True)
+    location = absolute_url_for("api.get_assessment", token=assessment.token)
     return jsonify(_document(assessment)), 201, {"Location": location}
 
 
@@ -182,7 +183,7 @@ def openapi() -> Response:
 
 
 def _document(assessment: Assessment) -> dict[str, Any]:
-    url = url_for("survey.result", token=assessment.token, _external=True)
+    url = absolute_url_for("survey.result", token=assessment.token)
     return assessments.assessment_document(assessment, content_for(assessment), url)
 
 

@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 from questionnaire.model import Section
 from web.assessments import WorkshopState
 from web.content import Content
+from web.links import absolute_url_for
 
 # Stands for the private token while a page is drawn. It goes through url_for (so it is
 # made of URL-safe characters) and is random, so no content can hold it by chance.
@@ -111,6 +112,6 @@ def fill_step_page(page: DrawnPage, token: str, questions_html: Markup) -> str:
             "token": token,  # URL-safe base64 (assessments.find checks): nothing to escape
             "csrf": csrf_input(),
             "questions": questions_html,
-            "private": escape(url_for("survey.resume", token=token, _external=True)),
+            "private": escape(absolute_url_for("survey.resume", token=token)),
         }
     )

@@ -29,6 +29,7 @@ from web import assessments, peers, summaries, workshops
 from web.assessments import PageState
 from web.content import Content, content, content_for, pin
 from web.extensions import db, new_assessment_limit
+from web.links import absolute_url_for
 from web.models import Assessment, utcnow
 from web.results import build_result
 from web.survey import bp
@@ -225,7 +226,7 @@ def _render_step(
         lang=lang,
         closed=not assessments.accepts_answers(assessment),
         action_url=url_for("survey.step", token=assessment.token, number=number),
-        private_url=url_for("survey.resume", token=assessment.token, _external=True),
+        private_url=absolute_url_for("survey.resume", token=assessment.token),
     )
 
 
@@ -317,14 +318,14 @@ def result(token: str) -> Response | str:
             "survey/waiting.html",
             assessment=assessment,
             workshop=workshop,
-            private_url=url_for("survey.resume", token=token, _external=True),
+            private_url=absolute_url_for("survey.resume", token=token),
         )
     return render_template(
         "survey/result.html",
         assessment=assessment,
         result=build_result(assessment, content_for(assessment), language()),
         peers=peers.comparison(assessment, content_for(assessment), language()),
-        private_url=url_for("survey.resume", token=token, _external=True),
+        private_url=absolute_url_for("survey.resume", token=token),
         messages=get_flashed_messages(),
     )
 

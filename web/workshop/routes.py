@@ -98,5 +98,4 @@ def participant_status(token: str) -> Response:
         return Response(status=404)
     workshop = participant.workshop
     response = jsonify({"visible": workshop.results_visible, "open": workshop.is_open})
-    response.headers["Cache-Control"] = "no-store"
     return response
