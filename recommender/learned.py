@@ -11,7 +11,8 @@ It is used only when it did better than the rules: :func:`cross_validate` scores
 model and the rule-based ranking on the same folds, against what the advisors chose.
 And only where its decisions came from (:func:`load`): the database it was trained on
 (its installation id, which the caller passes in) and, when any of them were demo
-decisions, only in demo mode.
+decisions, only in demo mode. A learned primary step is shown only with its reason, the
+dimensions that weighed for it; without one, the rules' path stands.
 
 Agreement with an advisor, one definition for both rankings (:func:`agreement`):
 
@@ -793,7 +794,7 @@ class Explanation:
     decisions: int  # advisor decisions the model learned from
     offering: str  # the primary step it explains
     probability: float  # the model's probability for it, before the hard rules
-    dimensions: tuple[DimensionWeight, ...]  # up to 3, most weight first, all weight > 0
+    dimensions: tuple[DimensionWeight, ...]  # 1 to 3, most weight first, all weight > 0
     ranking: tuple[tuple[str, float], ...]  # offerings the hard rules allow, most likely first
 
 
@@ -865,8 +866,9 @@ def learned_recommendation(
 
     The primary step is the offering the model ranks highest among those the hard rules
     allow; complements, later step and exclusions are the rule-based ranking's, formed
-    around it. Should the hard rules exclude every offering the model knows, the rules'
-    own path is returned (``source="rules"``).
+    around it. Should the hard rules exclude every offering the model knows, or should
+    no dimension weigh for the model's choice (it would be shown with no reason), the
+    rules' own path is returned (``source="rules"``).
     """
     z = _standardised(model, feature_matrix([case], catalogue))
     probabilities = model.pipeline.steps[-1][1].predict_proba(z)[0]
@@ -878,6 +880,8 @@ def learned_recommendation(
     primary = ranking[0][0]
     path = recommend_with_primary(case.profile, case.scores, catalogue, primary)
     reasons = tuple(w for w in _weights(case, model, z, primary) if w.weight > 0)[:3]
+    if not reasons:
+        return RankedRecommendation(rules_recommendation(case, catalogue), "rules")
     explanation = Explanation(
         decisions=model.decisions,
         offering=primary,

@@ -436,7 +436,7 @@ def test_a_saved_model_loads_and_predicts_the_same(
         )
 
 
-# (f) Where the decisions came from --------------------------------------------------------
+# (f) Where the decisions came from, and a reason for every learned step -------------------
 
 
 @pytest.fixture(scope="module")
@@ -499,3 +499,41 @@ def test_a_model_saved_before_it_recorded_where_its_decisions_came_from_is_refus
     (tmp_path / METADATA_FILE).write_text(json.dumps(document), "utf-8")
     result = load(tmp_path, catalogue, **HERE_REAL)
     assert result.model is None and result.status is LoadStatus.UNREADABLE
+
+
+def profile_only_decisions(
+    scores: dict[str, float | None], coverage: dict[str, float], n: int = 120
+) -> list[Decision]:
+    """Decisions on companies that differ only in size and in what they have done; their
+    scores and coverage are all the same, so no dimension can weigh for any choice.
+    After the Utvecklingsprogram the advisors chose Testbädd, otherwise IUC."""
+    decisions = []
+    for i in range(n):
+        done = frozenset({"utvecklingsprogram"}) if i % 2 else frozenset()
+        profile = CompanyProfile(employees=(20, 45, 120, 300, 600)[i % 5], sni="25", completed=done)
+        chosen = "testbadd" if done else "iuc"
+        decisions.append(Decision(DecisionCase(profile, dict(scores), dict(coverage)), chosen))
+    return decisions
+
+
+def test_a_learned_first_step_with_no_reason_leaves_the_rules_step(catalogue: Catalogue) -> None:
+    scores: dict[str, float | None] = dict.fromkeys(DIMENSION_IDS, 50)
+    coverage = dict.fromkeys(DIMENSION_IDS, 1.0)
+    trained = train(
+        profile_only_decisions(scores, coverage), catalogue, folds=3, installation_id=HERE
+    )
+    assert trained.evaluation.beats_rules
+    # The 300-person company of issue 16: done with the Utvecklingsprogram.
+    profile = CompanyProfile(employees=300, sni="25", completed=frozenset({"utvecklingsprogram"}))
+    case = DecisionCase(profile, dict(scores), dict(coverage))
+    rules = rules_recommendation(case, catalogue)
+    assert rules.primary is not None and rules.primary.offering == "fordjupningsprogram"
+    probabilities = trained.pipeline.predict_proba(learned.feature_matrix([case], catalogue))[0]
+    favourite = str(trained.pipeline.classes_[int(np.argmax(probabilities))])
+    assert favourite == "testbadd", "the model would put Testbädd first"
+    weights = learned.dimension_weights(case, catalogue, trained, favourite)
+    assert all(w.weight <= 0 for w in weights), "no dimension weighs for the model's choice"
+
+    result = recommendation_for(case, catalogue, trained)
+    assert result.source == "rules" and result.explanation is None and result.decisions is None
+    assert result.recommendation == rules

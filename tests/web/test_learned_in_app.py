@@ -20,6 +20,7 @@ from recommender.learned import Decision as LearnedDecision
 from recommender.learned import rules_recommendation
 from recommender.synthetic import advisor_rule, synthetic_decisions
 from tests.conftest import Survey, _test_app, make_user
+from tests.recommender.test_learned import profile_only_decisions
 from web import installation
 from web.content import content
 from web.extensions import db
@@ -307,3 +308,24 @@ def test_a_model_is_used_on_its_database_and_its_full_restore_not_on_another(
         assert installation.current() == metadata["installation_id"]
     page, _ = english_result(restored, questionnaire, ONLINE_PROFILE)
     assert f"Based on {metadata['n_used']} advisor decisions." in page
+
+
+def test_a_learned_first_step_with_no_reason_leaves_the_rules_step(
+    app: Flask, questionnaire: Any
+) -> None:
+    # The scores and coverage this company's answers give ...
+    _, token = swedish_result(app, questionnaire, ISSUE_PROFILE)
+    with app.app_context():
+        stored = db.session.query(Assessment).filter_by(token=token).one().scores
+        db.session.remove()
+    scores = {d: r["score"] for d, r in stored["dimensions"].items()}
+    coverage = {d: r["coverage"] for d, r in stored["dimensions"].items()}
+    # ... are every decided company's: only size and what they have done differ, so
+    # no dimension weighs for the model's choice, Testbädd after the Utvecklingsprogram.
+    insert_decisions(app, profile_only_decisions(scores, coverage))
+    trained = run(app, "train", "--folds", "3")
+    assert trained.exit_code == 0, trained.output
+    assert "the app uses the learned ranking" in trained.output
+
+    # Before issue 16's fix: Testbädd, under "Baserat på 120 rådgivarbeslut." alone.
+    assert_rules_decided(app, questionnaire)
