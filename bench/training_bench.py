@@ -65,7 +65,7 @@ def main() -> int:
             data = training_data(include_demo=True)
             decisions = data.decisions[: args.decisions]
             loaded = time.perf_counter()
-            model = learned.train(decisions, catalogue, folds=5, seed=run)
+            model = learned.train(decisions, catalogue, folds=5, seed=run, installation_id="bench")
             done = time.perf_counter()
             timings.append(done - started)
             evaluation = model.evaluation

@@ -9,6 +9,10 @@ rule-based ranking's own code (:func:`recommender.ranking.recommend_with_primary
 
 It is used only when it did better than the rules: :func:`cross_validate` scores the
 model and the rule-based ranking on the same folds, against what the advisors chose.
+And only where its decisions came from (:func:`load`): the database it was trained on
+(its installation id, which the caller passes in) and, when any of them were demo
+decisions, only in demo mode. A learned primary step is shown only with its reason, the
+dimensions that weighed for it; without one, the rules' path stands.
 
 Agreement with an advisor, one definition for both rankings (:func:`agreement`):
 
@@ -70,7 +74,9 @@ if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
 # Bump when the saved files' layout or meaning changes: older saved models are refused.
-FORMAT_VERSION: Final = 1
+# 2: the installation id and the counts of real and demo decisions (a model saved in
+# format 1 says neither where its decisions came from nor whether they were real).
+FORMAT_VERSION: Final = 2
 METADATA_FILE: Final = "model.json"
 CARD_FILE: Final = "MODEL_CARD.md"
 _MODEL_FILE = re.compile(r"^model-[0-9a-f]{64}\.joblib$")
@@ -90,10 +96,14 @@ class Decision:
 
     What the rule-based ranking recommends for the same case is computed when needed
     (:func:`rules_recommendation`), never stored: it follows the rules as they are now.
+    ``demo``: made up by the demo data, not a real advisor's choice. It is not part of
+    the decision's record (:func:`decision_record`): a model trained on any is counted
+    as such (``ModelMetadata.demo_decisions``) and used only in demo mode.
     """
 
     case: DecisionCase
     chosen: str
+    demo: bool = False
 
 
 def rules_recommendation(case: DecisionCase, catalogue: Catalogue) -> Recommendation:
@@ -455,6 +465,9 @@ class ModelMetadata:
     n_decisions: int  # given
     n_used: int  # learned from
     per_class: Mapping[str, int]  # decisions learned from, per chosen offering
+    real_decisions: int  # of those given: real advisors' decisions
+    demo_decisions: int  # of those given: made up by the demo data
+    installation_id: str  # the database the decisions came from
     feature_names: tuple[str, ...]
     feature_spec_sha256: str
     classes: tuple[str, ...]
@@ -472,6 +485,9 @@ class ModelMetadata:
             "n_decisions": self.n_decisions,
             "n_used": self.n_used,
             "per_class": dict(self.per_class),
+            "real_decisions": self.real_decisions,
+            "demo_decisions": self.demo_decisions,
+            "installation_id": self.installation_id,
             "feature_names": list(self.feature_names),
             "feature_spec_sha256": self.feature_spec_sha256,
             "classes": list(self.classes),
@@ -491,6 +507,9 @@ class ModelMetadata:
             n_decisions=int(data["n_decisions"]),
             n_used=int(data["n_used"]),
             per_class={str(k): int(v) for k, v in data["per_class"].items()},
+            real_decisions=_count(data["real_decisions"]),
+            demo_decisions=_count(data["demo_decisions"]),
+            installation_id=_text(data["installation_id"]),
             feature_names=tuple(str(n) for n in data["feature_names"]),
             feature_spec_sha256=str(data["feature_spec_sha256"]),
             classes=tuple(str(c) for c in data["classes"]),
@@ -499,6 +518,18 @@ class ModelMetadata:
             folds=int(data["folds"]),
             fit_warnings=tuple(str(w) for w in data.get("fit_warnings", ())),
         )
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"a count expected, not {value!r}")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"a non-empty text expected, not {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -524,14 +555,22 @@ def train(
     folds: int = 5,
     seed: int = 0,
     now: datetime | None = None,
+    *,
+    installation_id: str,
 ) -> TrainedModel:
     """Cross-validate against the rules, then fit on all the decisions used.
 
+    ``installation_id`` names the database the decisions came from; the model is used
+    only there, and, if any decision is a demo one, only in demo mode (:func:`load`).
     Whether the result may be used is the evaluation's ``beats_rules``; :func:`save`
     stores it either way (so the card says why it is not used), :func:`load` refuses it.
     """
+    if not installation_id:
+        raise ValueError("the installation id of the decisions' database is needed")
+    given = list(decisions)
+    demo = sum(d.demo for d in given)
     with threadpool_limits(limits=_ONE_THREAD):
-        prepared = _prepare(decisions, catalogue, folds)
+        prepared = _prepare(given, catalogue, folds)
         evaluation = _cross_validate(prepared, catalogue, folds, seed)
         pipeline = build_pipeline()
         fit_warnings = _fit(pipeline, prepared.x, prepared.y)
@@ -544,6 +583,9 @@ def train(
         n_decisions=prepared.n_given,
         n_used=len(prepared.decisions),
         per_class=dict(sorted(Counter(str(c) for c in prepared.y).items())),
+        real_decisions=len(given) - demo,
+        demo_decisions=demo,
+        installation_id=installation_id,
         feature_names=FEATURE_NAMES,
         feature_spec_sha256=feature_spec_hash(catalogue),
         classes=tuple(str(c) for c in pipeline.classes_),
@@ -567,6 +609,8 @@ class LoadStatus(enum.StrEnum):
     SKLEARN_VERSION = "sklearn_version"  # saved by another scikit-learn version
     STALE = "stale"  # trained on other features or offerings than the app's now
     NOT_BETTER = "not_better"  # did not beat the rules in cross-validation
+    OTHER_DATABASE = "other_database"  # trained on another database's decisions
+    DEMO_DATA = "demo_data"  # learned from demo decisions, and demo mode is off
 
 
 @dataclass(frozen=True)
@@ -630,13 +674,18 @@ def save(model: TrainedModel, directory: Path) -> Path:
     return metadata_path
 
 
-def load(directory: Path, catalogue: Catalogue) -> LoadResult:
+def load(
+    directory: Path, catalogue: Catalogue, *, installation_id: str | None, demo_mode: bool
+) -> LoadResult:
     """The saved model if the app may use it; otherwise None and the reason.
 
     ``directory`` must be the one the app itself writes (see :func:`save`). Everything
-    is checked before anything is unpickled: the format version, the scikit-learn
-    version it was saved by, the features and offerings it knows (stale when they are
-    not the app's now), whether it beat the rules, and the model file's sha256.
+    is checked before anything is unpickled: the format version, that it was trained on
+    this database (``installation_id``, the app's; None: it has none, so no model is
+    used), that it learned from no demo decision unless ``demo_mode`` is on, the
+    scikit-learn version it was saved by, the features and offerings it knows (stale
+    when they are not the app's now), whether it beat the rules, and the model file's
+    sha256.
     """
     metadata_path = directory / METADATA_FILE
     if not metadata_path.is_file():
@@ -658,6 +707,19 @@ def load(directory: Path, catalogue: Catalogue) -> LoadResult:
         expected_sha256 = str(document["model_sha256"])
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         return LoadResult(None, LoadStatus.UNREADABLE, f"{metadata_path}: {error!r}")
+    if installation_id is None or metadata.installation_id != installation_id:
+        return LoadResult(
+            None,
+            LoadStatus.OTHER_DATABASE,
+            f"trained on the decisions of installation {metadata.installation_id}, "
+            f"this database is {installation_id or 'without an installation id'}",
+        )
+    if metadata.demo_decisions and not demo_mode:
+        return LoadResult(
+            None,
+            LoadStatus.DEMO_DATA,
+            f"learned from {metadata.demo_decisions} demo decisions, and DEMO_MODE is off",
+        )
     import joblib
     import sklearn
     from sklearn.pipeline import Pipeline
@@ -732,7 +794,7 @@ class Explanation:
     decisions: int  # advisor decisions the model learned from
     offering: str  # the primary step it explains
     probability: float  # the model's probability for it, before the hard rules
-    dimensions: tuple[DimensionWeight, ...]  # up to 3, most weight first, all weight > 0
+    dimensions: tuple[DimensionWeight, ...]  # 1 to 3, most weight first, all weight > 0
     ranking: tuple[tuple[str, float], ...]  # offerings the hard rules allow, most likely first
 
 
@@ -804,8 +866,9 @@ def learned_recommendation(
 
     The primary step is the offering the model ranks highest among those the hard rules
     allow; complements, later step and exclusions are the rule-based ranking's, formed
-    around it. Should the hard rules exclude every offering the model knows, the rules'
-    own path is returned (``source="rules"``).
+    around it. Should the hard rules exclude every offering the model knows, or should
+    no dimension weigh for the model's choice (it would be shown with no reason), the
+    rules' own path is returned (``source="rules"``).
     """
     z = _standardised(model, feature_matrix([case], catalogue))
     probabilities = model.pipeline.steps[-1][1].predict_proba(z)[0]
@@ -816,12 +879,14 @@ def learned_recommendation(
         return RankedRecommendation(rules_recommendation(case, catalogue), "rules")
     primary = ranking[0][0]
     path = recommend_with_primary(case.profile, case.scores, catalogue, primary)
-    weights = _weights(case, model, z, primary)
+    reasons = tuple(w for w in _weights(case, model, z, primary) if w.weight > 0)[:3]
+    if not reasons:
+        return RankedRecommendation(rules_recommendation(case, catalogue), "rules")
     explanation = Explanation(
         decisions=model.decisions,
         offering=primary,
         probability=ranking[0][1],
-        dimensions=tuple(w for w in weights if w.weight > 0)[:3],
+        dimensions=reasons,
         ranking=tuple(ranking),
     )
     return RankedRecommendation(path, "learned", explanation)
@@ -887,6 +952,11 @@ def model_card(model: TrainedModel) -> str:
     dropped = ", ".join(f"{o} ({n})" for o, n in e.dropped.items()) if e.dropped else "none"
     versions = ", ".join(f"{k} {v}" for k, v in m.versions.items())
     warnings_text = "\n".join(f"- {w}" for w in m.fit_warnings) if m.fit_warnings else "- none"
+    demo_note = (
+        "\n- It learned from demo decisions: the app uses it only with DEMO_MODE on."
+        if m.demo_decisions
+        else ""
+    )
     return f"""# Model card: Lyftkollen's learned ranking
 
 Trained {m.created_at}.
@@ -896,7 +966,8 @@ Trained {m.created_at}.
 Ranks Produktionslyftet's and Smart industri's offerings as the next step for a Swedish
 industrial company, from its Lyftkollen self-assessment, the way the advisors have
 chosen for companies like it. The app uses it only when it beat the rule-based ranking
-in cross-validation and was saved by the same scikit-learn version; the hard rules
+in cross-validation, was saved by the same scikit-learn version, runs on the database it
+was trained on and, if it learned from demo decisions, only in demo mode; the hard rules
 (size, industry, prerequisites, already completed) always apply on top of it, and the
 complements and later step come from the rules. It supports an advisor's conversation
 with a company; it does not decide anything about the company, and it is not meant for
@@ -904,7 +975,10 @@ companies outside Swedish industry or for any other purpose.
 
 ## Data
 
-- {m.n_decisions} advisor decisions given; {m.n_used} learned from.
+- {m.n_decisions} advisor decisions given ({m.real_decisions} real, {m.demo_decisions} made up
+  by the demo data); {m.n_used} learned from.{demo_note}
+- From the database with installation id `{m.installation_id}`: the app uses the model
+  on that database only.
 - Offerings chosen fewer times than there are folds ({m.folds}), left out: {dropped}.
 - sha256 of the decisions (canonical JSON lines, sorted): `{m.data_sha256}`
 

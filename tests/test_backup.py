@@ -40,16 +40,20 @@ from tests.conftest import (
     participant,
     set_profile,
 )
+from web import installation
 from web.backup import UNUSABLE_PASSWORD, tables
 from web.cli import export_command, import_command
 from web.extensions import db
-from web.models import Assessment, Company, User, Workshop
+from web.models import Assessment, Company, User, Workshop, new_installation_id
 
 ANNA = "anna@example.se"
 BO = "bo@example.se"
 ONLINE_PROFILE = {"employees": "45", "sni": "25"}
 HEAD = ScriptDirectory(MIGRATIONS_DIR).get_current_head()
 COMMANDS = {"export": export_command, "import": import_command}
+# Tables an export leaves out: the change counters, which triggers keep, and the
+# installation row, whose id a full export carries in its header instead.
+NOT_EXPORTED = {"change_counters", "installation"}
 
 
 # ------------------------------------------------------------------ a second database
@@ -258,8 +262,8 @@ def test_an_export_imported_into_a_new_database_gives_back_every_row(
     assert result.output.startswith("Imported ")
 
     before, after = every_row(app), every_row(restored)
-    # Every table but the change counters, which triggers keep (and the import counted).
-    assert set(before) == {t.name for t in db.metadata.sorted_tables} - {"change_counters"}
+    # Every table but those an export leaves out (the import counted its own changes).
+    assert set(before) == {t.name for t in db.metadata.sorted_tables} - NOT_EXPORTED
     for name in ("users", "companies", "workshops", "assessments", "answers", "decisions"):
         assert before[name], f"the test data has no {name}"
     for name in before:
@@ -286,7 +290,7 @@ def test_the_export_is_versioned_typed_sorted_and_stable(app: Flask, questionnai
     assert document["scope"] == "all"
     assert document["user_references"] == []
     datetime.fromisoformat(document["exported_at"])
-    assert set(document["tables"]) == set(db.metadata.tables) - {"change_counters"}
+    assert set(document["tables"]) == set(db.metadata.tables) - NOT_EXPORTED
 
     # Byte for byte the same, but for exported_at; keys sorted, rows by primary key.
     assert json.loads(second).pop("exported_at")
@@ -352,6 +356,70 @@ def test_import_refuses_an_unknown_format_or_format_version(
     result = import_file(restored, not_json)
     assert result.exit_code != 0 and "is not a JSON file" in result.output
     assert sum(row_counts(restored).values()) == 0
+
+
+def identities(*apps: Flask) -> list[str | None]:
+    """Each app's database's installation id (None: it has none)."""
+    found = []
+    for application in apps:
+        with application.app_context():
+            found.append(installation.current())
+            db.session.remove()
+    return found
+
+
+def new_identity(application: Flask) -> str:
+    """Give the app's database an installation id of its own (the SQLite test databases
+    are copies of one migrated file, so they start with the same one)."""
+    with application.app_context():
+        installation.replace(db.session(), new_installation_id())
+        db.session.commit()
+        db.session.remove()
+    (found,) = identities(application)
+    assert found is not None
+    return found
+
+
+def test_a_full_export_carries_the_installation_id_and_a_company_export_does_not(
+    app: Flask, restored: Flask, questionnaire: Any, tmp_path: Path
+) -> None:
+    source = new_identity(app)
+    target = new_identity(restored)
+    filled = fill(app, questionnaire)
+
+    company = json.loads(export(app, "--company", filled.company))
+    assert "installation_id" not in company
+    assert source not in json.dumps(company)
+    result = import_file(restored, write(tmp_path, company, "company.json"))
+    assert result.exit_code == 0, result.output
+    assert identities(restored) == [target], "a company's import keeps the database's own id"
+    # A company's file with an installation id is not one `export` writes: refused.
+    claimed = {**company, "installation_id": source}
+    result = import_file(restored, write(tmp_path, claimed, "claimed.json"))
+    assert result.exit_code != 0 and "a full export only" in result.output
+
+    document = json.loads(export(app))
+    assert document["installation_id"] == source
+    for bad in ("", "x" * 65, 17):
+        result = import_file(restored, write(tmp_path, {**document, "installation_id": bad}))
+        assert result.exit_code != 0 and "installation_id must be text" in result.output
+    assert identities(restored) == [target]
+
+
+def test_the_installation_id_survives_export_and_import_into_an_empty_database(
+    app: Flask, restored: Flask, questionnaire: Any, tmp_path: Path
+) -> None:
+    source = new_identity(app)
+    target = new_identity(restored)
+    assert source != target
+    fill(app, questionnaire)
+    path = tmp_path / "backup.json"
+    path.write_text(export(app), encoding="utf-8")
+    # The new database's own installation row does not make it "not empty".
+    result = import_file(restored, path)
+    assert result.exit_code == 0, result.output
+    assert identities(app, restored) == [source, source]
+    assert json.loads(export(restored))["installation_id"] == source
 
 
 def test_import_refuses_another_schema_revision(
@@ -489,7 +557,7 @@ def test_a_company_export_holds_that_company_and_nothing_of_another(
     document = json.loads(content)
     tables = document["tables"]
     assert document["scope"] == {"company": filled.company}
-    assert set(tables) == set(db.metadata.tables) - {"change_counters"}
+    assert set(tables) == set(db.metadata.tables) - NOT_EXPORTED
 
     with app.app_context():
         anna_id = db.session.execute(select(User.id).where(User.email == ANNA)).scalar_one()

@@ -3,9 +3,11 @@
 The export is generic over ``db.metadata.sorted_tables``: a table or a column added
 later is exported and imported without a change here. A table marked
 ``info={"backup": False}`` is left out: ``change_counters``, which the database's
-triggers keep (an import counts its own rows there). The document::
+triggers keep (an import counts its own rows there), and ``installation``, the
+database's identity, which a full export carries in its header instead. The document::
 
     {"format": "lyftkollen-export", "format_version": 1,
+     "installation_id": "<the database's identity>",  (a full export only)
      "schema_revision": "<the database's Alembic revision>",
      "exported_at": "2026-11-21T20:14:23+00:00",
      "scope": "all" | {"company": "<public id>"},
@@ -32,6 +34,14 @@ gives it one.
 An import goes into an empty database that is migrated to the file's revision, in
 dependency order and in one transaction; on PostgreSQL the id sequences are moved past
 the imported ids afterwards.
+
+The installation id: a model trained on a database's decisions is used only on a
+database with its installation id (web.ranking). A full export is that database's data,
+so its import takes the exported id in place of the new database's own, and a model
+trained before the export keeps working after a restore or a move. A company's export
+leaves it out: the database it is imported into holds one company's rows, not the
+decisions a model was trained on, so it keeps its own id and no model from the source
+applies to it; nor does the file tell anyone which installation it came from.
 """
 
 from __future__ import annotations
@@ -75,6 +85,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeEngine
 
+from web import installation
 from web.extensions import db
 from web.models import Company, User, utcnow
 from web.text import holds_lone_surrogate, lone_surrogates, map_strings, replace_surrogates
@@ -234,10 +245,12 @@ def export_data(
     revision = database_revision(session)
     if revision is None:
         raise BackupError("the database has no schema yet: run `flask --app app db upgrade`")
+    identity: dict[str, str | None] = {}
     if company_public_id is None:
         rows = {table: _fetch(session, table, select(table)) for table in tables()}
         references: list[dict[str, Any]] = []
         scope: str | dict[str, str] = "all"
+        identity["installation_id"] = installation.current(session)
     else:
         rows, references = _company_rows(session, company_public_id)
         scope = {"company": company_public_id}
@@ -245,6 +258,7 @@ def export_data(
         "exported_at": utcnow().isoformat(timespec="seconds"),
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
+        **identity,
         "schema_revision": revision,
         "scope": scope,
         "tables": {
@@ -410,6 +424,8 @@ def _import(session: Session, document: Any) -> dict[str, int]:
         except DBAPIError as error:
             session.rollback()
             raise BackupError(_locate(session, batches, position, error)) from None
+    if isinstance(document.get("installation_id"), str):
+        installation.replace(session, document["installation_id"])
     if dialect.name == "postgresql":
         _reset_sequences(session)
     session.commit()
@@ -434,6 +450,7 @@ def _check_header(document: Any) -> None:
         raise BackupError("the file has no tables")
     if not isinstance(document.get("user_references", []), list):
         raise BackupError("user_references must be a list")
+    _check_installation_id(document)
     known = {table.name for table in tables()}
     unknown = sorted(set(document["tables"]) - known)
     if unknown:
@@ -441,6 +458,22 @@ def _check_header(document: Any) -> None:
     missing = sorted(known - set(document["tables"]))
     if missing:
         raise BackupError(f"the file lacks the tables {', '.join(missing)}")
+
+
+def _check_installation_id(document: dict[str, Any]) -> None:
+    """A full export's installation id is text of at most 64 characters (or null: the
+    database it came from had none); a company's export has none."""
+    if "installation_id" not in document:
+        return
+    value = document["installation_id"]
+    if document.get("scope") != "all":
+        raise BackupError("installation_id belongs to a full export only, not a company's")
+    if value is not None and not (
+        isinstance(value, str) and 0 < len(value) <= installation.MAX_LENGTH
+    ):
+        raise BackupError(
+            f"installation_id must be text of 1 to {installation.MAX_LENGTH} characters"
+        )
 
 
 def _check_empty(session: Session) -> None:

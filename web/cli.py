@@ -372,8 +372,14 @@ def _advisor_decisions() -> list[Any]:
 
     include_demo = current_app.config["DEMO_MODE"]
     data = training_data(include_demo)
-    demo = " (demo decisions included: DEMO_MODE is on)" if include_demo else ""
-    click.echo(f"{_count(len(data.decisions), 'advisor decision')} to learn from{demo}.")
+    demo = sum(d.demo for d in data.decisions)
+    made_up = (
+        f" ({demo} of them demo decisions: DEMO_MODE is on, and a model that learns from "
+        "them is used only with DEMO_MODE on)"
+        if demo
+        else ""
+    )
+    click.echo(f"{_count(len(data.decisions), 'advisor decision')} to learn from{made_up}.")
     if data.skipped:
         click.echo(
             f"Left out {_count(data.skipped, 'decision')} whose assessment or workshop "
@@ -399,15 +405,25 @@ def train_command(folds: int, seed: int) -> None:
 
     It is saved in the app's instance folder (recommender/), the only place the app
     loads a model from, with its metadata and MODEL_CARD.md. The app uses it only if it
-    beat the rules.
+    beat the rules, on this database only (its installation id), and, if it learned
+    from demo decisions (with DEMO_MODE on), only with DEMO_MODE on.
     """
     from recommender import learned
+    from web import installation
     from web.content import content
     from web.ranking import model_directory
 
     found = _advisor_decisions()
+    installation_id = installation.ensure()
+    db.session.commit()
     try:
-        model = learned.train(found, content().catalogue, folds=folds, seed=seed)
+        model = learned.train(
+            found,
+            content().catalogue,
+            folds=folds,
+            seed=seed,
+            installation_id=installation_id,
+        )
     except learned.InsufficientData as error:
         _not_enough(error)
     directory = model_directory()
@@ -415,6 +431,12 @@ def train_command(folds: int, seed: int) -> None:
     click.echo(learned.comparison_table(model.evaluation))
     click.echo("")
     click.echo(learned.verdict(model.evaluation))
+    if model.metadata.demo_decisions:
+        click.echo(
+            f"It learned from {_count(model.metadata.demo_decisions, 'demo decision')}: "
+            "the app uses it only with DEMO_MODE on."
+        )
+    click.echo(f"Used only on this database (installation id {installation_id}).")
     click.echo(f"Model card: {directory / learned.CARD_FILE}")
 
 

@@ -214,12 +214,15 @@ def training_data(include_demo: bool = False) -> TrainingData:
     skipped = 0
     for decision in rows:
         case = None
+        demo = False  # a real advisor's decision, unless on a demo record
         if decision.assessment is not None:
             case = _assessment_case(decision.assessment)
+            demo = decision.assessment.demo
         elif decision.workshop is not None:
             case = _workshop_case(decision.workshop, teams.get(decision.workshop.id))
+            demo = decision.workshop.demo
         if case is None or decision.offering not in OFFERING_IDS:
             skipped += 1
             continue
-        found.append(LearnedDecision(case=case, chosen=decision.offering))
+        found.append(LearnedDecision(case=case, chosen=decision.offering, demo=demo))
     return TrainingData(found, skipped)

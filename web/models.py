@@ -420,3 +420,28 @@ class ChangeCounter(db.Model):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger)
+
+
+def new_installation_id() -> str:
+    """A database's identity: 128 random bits, unguessable, derived from nothing."""
+    return secrets.token_hex(16)
+
+
+class Installation(db.Model):
+    """This database's identity, one row (migration 0011 makes it).
+
+    A trained model records it (``flask recommender train``) and the app uses a model
+    only on the database it was trained on (web.ranking). A full export carries it and
+    an import puts it in place; a company's export does not (web.backup, which skips
+    the table itself: the id travels in the export's header).
+    """
+
+    __tablename__ = "installation"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="one_row"),
+        {"info": {"backup": False}},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False, default=1)
+    installation_id: Mapped[str] = mapped_column(String(64), default=new_installation_id)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

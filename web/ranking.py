@@ -8,6 +8,11 @@ app, keyed by the modification time of its ``model.json``, so a newly trained mo
 picked up without a restart, and a model that may not be used (it did not beat the
 rules, another scikit-learn saved it, it is stale) leaves the rules in charge.
 
+An instance folder can serve apps on several databases, so a model is used only on the
+database it was trained on (its installation id, web.installation, read anew for every
+path while a model is saved) and, when it learned from any demo decision, only with
+``DEMO_MODE`` on.
+
 What was used is kept with an assessment's recommendation (``source`` and
 ``explanation``), so its result page shows it as it was. Recommendations stored before
 this existed have neither key: the rules made them.
@@ -33,6 +38,7 @@ from recommender.learned import (
     load,
     recommendation_for,
 )
+from web import installation
 from web.content import Content, content
 
 log = logging.getLogger(__name__)
@@ -58,15 +64,23 @@ def model_stamp() -> int | None:
 
 
 def load_result() -> LoadResult | None:
-    """The saved model's load result (cached by ``model.json``'s mtime); None: no model."""
+    """The saved model's load result (cached by ``model.json``'s mtime, this database's
+    installation id and demo mode); None: no model."""
     directory = model_directory()
     stamp = _stamp(directory)
     current = content()
-    key = (str(directory), stamp, current.fingerprint)
+    # Only a saved model needs the database's identity: no query while there is none.
+    installed = None if stamp is None else installation.current()
+    demo_mode = bool(current_app.config["DEMO_MODE"])
+    key = (str(directory), stamp, current.fingerprint, installed, demo_mode)
     cached = current_app.extensions.get(_CACHE)
     if cached is not None and cached[0] == key:
         return cached[1]
-    result = None if stamp is None else load(directory, current.catalogue)
+    result = (
+        None
+        if stamp is None
+        else load(directory, current.catalogue, installation_id=installed, demo_mode=demo_mode)
+    )
     if result is not None:
         if result.model is None:
             log.info("learned ranking not used: %s (%s)", result.status, result.detail)

@@ -43,12 +43,19 @@ from recommender.learned import (
 from recommender.path import Recommendation, Step
 from recommender.synthetic import advisor_rule, random_case, synthetic_decisions
 
+# The installation id of the database the test models' decisions come from, and loading
+# them there with demo mode off.
+HERE = "0123456789abcdef0123456789abcdef"
+HERE_REAL: dict[str, Any] = {"installation_id": HERE, "demo_mode": False}
+
 
 @pytest.fixture(scope="module")
 def model(catalogue: Catalogue) -> TrainedModel:
     """Trained on decisions from a known rule the rule-based ranking does not follow."""
     return train(
-        synthetic_decisions(1500, seed=1, rule=advisor_rule, catalogue=catalogue), catalogue
+        synthetic_decisions(1500, seed=1, rule=advisor_rule, catalogue=catalogue),
+        catalogue,
+        installation_id=HERE,
     )
 
 
@@ -56,7 +63,7 @@ def model(catalogue: Catalogue) -> TrainedModel:
 def noisy_model(catalogue: Catalogue) -> TrainedModel:
     """Trained with much label noise, so it ranks every offering somewhere."""
     decisions = synthetic_decisions(800, seed=2, rule=advisor_rule, catalogue=catalogue, noise=0.5)
-    return train(decisions, catalogue, folds=3)
+    return train(decisions, catalogue, folds=3, installation_id=HERE)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +76,7 @@ def rules_model(catalogue: Catalogue) -> TrainedModel:
         return primary.offering
 
     decisions = synthetic_decisions(300, seed=3, rule=rules_primary, catalogue=catalogue)
-    return train(decisions, catalogue, folds=3)
+    return train(decisions, catalogue, folds=3, installation_id=HERE)
 
 
 # (a) It learns --------------------------------------------------------------------------------
@@ -229,7 +236,7 @@ def _rewrite(directory: Path, **changes: Any) -> None:
 
 
 def test_no_saved_model_means_the_rules(tmp_path: Path, catalogue: Catalogue) -> None:
-    result = load(tmp_path / "model", catalogue)
+    result = load(tmp_path / "model", catalogue, **HERE_REAL)
     assert result.model is None and result.status is LoadStatus.ABSENT
     case = random_case(random.Random(1))
     ranked = recommendation_for(case, catalogue, result.model)
@@ -245,7 +252,7 @@ def test_a_tampered_model_file_is_refused(
     data = bytearray(model_file.read_bytes())
     data[len(data) // 2] ^= 0xFF
     model_file.write_bytes(bytes(data))
-    result = load(tmp_path, catalogue)
+    result = load(tmp_path, catalogue, **HERE_REAL)
     assert result.model is None and result.status is LoadStatus.TAMPERED
 
 
@@ -255,7 +262,7 @@ def test_a_model_from_another_scikit_learn_version_is_refused(
     save(model, tmp_path)
     versions = {**_document(tmp_path)["versions"], "scikit-learn": "1.0.2"}
     _rewrite(tmp_path, versions=versions)
-    result = load(tmp_path, catalogue)
+    result = load(tmp_path, catalogue, **HERE_REAL)
     assert result.model is None and result.status is LoadStatus.SKLEARN_VERSION
     assert "1.0.2" in result.detail
 
@@ -273,7 +280,7 @@ def test_a_stale_model_is_refused(
 ) -> None:
     save(model, tmp_path)
     _rewrite(tmp_path, **changes)
-    result = load(tmp_path, catalogue)
+    result = load(tmp_path, catalogue, **HERE_REAL)
     assert result.model is None and result.status is LoadStatus.STALE
 
 
@@ -282,16 +289,18 @@ def test_a_model_saved_in_another_format_is_refused(
 ) -> None:
     save(model, tmp_path)
     _rewrite(tmp_path, format_version=learned.FORMAT_VERSION + 1)
-    assert load(tmp_path, catalogue).status is LoadStatus.FORMAT_VERSION
+    assert load(tmp_path, catalogue, **HERE_REAL).status is LoadStatus.FORMAT_VERSION
 
 
-@pytest.mark.parametrize("content", ["{not json", "[]", '{"format_version": 1}'])
+@pytest.mark.parametrize(
+    "content", ["{not json", "[]", json.dumps({"format_version": learned.FORMAT_VERSION})]
+)
 def test_unreadable_metadata_is_refused(
     tmp_path: Path, model: TrainedModel, catalogue: Catalogue, content: str
 ) -> None:
     save(model, tmp_path)
     (tmp_path / METADATA_FILE).write_text(content, "utf-8")
-    result = load(tmp_path, catalogue)
+    result = load(tmp_path, catalogue, **HERE_REAL)
     assert result.model is None and result.status is LoadStatus.UNREADABLE
 
 
@@ -304,7 +313,7 @@ def test_a_model_file_outside_the_directory_is_never_read(
         (tmp_path / "model" / document["model_file"]).read_bytes()
     )
     _rewrite(tmp_path / "model", model_file="../elsewhere.joblib")
-    result = load(tmp_path / "model", catalogue)
+    result = load(tmp_path / "model", catalogue, **HERE_REAL)
     assert result.model is None and result.status is LoadStatus.UNREADABLE
 
 
@@ -315,7 +324,7 @@ def test_a_model_that_did_not_beat_the_rules_is_saved_but_not_used(
     assert evaluation.rules_top1 == 1.0 and not evaluation.beats_rules
     save(rules_model, tmp_path)
     assert "did not beat the rules" in (tmp_path / CARD_FILE).read_text("utf-8")
-    result = load(tmp_path, catalogue)
+    result = load(tmp_path, catalogue, **HERE_REAL)
     assert result.model is None and result.status is LoadStatus.NOT_BETTER
     # Handed such a model directly, the app still lets the rules decide.
     case = random_case(random.Random(2))
@@ -337,7 +346,7 @@ def test_training_and_prediction_share_one_feature_function(
 
     monkeypatch.setattr(learned, "feature_vector", spy)
     decisions = synthetic_decisions(60, seed=8, rule=advisor_rule, catalogue=catalogue)
-    trained = train(decisions, catalogue, folds=2)
+    trained = train(decisions, catalogue, folds=2, installation_id=HERE)
     assert {id(d.case) for d in decisions if d.chosen in trained.metadata.classes} <= {
         id(c) for c in calls
     }
@@ -412,7 +421,7 @@ def test_a_saved_model_loads_and_predicts_the_same(
     save(model, directory)  # saving again replaces, and leaves one model file
     assert len(list(directory.glob("model-*.joblib"))) == 1
     assert not list(directory.glob(".*tmp"))
-    result = load(directory, catalogue)
+    result = load(directory, catalogue, **HERE_REAL)
     assert result.status is LoadStatus.LOADED and result.model is not None
     assert result.model.metadata == model.metadata
     card = (directory / CARD_FILE).read_text("utf-8")
@@ -425,3 +434,106 @@ def test_a_saved_model_loads_and_predicts_the_same(
         assert learned_recommendation(case, catalogue, result.model) == learned_recommendation(
             case, catalogue, model
         )
+
+
+# (f) Where the decisions came from, and a reason for every learned step -------------------
+
+
+@pytest.fixture(scope="module")
+def demo_model(catalogue: Catalogue) -> TrainedModel:
+    """Trained on real decisions and, as in demo mode, made-up ones."""
+    decisions = synthetic_decisions(300, seed=11, rule=advisor_rule, catalogue=catalogue)
+    mixed = [replace(d, demo=i % 3 == 0) for i, d in enumerate(decisions)]
+    return train(mixed, catalogue, folds=3, installation_id=HERE)
+
+
+def test_the_metadata_and_card_record_real_and_demo_decisions_and_the_database(
+    tmp_path: Path, demo_model: TrainedModel, model: TrainedModel
+) -> None:
+    metadata = demo_model.metadata
+    assert (metadata.real_decisions, metadata.demo_decisions) == (200, 100)
+    assert metadata.installation_id == HERE
+    save(demo_model, tmp_path)
+    document = _document(tmp_path)
+    assert (document["real_decisions"], document["demo_decisions"]) == (200, 100)
+    assert document["installation_id"] == HERE
+    card = (tmp_path / CARD_FILE).read_text("utf-8")
+    assert "300 advisor decisions given (200 real, 100 made up" in card
+    assert f"installation id `{HERE}`" in card and "only with DEMO_MODE on" in card
+    assert (model.metadata.real_decisions, model.metadata.demo_decisions) == (1500, 0)
+
+
+def test_a_model_that_learned_from_demo_decisions_is_used_only_in_demo_mode(
+    tmp_path: Path, demo_model: TrainedModel, catalogue: Catalogue
+) -> None:
+    assert demo_model.evaluation.beats_rules
+    save(demo_model, tmp_path)
+    outside = load(tmp_path, catalogue, installation_id=HERE, demo_mode=False)
+    assert outside.model is None and outside.status is LoadStatus.DEMO_DATA
+    assert "100 demo decisions" in outside.detail
+    inside = load(tmp_path, catalogue, installation_id=HERE, demo_mode=True)
+    assert inside.status is LoadStatus.LOADED and inside.model is not None
+
+
+@pytest.mark.parametrize("demo_mode", [False, True])
+def test_a_model_from_another_database_is_never_used(
+    tmp_path: Path, model: TrainedModel, catalogue: Catalogue, demo_mode: bool
+) -> None:
+    save(model, tmp_path)
+    for elsewhere in ("fedcba9876543210fedcba9876543210", None):
+        result = load(tmp_path, catalogue, installation_id=elsewhere, demo_mode=demo_mode)
+        assert result.model is None and result.status is LoadStatus.OTHER_DATABASE
+        assert HERE in result.detail
+
+
+def test_a_model_saved_before_it_recorded_where_its_decisions_came_from_is_refused(
+    tmp_path: Path, model: TrainedModel, catalogue: Catalogue
+) -> None:
+    save(model, tmp_path)
+    document = _document(tmp_path)
+    for key in ("real_decisions", "demo_decisions", "installation_id"):
+        del document[key]
+    (tmp_path / METADATA_FILE).write_text(json.dumps({**document, "format_version": 1}), "utf-8")
+    result = load(tmp_path, catalogue, **HERE_REAL)
+    assert result.model is None and result.status is LoadStatus.FORMAT_VERSION
+    (tmp_path / METADATA_FILE).write_text(json.dumps(document), "utf-8")
+    result = load(tmp_path, catalogue, **HERE_REAL)
+    assert result.model is None and result.status is LoadStatus.UNREADABLE
+
+
+def profile_only_decisions(
+    scores: dict[str, float | None], coverage: dict[str, float], n: int = 120
+) -> list[Decision]:
+    """Decisions on companies that differ only in size and in what they have done; their
+    scores and coverage are all the same, so no dimension can weigh for any choice.
+    After the Utvecklingsprogram the advisors chose Testbädd, otherwise IUC."""
+    decisions = []
+    for i in range(n):
+        done = frozenset({"utvecklingsprogram"}) if i % 2 else frozenset()
+        profile = CompanyProfile(employees=(20, 45, 120, 300, 600)[i % 5], sni="25", completed=done)
+        chosen = "testbadd" if done else "iuc"
+        decisions.append(Decision(DecisionCase(profile, dict(scores), dict(coverage)), chosen))
+    return decisions
+
+
+def test_a_learned_first_step_with_no_reason_leaves_the_rules_step(catalogue: Catalogue) -> None:
+    scores: dict[str, float | None] = dict.fromkeys(DIMENSION_IDS, 50)
+    coverage = dict.fromkeys(DIMENSION_IDS, 1.0)
+    trained = train(
+        profile_only_decisions(scores, coverage), catalogue, folds=3, installation_id=HERE
+    )
+    assert trained.evaluation.beats_rules
+    # The 300-person company of issue 16: done with the Utvecklingsprogram.
+    profile = CompanyProfile(employees=300, sni="25", completed=frozenset({"utvecklingsprogram"}))
+    case = DecisionCase(profile, dict(scores), dict(coverage))
+    rules = rules_recommendation(case, catalogue)
+    assert rules.primary is not None and rules.primary.offering == "fordjupningsprogram"
+    probabilities = trained.pipeline.predict_proba(learned.feature_matrix([case], catalogue))[0]
+    favourite = str(trained.pipeline.classes_[int(np.argmax(probabilities))])
+    assert favourite == "testbadd", "the model would put Testbädd first"
+    weights = learned.dimension_weights(case, catalogue, trained, favourite)
+    assert all(w.weight <= 0 for w in weights), "no dimension weighs for the model's choice"
+
+    result = recommendation_for(case, catalogue, trained)
+    assert result.source == "rules" and result.explanation is None and result.decisions is None
+    assert result.recommendation == rules

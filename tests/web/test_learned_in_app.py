@@ -5,9 +5,11 @@ it beat the rules, and the result page saying which ranking decided."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import Result
 from flask import Flask
 
@@ -17,7 +19,9 @@ from recommender.features import DecisionCase
 from recommender.learned import Decision as LearnedDecision
 from recommender.learned import rules_recommendation
 from recommender.synthetic import advisor_rule, synthetic_decisions
-from tests.conftest import Survey, make_user
+from tests.conftest import Survey, _test_app, make_user
+from tests.recommender.test_learned import profile_only_decisions
+from web import installation
 from web.content import content
 from web.extensions import db
 from web.models import Assessment, Decision, User
@@ -180,3 +184,148 @@ def test_results_stored_before_the_learned_ranking_still_render(
     client.get("/sprak/en?next=/")
     again = client.get(f"/a/{token}/resultat")
     assert again.status_code == 200 and "rules of thumb" in again.text
+
+
+# ------------------------------------------------------- where the model's decisions came from
+
+# Issue 16's company: 300 employees, done with the Utvecklingsprogram. The rules' first
+# step for it is the Fördjupningsprogram.
+ISSUE_PROFILE: dict[str, Any] = {
+    "employees": "300",
+    "sni": "25",
+    "completed": ["utvecklingsprogram"],
+}
+RULES_NOTE_SV = "Rekommendationen bygger på Produktionslyftets tumregler."
+
+AppOn = Callable[..., Flask]
+
+
+@pytest.fixture
+def app_on(app: Flask, tmp_path: Path) -> Iterator[AppOn]:
+    """Another app sharing ``app``'s instance folder (so its saved model): on ``app``'s
+    database, or, with ``fresh=True``, on a new SQLite database made by the migrations
+    (another installation), with the given settings."""
+    made: list[Flask] = []
+
+    def start(fresh: bool = False, **settings: Any) -> Flask:
+        if fresh:
+            url = f"sqlite:///{tmp_path / f'other-{len(made)}.sqlite3'}"
+            settings["AUTO_MIGRATE"] = True
+        else:
+            url = app.config["SQLALCHEMY_DATABASE_URI"]
+        other = _test_app(url, **settings)
+        other.instance_path = app.instance_path
+        made.append(other)
+        return other
+
+    yield start
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def swedish_result(app: Flask, questionnaire: Any, profile: dict[str, Any]) -> tuple[str, str]:
+    survey = Survey(app.test_client(), questionnaire)
+    survey.complete(profile)
+    page = survey.client.get(f"/a/{survey.token}/resultat")
+    assert page.status_code == 200
+    return page.text, survey.token
+
+
+def assert_rules_decided(app: Flask, questionnaire: Any) -> None:
+    page, token = swedish_result(app, questionnaire, ISSUE_PROFILE)
+    assert "rådgivarbeslut" not in page and RULES_NOTE_SV in page
+    stored = stored_recommendation(app, token)
+    assert stored["source"] == "rules"
+    assert stored["primary"]["id"] == "fordjupningsprogram"
+
+
+def test_a_model_trained_in_demo_mode_is_used_only_in_demo_mode_on_its_own_database(
+    app: Flask, app_on: AppOn, questionnaire: Any
+) -> None:
+    # Issue 16: DEMO_MODE=1 flask demo seed; DEMO_MODE=1 flask recommender train.
+    demo = app_on(DEMO_MODE=True)
+    seeded = demo.test_cli_runner().invoke(
+        args=["demo", "seed", "--companies", "600", "--seed", "1"]
+    )
+    assert seeded.exit_code == 0, seeded.output
+    trained = run(demo, "train")
+    assert trained.exit_code == 0, trained.output
+    assert "the app uses the learned ranking" in trained.output
+    assert "the app uses it only with DEMO_MODE on" in trained.output
+    metadata = json.loads((model_dir(app) / "model.json").read_text())
+    assert metadata["real_decisions"] == 0
+    assert metadata["demo_decisions"] == metadata["n_decisions"] > 0
+    with app.app_context():
+        assert metadata["installation_id"] == installation.current()
+    card = (model_dir(app) / "MODEL_CARD.md").read_text()
+    assert f"(0 real, {metadata['demo_decisions']} made up by the demo data)" in card.replace(
+        "\n  ", " "
+    )
+
+    # In demo mode, on the database it learned from, it decides: the refusals below
+    # are the model being refused, not a model that never decides.
+    page, _ = swedish_result(demo, questionnaire, ISSUE_PROFILE)
+    assert f"Baserat på {metadata['n_used']} rådgivarbeslut." in page
+
+    # Demo mode off, the same database: the rules.
+    assert_rules_decided(app, questionnaire)
+    # Another database, with no decisions at all, demo mode off or on: the rules.
+    assert_rules_decided(app_on(fresh=True), questionnaire)
+    assert_rules_decided(app_on(fresh=True, DEMO_MODE=True), questionnaire)
+
+
+def test_a_model_is_used_on_its_database_and_its_full_restore_not_on_another(
+    app: Flask, app_on: AppOn, questionnaire: Any, tmp_path: Path
+) -> None:
+    with app.app_context():
+        catalogue = content().catalogue
+    insert_decisions(app, synthetic_decisions(240, seed=7, rule=advisor_rule, catalogue=catalogue))
+    trained = run(app, "train", "--folds", "3", "--seed", "1")
+    assert trained.exit_code == 0, trained.output
+    assert "demo decision" not in trained.output
+    metadata = json.loads((model_dir(app) / "model.json").read_text())
+    assert (metadata["real_decisions"], metadata["demo_decisions"]) == (240, 0)
+    page, _ = english_result(app, questionnaire, ONLINE_PROFILE)
+    assert f"Based on {metadata['n_used']} advisor decisions." in page
+
+    other = app_on(fresh=True)
+    page, _ = english_result(other, questionnaire, ONLINE_PROFILE)
+    assert "rules of thumb" in page and "advisor decision" not in page
+
+    # The same data restored into a new database is the same installation: the model
+    # applies there. (Import wants an empty database: give it a new one.)
+    backup = tmp_path / "backup.json"
+    exported = app.test_cli_runner().invoke(args=["export", "--output", str(backup)])
+    assert exported.exit_code == 0, exported.output
+    restored = app_on(fresh=True)
+    with restored.app_context():
+        assert installation.current() not in (None, metadata["installation_id"])
+    imported = restored.test_cli_runner().invoke(args=["import", str(backup)])
+    assert imported.exit_code == 0, imported.output
+    with restored.app_context():
+        assert installation.current() == metadata["installation_id"]
+    page, _ = english_result(restored, questionnaire, ONLINE_PROFILE)
+    assert f"Based on {metadata['n_used']} advisor decisions." in page
+
+
+def test_a_learned_first_step_with_no_reason_leaves_the_rules_step(
+    app: Flask, questionnaire: Any
+) -> None:
+    # The scores and coverage this company's answers give ...
+    _, token = swedish_result(app, questionnaire, ISSUE_PROFILE)
+    with app.app_context():
+        stored = db.session.query(Assessment).filter_by(token=token).one().scores
+        db.session.remove()
+    scores = {d: r["score"] for d, r in stored["dimensions"].items()}
+    coverage = {d: r["coverage"] for d, r in stored["dimensions"].items()}
+    # ... are every decided company's: only size and what they have done differ, so
+    # no dimension weighs for the model's choice, Testbädd after the Utvecklingsprogram.
+    insert_decisions(app, profile_only_decisions(scores, coverage))
+    trained = run(app, "train", "--folds", "3")
+    assert trained.exit_code == 0, trained.output
+    assert "the app uses the learned ranking" in trained.output
+
+    # Before issue 16's fix: Testbädd, under "Baserat på 120 rådgivarbeslut." alone.
+    assert_rules_decided(app, questionnaire)
