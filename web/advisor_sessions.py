@@ -35,7 +35,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import ColumnElement, delete, or_, select, update
 
@@ -80,17 +80,18 @@ def create(user: User) -> str:
 
 
 def log_in(user: User) -> None:
-    """Log ``user`` in on this browser with a new server-side session; removes every
-    account's expired sessions. The caller commits."""
+    """Log ``user`` in on this browser with a new server-side session and a new CSRF
+    token; removes every account's expired sessions. The caller commits."""
     db.session.execute(delete(AdvisorSession).where(_expired(utcnow())))
     session_id = create(user)
     login_user(user)
     session[SESSION_KEY] = session_id
+    _new_csrf_token()
 
 
 def log_out() -> None:
     """End this browser's login: its server-side session is deleted, so a copy of the
-    cookie is worth nothing. Commits."""
+    cookie is worth nothing; the CSRF token changes too. Commits."""
     session_id = session.pop(SESSION_KEY, None)
     if isinstance(session_id, str):
         db.session.execute(
@@ -98,6 +99,7 @@ def log_out() -> None:
         )
         db.session.commit()
     logout_user()
+    _new_csrf_token()
 
 
 def end_all(user: User) -> None:
@@ -145,3 +147,10 @@ def load_first() -> None:
     view runs, so the commits in ``load`` never carry a view's unfinished changes."""
     if SESSION_KEY in session and request.endpoint != "static":
         current_user._get_current_object()  # Flask-Login loads the user now
+
+
+def _new_csrf_token() -> None:
+    """Flask-WTF makes a new token on the next form once the old one is gone."""
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(name, None)
+    g.pop(name, None)

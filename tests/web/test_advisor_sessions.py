@@ -1,5 +1,5 @@
 """Advisor logins recorded on the server: logout, new passwords and deactivation end them,
-and so do the idle and absolute limits.
+and so do the idle and absolute limits; the CSRF token changes at login and logout.
 
 Time is set, not waited for: ``web.advisor_sessions.utcnow`` is replaced by a clock the
 test moves.
@@ -218,6 +218,24 @@ def test_a_remember_cookie_does_not_log_in_without_a_session(app: Flask) -> None
         remember = encode_cookie(login_id)
     client = app.test_client()
     client.set_cookie("remember_token", remember, domain=app.config["SERVER_NAME"])
+    assert not _logged_in(client)
+
+
+def test_the_csrf_token_changes_at_login_and_logout(app: Flask) -> None:
+    make_user(app, EMAIL)
+    client = app.test_client()
+    before = csrf_token(client.get(LOGIN).text)
+    assert client.post(LOGIN, data={"csrf_token": before, "email": EMAIL, "password": PASSWORD})
+    assert _logged_in(client)
+    # A token read before logging in (by whoever saw that page) no longer works.
+    stale = client.post("/radgivare/logga-ut", data={"csrf_token": before})
+    assert stale.status_code == 400
+    assert _logged_in(client)
+
+    during = csrf_token(client.get(HOME).text)
+    assert client.post("/radgivare/logga-ut", data={"csrf_token": during}).status_code == 302
+    again = client.post(LOGIN, data={"csrf_token": during, "email": EMAIL, "password": PASSWORD})
+    assert again.status_code == 400
     assert not _logged_in(client)
 
 
