@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from questionnaire.dimensions import DIMENSION_IDS
 from web.extensions import db
@@ -269,9 +269,6 @@ class User(db.Model):
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
         self.login_id = new_login_id()
-
-    def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
 
 
 class AdvisorSession(db.Model):

@@ -19,6 +19,7 @@ from flask_login.utils import encode_cookie
 from sqlalchemy import event, func, select
 
 import config
+import web.advisor.routes
 from tests.conftest import PASSWORD, create_workshop, csrf_token, logged_in, make_user
 from web import advisor_sessions
 from web.extensions import db
@@ -237,6 +238,32 @@ def test_the_csrf_token_changes_at_login_and_logout(app: Flask) -> None:
     again = client.post(LOGIN, data={"csrf_token": during, "email": EMAIL, "password": PASSWORD})
     assert again.status_code == 400
     assert not _logged_in(client)
+
+
+def test_a_deactivated_accounts_login_checks_a_password_hash_like_any_other(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As long as any failed login: the same password hash work, not a shortcut."""
+    make_user(app, EMAIL)
+    checked: list[str] = []
+    real = web.advisor.routes.check_password_hash
+
+    def spy(stored: str, password: str) -> bool:
+        checked.append(stored)
+        return real(stored, password)
+
+    monkeypatch.setattr(web.advisor.routes, "check_password_hash", spy)
+    with app.app_context():
+        stored = db.session.scalars(select(User.password_hash).where(User.email == EMAIL)).one()
+    assert _log_in(client, "fel-lösenord-helt").status_code == 401
+    assert checked == [stored]
+    _users(app, "deactivate", "--email", EMAIL)
+    checked.clear()
+    for password in (PASSWORD, "fel-lösenord-helt"):
+        response = _log_in(client, password)
+        assert response.status_code == 401
+        assert "E-postadressen eller lösenordet är fel" in response.text
+    assert checked == [stored, stored]
 
 
 def test_expired_sessions_of_every_account_are_removed_at_a_login(app: Flask, clock: Clock) -> None:

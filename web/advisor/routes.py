@@ -41,9 +41,10 @@ def login() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
         user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-        if user is None:
-            check_password_hash(_dummy_hash(), form.password.data or "")
-        elif user.active and user.check_password(form.password.data or ""):
+        # One hash check whatever the account: none, deactivated or active take as long.
+        stored = _dummy_hash() if user is None else user.password_hash
+        matches = check_password_hash(stored, form.password.data or "")
+        if user is not None and user.active and matches:
             advisor_sessions.log_in(user)
             user.last_login_at = utcnow()
             db.session.commit()
