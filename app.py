@@ -117,14 +117,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "advisor.login"
     login_manager.login_message = None  # the login page itself says what it is for
 
-    @login_manager.user_loader
-    def load_user(login_id: str) -> Any:
-        from sqlalchemy import select
+    from web import advisor_sessions
 
-        from web.models import User
-
-        query = select(User).where(User.login_id == login_id, User.active.is_(True))
-        return db.session.execute(query).scalar_one_or_none()
+    # An advisor is logged in only with a live server-side session (web.advisor_sessions).
+    login_manager.user_loader(advisor_sessions.load)
+    app.before_request(advisor_sessions.load_first)
 
     from web.database import configure_engine
 

@@ -57,6 +57,23 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _positive(name: str, default: float, maximum: float) -> float:
+    """A number above 0 and at most ``maximum`` from the environment; else a clear refusal."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= maximum:
+        raise SystemExit(
+            f"Lyftkollen refuses to start: {name} must be a number above 0 and at most "
+            f"{maximum:g}, not {raw!r}."
+        )
+    return value
+
+
 MIN_PRODUCTION_KEY_LENGTH = 32
 
 
@@ -176,6 +193,10 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "DEMO_MODE": _flag("DEMO_MODE", False),
         # How often the live views ask for news, in seconds.
         "LIVE_POLL_SECONDS": float(os.environ.get("LIVE_POLL_SECONDS", "3")),
+        # An advisor's login ends after this long without a request (the live views' polls
+        # count), and this long after logging in whatever happens (web.advisor_sessions).
+        "ADVISOR_IDLE_MINUTES": _positive("ADVISOR_IDLE_MINUTES", 30, maximum=60 * 24 * 365),
+        "ADVISOR_SESSION_HOURS": _positive("ADVISOR_SESSION_HOURS", 12, maximum=24 * 365),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),

@@ -38,7 +38,7 @@ from seed import bench_app, migrate
 from sqlalchemy import event, func, select, text, update
 from sqlalchemy.engine import make_url
 
-from web import demo
+from web import advisor_sessions, demo
 from web.extensions import db
 from web.models import ResultSummary, User
 
@@ -79,10 +79,13 @@ def admin_client(app: Any) -> Any:
     with app.app_context():
         user = db.session.scalars(select(User).where(User.email == demo.DEMO_ADMIN)).one()
         login_id = user.login_id
+        session_id = advisor_sessions.create(user)
+        db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = login_id
         session["_fresh"] = True
+        session[advisor_sessions.SESSION_KEY] = session_id
     return client
 
 

@@ -51,9 +51,10 @@ BO = "bo@example.se"
 ONLINE_PROFILE = {"employees": "45", "sni": "25"}
 HEAD = ScriptDirectory(MIGRATIONS_DIR).get_current_head()
 COMMANDS = {"export": export_command, "import": import_command}
-# Tables an export leaves out: the change counters, which triggers keep, and the
-# installation row, whose id a full export carries in its header instead.
-NOT_EXPORTED = {"change_counters", "installation"}
+# Tables an export leaves out: the change counters, which triggers keep; the
+# installation row, whose id a full export carries in its header instead; and
+# logins, which a restore must not revive.
+NOT_EXPORTED = {"change_counters", "installation", "advisor_sessions"}
 
 
 # ------------------------------------------------------------------ a second database
@@ -479,6 +480,26 @@ def test_import_names_the_table_and_row_of_bad_data_and_writes_nothing(
 
     # And the untouched file still goes in afterwards: nothing was left half-written.
     assert import_file(restored, write(tmp_path, document)).exit_code == 0
+
+
+def test_no_login_is_exported_and_a_restore_revives_none(
+    app: Flask, restored: Flask, questionnaire: Any, tmp_path: Path
+) -> None:
+    """A backup keeps data; a login restored with it would let in again a cookie from
+    before the backup (copied, or of an advisor since deactivated)."""
+    fill(app, questionnaire)
+    anna = logged_in(app, "dora@example.se")
+    cookie = anna.get_cookie("session", domain=app.config["SERVER_NAME"])
+    assert cookie is not None
+    path = tmp_path / "backup.json"
+    path.write_text(export(app), encoding="utf-8")
+    assert "advisor_sessions" not in json.loads(path.read_text(encoding="utf-8"))["tables"]
+    assert import_file(restored, path).exit_code == 0
+
+    copied = restored.test_client()
+    copied.set_cookie("session", cookie.value, domain=restored.config["SERVER_NAME"])
+    assert copied.get("/radgivare/").status_code == 302  # to the login page
+    assert anna.get("/radgivare/").status_code == 200  # where it was made, it works on
 
 
 # ------------------------------------------------------------------ after an import

@@ -3,8 +3,10 @@
 The export is generic over ``db.metadata.sorted_tables``: a table or a column added
 later is exported and imported without a change here. A table marked
 ``info={"backup": False}`` is left out: ``change_counters``, which the database's
-triggers keep (an import counts its own rows there), and ``installation``, the
-database's identity, which a full export carries in its header instead. The document::
+triggers keep (an import counts its own rows there); ``installation``, the
+database's identity, which a full export carries in its header instead; and
+``advisor_sessions``: logins are not data worth restoring, and a restored one would let
+an old cookie in again (after an import every advisor logs in anew). The document::
 
     {"format": "lyftkollen-export", "format_version": 1,
      "installation_id": "<the database's identity>",  (a full export only)
@@ -109,8 +111,8 @@ class BackupError(Exception):
 
 
 def tables() -> list[Table]:
-    """Every table, each after the tables it refers to; not the change counters, which
-    the database's triggers keep (an import counts its own rows there)."""
+    """Every table, each after the tables it refers to; not those marked
+    ``info={"backup": False}`` (the change counters, the advisors' logins)."""
     return [t for t in db.metadata.sorted_tables if t.info.get("backup", True)]
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from questionnaire.content import ContentError
+from web import advisor_sessions
 from web.backup import ACCOUNTS, BackupError, dumps, export_data, import_data
 from web.content import kept_content, load_content
 from web.extensions import db
@@ -133,6 +134,7 @@ def set_password(email: str, password: str) -> None:
     """Give an account a new password; its open sessions end."""
     user = _user(email)
     user.set_password(_password(password))
+    advisor_sessions.end_all(user)
     db.session.commit()
     click.echo(f"New password set for {user.email}")
 
@@ -152,6 +154,7 @@ def deactivate(email: str) -> None:
     user = _user(email)
     user.active = False
     user.login_id = new_login_id()
+    advisor_sessions.end_all(user)
     db.session.commit()
     click.echo(f"Deactivated {user.email}")
 

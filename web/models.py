@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from questionnaire.dimensions import DIMENSION_IDS
 from web.extensions import db
@@ -270,8 +270,22 @@ class User(db.Model):
         self.password_hash = generate_password_hash(password)
         self.login_id = new_login_id()
 
-    def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+
+class AdvisorSession(db.Model):
+    """One advisor login, open until logout, a new password, a deactivation, or its limits
+    (web.advisor_sessions). The cookie holds the random session id; only its SHA-256 is
+    stored, so reading the database gives no login. Never backed up: a restored session
+    would revive a login."""
+
+    __tablename__ = "advisor_sessions"
+    __table_args__ = {"info": {"backup": False}}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Written at most once a minute (web.advisor_sessions.RENEW_AT_MOST_EVERY).
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 # An advisor's note on a reason is short; the statistics export never includes it.

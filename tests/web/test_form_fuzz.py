@@ -32,6 +32,7 @@ from sqlalchemy import select
 
 from recommender.catalogue import OFFERING_IDS
 from tests.conftest import PASSWORD, Survey, create_workshop, csrf_token, make_user, set_profile
+from web import advisor_sessions
 from web.extensions import db
 from web.models import DECISION_REASON_MAX, User
 
@@ -239,8 +240,8 @@ class World:
         app.config["ASSESSMENT_RATE_LIMIT"] = "100000 per minute"
         make_user(app, ADVISOR)
         with app.app_context():
-            query = select(User.login_id).where(User.email == ADVISOR)
-            self.login_id = db.session.execute(query).scalar_one()
+            advisor = db.session.execute(select(User).where(User.email == ADVISOR)).scalar_one()
+            self.advisor_id, self.login_id = advisor.id, advisor.login_id
         self._tokens: WeakKeyDictionary[FlaskClient, str] = WeakKeyDictionary()
         self.anonymous = app.test_client()
         self.advisor = self.advisor_client()
@@ -257,9 +258,13 @@ class World:
     def advisor_client(self) -> FlaskClient:
         """A logged-in advisor, without paying for a password hash each time."""
         client = self.app.test_client()
+        with self.app.app_context():
+            session_id = advisor_sessions.create(db.session.get_one(User, self.advisor_id))
+            db.session.commit()
         with client.session_transaction() as session:
             session["_user_id"] = self.login_id
             session["_fresh"] = True
+            session[advisor_sessions.SESSION_KEY] = session_id
         return client
 
     def csrf(self, client: FlaskClient) -> str:

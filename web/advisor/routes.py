@@ -7,12 +7,12 @@ from functools import cache
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 
-from web import export, statistics, workshops
+from web import advisor_sessions, export, statistics, workshops
 from web.advisor import bp
 from web.advisor.forms import LoginForm
 from web.content import content
@@ -41,10 +41,11 @@ def login() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
         user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-        if user is None:
-            check_password_hash(_dummy_hash(), form.password.data or "")
-        elif user.active and user.check_password(form.password.data or ""):
-            login_user(user)
+        # One hash check whatever the account: none, deactivated or active take as long.
+        stored = _dummy_hash() if user is None else user.password_hash
+        matches = check_password_hash(stored, form.password.data or "")
+        if user is not None and user.active and matches:
+            advisor_sessions.log_in(user)
             user.last_login_at = utcnow()
             db.session.commit()
             return redirect(local_path(request.args.get("next"), url_for("advisor.home")))
@@ -56,7 +57,7 @@ def login() -> Response | str | tuple[str, int]:
 @bp.post("/logga-ut")
 @login_required
 def logout() -> Response:
-    logout_user()
+    advisor_sessions.log_out()
     flash(gettext("You are logged out."))
     return redirect(url_for("advisor.login"))
 
