@@ -98,10 +98,22 @@ def parse_answer(question: Question, value: Any) -> AnswerValue | None:
     # text
     if not isinstance(value, str):
         raise AnswerError(qid, "wrong_type", {"expected": "text"})
-    text = value.strip()
+    # Control characters (NUL included; tab and line breaks stay) cannot be stored in
+    # PostgreSQL or written to Excel, and no one means to type them: the forms and the
+    # API drop them alike.
+    text = strip_control(value).strip()
     if len(text) > question.max_length:
         raise AnswerError(qid, "too_long", {"max_length": question.max_length})
     return text or None
+
+
+# C0 and C1 control characters, NUL included, but tab and line breaks.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_control(value: str) -> str:
+    """``value`` without control characters (tab and line breaks kept)."""
+    return _CONTROL.sub("", value)
 
 
 _NUMBER = re.compile(r"^[+-]?[0-9]+(?:\.[0-9]+)?$")

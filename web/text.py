@@ -8,9 +8,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-# C0 and C1 control characters (NUL included), except tab and line breaks: they cannot be
-# stored in PostgreSQL (NUL) or written to Excel, and no one means to type them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+from questionnaire.answers import strip_control
+
 # A Python string holds a UTF-16 surrogate only alone (JSON "\ud800"; a pair is decoded
 # to one character): it is no character, and UTF-8 cannot encode it, so a page or an
 # export that holds one fails.
@@ -44,10 +43,6 @@ def clean_line(value: str | None) -> str | None:
     if value is None:
         return None
     return " ".join(clean_text(value).split())
-
-
-def strip_control(value: str) -> str:
-    return _CONTROL.sub("", value)
 
 
 def lone_surrogates(value: str) -> list[str]:

@@ -84,3 +84,9 @@ def test_invalid_answers_say_why(question: Question, raw: Any, code: str) -> Non
     assert caught.value.code == code
     assert caught.value.question_id == question.id
     assert caught.value.message  # an English sentence for the API
+
+
+def test_a_text_answer_loses_control_characters_but_keeps_tabs_and_line_breaks() -> None:
+    goal = Question(id="goal", type="text", text=_text("Goal"), max_length=100)
+    assert parse_answer(goal, " a\x00b\x1fc\x7f\td\r\ne\x85 ") == "abc\td\r\ne"
+    assert parse_answer(goal, "\x01\x02") is None  # nothing left: no answer

@@ -316,3 +316,15 @@ def test_private_pages_are_not_cached_and_leak_no_referrer(survey: Survey) -> No
         response = survey.client.get(url)
         assert response.headers["Cache-Control"] == "no-store"
         assert response.headers["Referrer-Policy"] == "same-origin"  # not to other sites
+
+
+def test_control_characters_typed_into_the_goal_are_dropped_as_the_api_drops_them(
+    survey: Survey, app: Flask
+) -> None:
+    # A crafted post can carry what no keyboard types; the API drops the same characters.
+    survey.start()
+    goal = "Kortare\x00 ledtider\x07,\tfärre\x1b kassationer\x9b\nnästa år"
+    assert survey.post(1, {**PROFILE, "goal": goal}).status_code == 302
+    stored = _assessment(app, survey.token).profile["goal"]
+    assert stored == "Kortare ledtider,\tfärre kassationer\nnästa år"
+    assert "nästa år" in survey.client.get(survey.url(1)).text
