@@ -119,6 +119,10 @@ def create_workshop(
     raise RuntimeError("could not find a free join code")
 
 
+# The first key of the advisory lock that orders a workshop's joins (the second is its id).
+JOIN_LOCK_CLASS = 7319016
+
+
 def normalise_code(raw: str) -> str | None:
     """A typed code as stored ("abc 234" -> "ABC234"), or None if it cannot be one."""
     code = "".join(raw.split()).upper().replace("-", "")
@@ -131,8 +135,20 @@ def find_by_code(code: str) -> Workshop | None:
     return db.session.execute(select(Workshop).where(Workshop.code == code)).scalar_one_or_none()
 
 
-def join(workshop: Workshop, name: str | None, role: str | None) -> Assessment:
-    """A new participant's assessment in ``workshop``; committed."""
+def join(
+    workshop: Workshop, name: str | None, role: str | None, max_participants: int
+) -> Assessment | None:
+    """A new participant's assessment in ``workshop``, committed; None (and nothing
+    stored) if it already has ``max_participants``.
+
+    Race-safe: joins of one workshop are made one at a time. The new row is written,
+    then the participants are counted in the same transaction, which by then excludes
+    every other join of the workshop: on PostgreSQL a transaction-level advisory lock on
+    the workshop (taken first; answer saves do not wait for it), on SQLite the one write
+    lock that the insert took. So a room joining at once never gets past the cap.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(JOIN_LOCK_CLASS, workshop.id)))
     participant = Assessment(
         questionnaire_version=workshop.questionnaire_version,
         content_id=workshop.content_id,
@@ -143,6 +159,13 @@ def join(workshop: Workshop, name: str | None, role: str | None) -> Assessment:
         participant_role=(role or "").strip() or None,
     )
     db.session.add(participant)
+    db.session.flush()  # the write first: on SQLite it takes the write lock
+    joined = db.session.execute(
+        select(func.count(Assessment.id)).where(Assessment.workshop_id == workshop.id)
+    ).scalar_one()
+    if joined > max_participants:
+        db.session.rollback()
+        return None
     db.session.commit()
     return participant
 
