@@ -27,6 +27,7 @@ from web.models import (
     Answer,
     Assessment,
     Company,
+    ResultSummary,
     User,
     Workshop,
     new_join_code,
@@ -219,6 +220,36 @@ def set_open(workshop: Workshop, is_open: bool) -> None:
     # A closed workshop's team result counts in benchmarks and the overview; reopened,
     # its answers may change again, so it stops counting until closed again.
     summaries.refresh_workshop(workshop, content_for(workshop))
+
+
+def participant_by_key(workshop: Workshop, key: str) -> Assessment | None:
+    """The participant of ``workshop`` whose ``assessment_key`` is ``key``, if any."""
+    if not key.startswith("a-"):
+        return None
+    for participant in db.session.execute(
+        select(Assessment).where(Assessment.workshop_id == workshop.id)
+    ).scalars():
+        if assessment_key(participant) == key:
+            return participant
+    return None
+
+
+def remove_participant(workshop: Workshop, participant: Assessment) -> str:
+    """Delete a participant and their answers (caller commits). Says what became of the
+    team's stored result: "open" (none is stored while the workshop is open),
+    "recalculated" (closed: its row now counts the others), or "removed" (closed, and
+    nobody who finished is left, so it has no row)."""
+    db.session.delete(participant)  # the database deletes the answers (ON DELETE CASCADE)
+    workshop.revision = Workshop.revision + 1
+    db.session.flush()
+    db.session.expire(workshop, ["participants"])
+    if workshop.is_open:
+        return "open"
+    summaries.refresh_workshop(workshop, content_for(workshop))
+    stored = db.session.execute(
+        select(func.count(ResultSummary.id)).where(ResultSummary.workshop_id == workshop.id)
+    ).scalar_one()
+    return "recalculated" if stored else "removed"
 
 
 # ---------------------------------------------------------------- live state

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -10,9 +11,26 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
-from tests.conftest import Survey, create_workshop, csrf_token, logged_in, participant
+from tests.conftest import (
+    Survey,
+    create_workshop,
+    csrf_token,
+    logged_in,
+    participant,
+    set_profile,
+)
+from web import overview
 from web.extensions import db
-from web.models import Answer, Assessment, Company, Decision, User, Workshop, utcnow
+from web.models import (
+    Answer,
+    Assessment,
+    Company,
+    Decision,
+    ResultSummary,
+    User,
+    Workshop,
+    utcnow,
+)
 from web.privacy import UNFINISHED_KEPT_DAYS
 from web.survey import routes as survey_routes
 
@@ -303,6 +321,110 @@ def test_an_admin_may_delete_any_workshop(
     assert confirm.status_code == 200
     assert admin.post(f"{url}/radera", data={"csrf_token": csrf_token(confirm.text)}).status_code
     assert count(app, Workshop) == 0 and count(app, Assessment) == 0 and count(app, Answer) == 0
+
+
+# ---------------------------------------------------------------- removing a participant
+
+
+def remove_link(page: str, name: str) -> str:
+    """The advisor's "Remove …" link next to ``name`` in the list of participants."""
+    found = re.search(rf"<li>{name}\b[^<]*<a [^>]*href=\"([^\"]+/ta-bort)\"", page)
+    assert found, f"no remove link for {name}"
+    return found.group(1)
+
+
+def team_row(app: Flask) -> tuple[int, int | None] | None:
+    """The closed workshop's stored team result: its respondents and strategy score."""
+    with app.app_context():
+        row = db.session.execute(
+            select(ResultSummary.respondents, ResultSummary.strategy).where(
+                ResultSummary.workshop_id.is_not(None)
+            )
+        ).one_or_none()
+        return None if row is None else (row[0], row[1])
+
+
+def test_an_advisor_removes_a_participant_and_their_answers_from_an_open_workshop(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    people = {name: participant(app, questionnaire, code, name=name) for name in ("Karin", "Olle")}
+    people["Karin"].answer_maturity_pages(2)
+    people["Olle"].answer_maturity_pages(3)
+    karin, olle = (assessment_id(app, p.token) for p in people.values())
+    olle_answers = answers_of(app, olle)
+    assert answers_of(app, karin) > 0
+
+    link = remove_link(advisor.get(url).text, "Karin")
+    confirm = advisor.get(link)
+    assert confirm.status_code == 200 and "Ta bort Karin ur workshoppen?" in confirm.text
+    assert count(app, Assessment, Assessment.id == karin) == 1  # asking removes nothing
+    done = advisor.post(link, data={"csrf_token": csrf_token(confirm.text)})
+    assert done.status_code == 302 and done.location == url
+    page = advisor.get(url).text
+    assert "Karin är borttagen ur workshoppen, med alla sina svar." in page
+    assert "Karin" not in page.split("Karin är borttagen", 1)[1]  # no longer listed
+
+    assert count(app, Assessment, Assessment.id == karin) == 0
+    assert answers_of(app, karin) == 0
+    assert answers_of(app, olle) == olle_answers
+    assert people["Karin"].client.get(f"/a/{people['Karin'].token}").status_code == 404
+    assert advisor.get(link).status_code == 404  # gone: the link leads nowhere now
+
+
+def test_removing_from_a_closed_workshop_recalculates_the_stored_team_result(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    set_profile(advisor, url)
+    for name, level in (("Karin", 1), ("Olle", 4), ("Stina", 4)):
+        participant(app, questionnaire, code, name=name).answer_maturity_pages(level)
+    page = advisor.get(url)
+    advisor.post(f"{url}/stang", data={"csrf_token": csrf_token(page.text), "open": "0"})
+    before = team_row(app)
+    assert before is not None and before[0] == 3
+    with app.app_context():
+        counter = overview.fingerprint()
+
+    advisor.get("/sprak/en")
+    page = advisor.get(url).text
+    confirm = advisor.get(remove_link(page, "Karin"))
+    assert "its stored team result" in confirm.text and "is recalculated" in confirm.text
+    advisor.post(remove_link(page, "Karin"), data={"csrf_token": csrf_token(confirm.text)})
+    told = advisor.get(url).text
+    assert "The workshop is closed, so its stored team result was recalculated" in told
+    after = team_row(app)
+    assert after is not None and after[0] == 2
+    assert before[1] is not None and after[1] is not None and after[1] > before[1]
+    with app.app_context():
+        assert overview.fingerprint() != counter  # the overview's cache sees the change
+        figures = overview.overview(overview.Filters(), questionnaire.bands)
+    assert (figures.results, figures.respondents) == (1, 2)
+
+    # The last two: nobody who finished is left, and the stored result goes too.
+    advisor.get("/sprak/sv")
+    for name in ("Olle", "Stina"):
+        page = advisor.get(url).text
+        advisor.post(remove_link(page, name), data={"csrf_token": csrf_token(page)})
+    assert "så dess sparade teamresultat är också borttaget" in advisor.get(url).text
+    assert team_row(app) is None
+    assert count(app, Assessment) == 0 and count(app, Answer) == 0
+
+
+def test_another_advisor_cannot_remove_a_participant(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    participant(app, questionnaire, code, name="Karin").answer_maturity_pages(2)
+    answers = count(app, Answer)
+    link = remove_link(advisor.get(url).text, "Karin")
+    other = logged_in(app, "bo@example.se")
+    own_page = other.get("/radgivare/workshop/ny")
+    assert other.get(link).status_code == 404
+    assert other.post(link, data={"csrf_token": csrf_token(own_page.text)}).status_code == 404
+    assert advisor.post(link, data={"csrf_token": "wrong"}).status_code == 400
+    assert advisor.get(f"{url}/deltagare/a-000000000000/ta-bort").status_code == 404
+    assert count(app, Assessment) == 1 and count(app, Answer) == answers
 
 
 # ---------------------------------------------------------------- purging abandoned ones
