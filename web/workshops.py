@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -27,6 +27,7 @@ from web.models import (
     Answer,
     Assessment,
     Company,
+    Decision,
     ResultSummary,
     User,
     Workshop,
@@ -80,6 +81,66 @@ def create_company(owner: User, name: str) -> Company:
     company = Company(name=name.strip(), owner=owner)
     db.session.add(company)
     return company
+
+
+@dataclass(frozen=True)
+class CompanyRecords:
+    """What deleting a company deletes with it: how many of each."""
+
+    workshops: int
+    participants: int
+    linked: int  # online self-assessments linked to the company
+
+
+def _company_queries(company: Company) -> tuple[Any, Any]:
+    """Subqueries of the company's workshops' ids and its assessments' ids (its
+    workshops' participants and the self-assessments linked to it)."""
+    workshop_ids = select(Workshop.id).where(Workshop.company_id == company.id)
+    assessment_ids = select(Assessment.id).where(
+        (Assessment.company_id == company.id) | Assessment.workshop_id.in_(workshop_ids)
+    )
+    return workshop_ids, assessment_ids
+
+
+def company_records(company: Company) -> CompanyRecords:
+    workshop_ids, _ = _company_queries(company)
+
+    def number(query: Any) -> int:
+        return int(
+            db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        )
+
+    return CompanyRecords(
+        workshops=number(workshop_ids),
+        participants=number(select(Assessment.id).where(Assessment.workshop_id.in_(workshop_ids))),
+        linked=number(select(Assessment.id).where(Assessment.company_id == company.id)),
+    )
+
+
+def delete_company(company: Company) -> None:
+    """Delete the company with everything that belongs to it (caller commits): its
+    workshops, their participants and answers, the self-assessments linked to it and
+    their answers, the decisions on all of these, and their result summaries.
+
+    Children first, each table by an explicit DELETE, so nothing depends on a cascade
+    (and the change counter's triggers see every summary and decision deleted).
+    """
+    workshop_ids, assessment_ids = _company_queries(company)
+    for statement in (
+        delete(Decision).where(
+            Decision.workshop_id.in_(workshop_ids) | Decision.assessment_id.in_(assessment_ids)
+        ),
+        delete(ResultSummary).where(
+            ResultSummary.workshop_id.in_(workshop_ids)
+            | ResultSummary.assessment_id.in_(assessment_ids)
+        ),
+        delete(Answer).where(Answer.assessment_id.in_(assessment_ids)),
+        delete(Assessment).where(Assessment.id.in_(assessment_ids)),
+        delete(Workshop).where(Workshop.company_id == company.id),
+        delete(Company).where(Company.id == company.id),
+    ):
+        db.session.execute(statement.execution_options(synchronize_session=False))
+    db.session.expunge(company)
 
 
 def latest_profile(company: Company) -> dict[str, Any]:

@@ -69,6 +69,10 @@ def test_privacy_page_in_swedish_renders_and_is_linked_from_every_page(
     assert '<html lang="sv">' in page.text
     assert page.text.count("<h1") == 1
     assert 'href="/integritet"' in client.get("/").text
+    # Company names are stored, and the page says so (it once said no names were).
+    assert "Namnen på de företag som rådgivarna arbetar med" in page.text
+    assert "inga e-postadresser, telefonnummer eller adresser" in page.text
+    assert "Rådgivaren kan radera ett företag med allt som sparats om det" in page.text
 
 
 def test_privacy_page_in_english_says_what_is_kept_and_for_how_long(client: FlaskClient) -> None:
@@ -78,6 +82,9 @@ def test_privacy_page_in_english_says_what_is_kept_and_for_how_long(client: Flas
     assert '<html lang="en">' in page.text
     assert "Privacy: what we store and why" in page.text
     assert "We store no contact details" in page.text
+    assert "The names of the companies that advisors work with" in page.text
+    assert "The advisor can delete a company with everything stored about it" in page.text
+    assert "The advisor can remove one participant" in page.text
     assert "We store no IP addresses with anything you give us" in page.text
     assert (
         "Unfinished assessments are removed automatically once they have not been changed "
@@ -425,6 +432,139 @@ def test_another_advisor_cannot_remove_a_participant(
     assert advisor.post(link, data={"csrf_token": "wrong"}).status_code == 400
     assert advisor.get(f"{url}/deltagare/a-000000000000/ta-bort").status_code == 404
     assert count(app, Assessment) == 1 and count(app, Answer) == answers
+
+
+# ---------------------------------------------------------------- deleting a company
+
+
+def rows_per_table(app: Flask) -> dict[str, int]:
+    with app.app_context():
+        return {
+            table.name: db.session.scalar(select(func.count()).select_from(table)) or 0
+            for table in db.metadata.sorted_tables
+        }
+
+
+def company_url(app: Flask, name: str) -> str:
+    with app.app_context():
+        public_id = db.session.scalar(select(Company.public_id).where(Company.name == name))
+    return f"/radgivare/foretag/{public_id}"
+
+
+def decide(app: Flask, **target: int) -> None:
+    with app.app_context():
+        by = db.session.scalars(select(User.id)).first()
+        db.session.add(Decision(offering="iuc", decided_by_id=by, **target))
+        db.session.commit()
+
+
+def test_an_advisor_deletes_a_company_with_everything_that_belongs_to_it(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    # Verkstaden: a closed workshop (stored team result, decision), an open one, and a
+    # linked self-assessment with a decision. Kvarnen, another company, must stay whole.
+    url, code = create_workshop(advisor)
+    set_profile(advisor, url)
+    for level in (1, 3):
+        participant(app, questionnaire, code, name=f"P{level}").answer_maturity_pages(level)
+    page = advisor.get(url)
+    advisor.post(f"{url}/stang", data={"csrf_token": csrf_token(page.text), "open": "0"})
+    _, open_code = create_workshop(advisor, company=url_company(advisor, url), title="Uppföljning")
+    participant(app, questionnaire, open_code, name="Halvvägs").post(2, {})
+    online = Survey(app.test_client(), questionnaire)
+    online.complete(PROFILE)
+    home = company_url(app, "Verkstaden i Gnosjö AB")
+    form = advisor.get(home)
+    advisor.post(
+        f"{home}/koppla",
+        data={"csrf_token": csrf_token(form.text), "link": f"/a/{online.token}"},
+    )
+    other_url, other_code = create_workshop(advisor, new_company="Kvarnen AB")
+    participant(app, questionnaire, other_code).answer_maturity_pages(2)
+    kept_online = Survey(app.test_client(), questionnaire)
+    kept_online.complete(PROFILE)  # linked to no company
+    with app.app_context():
+        closed = db.session.scalar(select(Workshop.id).where(Workshop.status == "closed"))
+        db.session.remove()
+    decide(app, workshop_id=closed)
+    decide(app, assessment_id=assessment_id(app, online.token))
+    its_assessments = [
+        *participants_of(app, "Verkstaden i Gnosjö AB"),
+        assessment_id(app, online.token),
+    ]
+    before = rows_per_table(app)
+    mine = {
+        "companies": 1,
+        "workshops": 2,
+        "assessments": 4,  # three participants and the linked self-assessment
+        "answers": count(app, Answer, Answer.assessment_id.in_(its_assessments)),
+        "decisions": 2,
+        "result_summaries": 2,  # the closed workshop's team and the linked self-assessment
+    }
+    with app.app_context():
+        counter = overview.fingerprint()
+
+    advisor.get("/sprak/en")
+    company_page = advisor.get(home).text
+    assert f'href="{home}/radera"' in company_page
+    confirm = advisor.get(f"{home}/radera")
+    assert confirm.status_code == 200
+    for said in ("2 workshops", "3 workshop participants", "1 self-assessment linked"):
+        assert said in confirm.text
+    assert rows_per_table(app) == before  # asking deletes nothing
+    done = advisor.post(f"{home}/radera", data={"csrf_token": csrf_token(confirm.text)})
+    assert done.status_code == 302 and done.location == "/radgivare/foretag"
+    listed = advisor.get("/radgivare/foretag").text
+    assert "Verkstaden i Gnosjö AB and everything stored about it are deleted." in listed
+
+    after = rows_per_table(app)
+    assert {t: before[t] - after[t] for t in before if before[t] != after[t]} == mine
+    assert "Verkstaden i Gnosjö AB" not in listed.split("are deleted.", 1)[1]
+    assert advisor.get(home).status_code == 404 and advisor.get(url).status_code == 404
+    assert online.client.get(f"/a/{online.token}").status_code == 404
+    assert advisor.get(other_url).status_code == 200
+    assert kept_online.client.get(f"/a/{kept_online.token}").status_code != 404
+    with app.app_context():
+        assert overview.fingerprint() != counter  # the overview's cache sees the change
+
+
+def url_company(client: FlaskClient, workshop_url: str) -> str:
+    """The public id of a workshop's company, from the link on its page."""
+    found = re.search(r'href="/radgivare/foretag/([\w-]+)"', client.get(workshop_url).text)
+    assert found
+    return found.group(1)
+
+
+def participants_of(app: Flask, company: str) -> list[int]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(Assessment.id)
+                .join(Workshop, Assessment.workshop_id == Workshop.id)
+                .join(Company)
+                .where(Company.name == company)
+            )
+        )
+
+
+def test_only_the_owner_or_an_admin_deletes_a_company(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    participant(app, questionnaire, code).answer_maturity_pages(2)
+    home = company_url(app, "Verkstaden i Gnosjö AB")
+    before = rows_per_table(app)
+    other = logged_in(app, "bo@example.se")
+    own_page = other.get("/radgivare/workshop/ny")
+    assert other.get(f"{home}/radera").status_code == 404
+    refused = other.post(f"{home}/radera", data={"csrf_token": csrf_token(own_page.text)})
+    assert refused.status_code == 404
+    assert advisor.post(f"{home}/radera", data={"csrf_token": "wrong"}).status_code == 400
+    assert rows_per_table(app) == {**before, "users": before["users"] + 1}
+    admin = logged_in(app, "admin@example.se", role="admin")
+    confirm = admin.get(f"{home}/radera")
+    admin.post(f"{home}/radera", data={"csrf_token": csrf_token(confirm.text)})
+    assert count(app, Company) == 0 and count(app, Assessment) == 0 and count(app, Answer) == 0
 
 
 # ---------------------------------------------------------------- purging abandoned ones
