@@ -85,6 +85,7 @@ def test_privacy_page_in_english_says_what_is_kept_and_for_how_long(client: Flas
     assert "The names of the companies that advisors work with" in page.text
     assert "The advisor can delete a company with everything stored about it" in page.text
     assert "The advisor can remove one participant" in page.text
+    assert "is shared by at least 5 rows" in page.text
     assert "We store no IP addresses with anything you give us" in page.text
     assert (
         "Unfinished assessments are removed automatically once they have not been changed "
