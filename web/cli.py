@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from questionnaire.content import ContentError
+from web.anonymity import load_anonymity
 from web.backup import ACCOUNTS, BackupError, dumps, export_data, import_data
 from web.content import kept_content, load_content
 from web.extensions import db
@@ -47,6 +48,7 @@ def check(data_dir: Path | None) -> None:
     folder = data_dir or Path(current_app.config["DATA_DIR"])
     try:
         content = load_content(folder)
+        load_anonymity(folder)  # statistics.yaml: the statistics export's k and ranges
     except ContentError as error:
         raise click.ClickException(str(error)) from None
     q = content.questionnaire

@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from app import create_app
 from questionnaire.content import ContentError
@@ -51,6 +52,17 @@ def test_the_app_refuses_to_start_with_a_broken_statistics_file(tmp_path: Path) 
     with pytest.raises(SystemExit) as stopped:
         create_app({"DATA_DIR": str(folder), "AUTO_MIGRATE": False, "SECRET_KEY": "x"})
     assert "statistics.yaml" in str(stopped.value) and "min_group" in str(stopped.value)
+
+
+def test_questionnaire_check_names_a_broken_statistics_file(app: Flask, tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    (folder / "statistics.yaml").write_text("min_group: 5\nrespondent_buckets: [{min: 2}]\n")
+    result = app.test_cli_runner().invoke(
+        args=["questionnaire", "check", "--data-dir", str(folder)]
+    )
+    assert result.exit_code != 0
+    assert "statistics.yaml" in result.output and "item 1: min must be 1" in result.output
 
 
 def test_rare_rows_are_generalised_and_too_few_are_merged_whole() -> None:
