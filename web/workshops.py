@@ -126,6 +126,9 @@ def delete_company(company: Company) -> None:
     (and the change counter's triggers see every summary and decision deleted).
     """
     workshop_ids, assessment_ids = _company_queries(company)
+    # The workshops' rows first, in the order every writer of a workshop and its
+    # participants locks them (web.assessments.lock_workshop): no deadlock with a save.
+    db.session.execute(workshop_ids.order_by(Workshop.id).with_for_update())
     for statement in (
         delete(Decision).where(
             Decision.workshop_id.in_(workshop_ids) | Decision.assessment_id.in_(assessment_ids)
@@ -300,8 +303,12 @@ def remove_participant(workshop: Workshop, participant: Assessment) -> str:
     team's stored result: "open" (none is stored while the workshop is open),
     "recalculated" (closed: its row now counts the others), or "removed" (closed, and
     nobody who finished is left, so it has no row)."""
-    db.session.delete(participant)  # the database deletes the answers (ON DELETE CASCADE)
+    # The workshop's row first: every transaction that writes a workshop and its
+    # participants locks them in that order (web.assessments.lock_workshop), else a
+    # participant's save at the same moment could deadlock with this on PostgreSQL.
     workshop.revision = Workshop.revision + 1
+    db.session.flush()
+    db.session.delete(participant)  # the database deletes the answers (ON DELETE CASCADE)
     db.session.flush()
     db.session.expire(workshop, ["participants"])
     if workshop.is_open:
