@@ -16,6 +16,7 @@ import config
 from questionnaire.content import ContentError
 from questionnaire.model import LANGUAGES
 from web import i18n
+from web.anonymity import load_anonymity
 from web.content import load_content
 from web.extensions import (
     CONTENT_SECURITY_POLICY,
@@ -77,6 +78,7 @@ def register_content(app: Flask) -> None:
     """Load and validate data/ once; refuse to start on any problem, naming file and item."""
     try:
         app.extensions["lyftkollen.content"] = load_content(Path(app.config["DATA_DIR"]))
+        app.extensions["lyftkollen.anonymity"] = load_anonymity(Path(app.config["DATA_DIR"]))
     except ContentError as error:
         raise SystemExit(f"Lyftkollen cannot start: the content has errors.\n{error}") from None
 

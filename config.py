@@ -191,6 +191,8 @@ def from_environment(instance_path: str) -> dict[str, object]:
         # Demo data (`flask demo seed`) counts in peer benchmarks, "companies like yours"
         # and the program overview only when this is on; real data never mixes with it.
         "DEMO_MODE": _flag("DEMO_MODE", False),
+        # The most participants one workshop takes; the next to join is told it is full.
+        "WORKSHOP_MAX_PARTICIPANTS": int(os.environ.get("WORKSHOP_MAX_PARTICIPANTS", "1500")),
         # How often the live views ask for news, in seconds.
         "LIVE_POLL_SECONDS": float(os.environ.get("LIVE_POLL_SECONDS", "3")),
         # An advisor's login ends after this long without a request (the live views' polls

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from questionnaire.content import ContentError
 from web import advisor_sessions
+from web.anonymity import load_anonymity
 from web.backup import ACCOUNTS, BackupError, dumps, export_data, import_data
 from web.content import kept_content, load_content
 from web.extensions import db
@@ -49,6 +50,7 @@ def check(data_dir: Path | None) -> None:
     folder = data_dir or Path(current_app.config["DATA_DIR"])
     try:
         content = load_content(folder)
+        load_anonymity(folder)  # statistics.yaml: the statistics export's k and ranges
     except ContentError as error:
         raise click.ClickException(str(error)) from None
     q = content.questionnaire

@@ -28,10 +28,6 @@ from web.extensions import db
 from web.models import ChangeCounter, ResultSummary
 from web.recent import Recent
 
-# Score figures over fewer results than this are left out of the export: they would be
-# (nearly) one company's own scores. The same limit as the statistics export's.
-from web.statistics import MIN_GROUP
-
 KINDS: Final = ("online", "workshop")
 
 RS = ResultSummary
@@ -311,8 +307,13 @@ def csv_rows(
     view: Overview,
     labels: dict[str, dict[str | None, str]],
     bands: Sequence[Band],
+    min_group: int,
 ) -> list[list[Cell]]:
     """The overview's tables in long format: (table, key, label, measure, value) rows.
+
+    Score figures, steps and decisions over fewer than ``min_group`` results (the
+    statistics export's limit, data/statistics.yaml) are left out: they would be (nearly)
+    one company's own.
 
     Every row is a count or a mean over a group of results, never a result of its own,
     so the file holds no names, free text, ids or dates (months only). ``labels`` names
@@ -346,23 +347,23 @@ def csv_rows(
         for key, n in sorted(counts.items(), key=lambda kv: kv[0] or "~"):
             out.append([table, key or "", label(table, key), "results", n])
     for d in view.dimensions:
-        if d.scored < MIN_GROUP:
+        if d.scored < min_group:
             continue  # too few to be anything but a company's own scores
         for band, n in zip(bands, d.bands, strict=True):
             out.append(["dimension", d.dimension, label("dimension", d.dimension), band.id, n])
         mean = None if d.mean is None else round(d.mean, 1)
         out.append(["dimension", d.dimension, label("dimension", d.dimension), "mean", mean])
-    # A step recommended, or a decision made, for fewer than MIN_GROUP results could
+    # A step recommended, or a decision made, for fewer than min_group results could
     # be one company's own: left out, like the scores above.
     for o in view.offerings:
-        if o.recommended < MIN_GROUP:
+        if o.recommended < min_group:
             continue
         name = label("offering", o.offering)
         out.append(["recommended", o.offering or "", name, "results", o.recommended])
-        if o.decisions >= MIN_GROUP:
+        if o.decisions >= min_group:
             out.append(["recommended", o.offering or "", name, "decisions", o.decisions])
             out.append(["recommended", o.offering or "", name, "agreed", o.agreed])
     for offering, n in sorted(view.decided.items()):
-        if n >= MIN_GROUP:
+        if n >= min_group:
             out.append(["decided", offering, label("offering", offering), "decisions", n])
     return out

@@ -22,5 +22,7 @@ def page() -> str:
         unfinished_days=UNFINISHED_KEPT_DAYS,
         # A workshop participant's session is permanent, so they can rejoin (web/workshop).
         session_days=current_app.permanent_session_lifetime.days,
+        # The statistics export's k (data/statistics.yaml), as web.statistics applies it.
+        min_group=current_app.extensions["lyftkollen.anonymity"].min_group,
         lang=str(get_locale()),
     )

@@ -1,25 +1,27 @@
 """Completed measurements as anonymous rows, for statistics.
 
-One row per online self-assessment and one per workshop team (its finished
+One row per online self-assessment and one per closed workshop's team (its finished
 participants' mean scores and the team's path: individuals are never rows of their
-own). No company or participant names, no free text, no private links or ids, no
-contact details, no exact dates or head counts: a row holds how it was answered
-(online or workshop), the questionnaire version, the month, the size band, the
-industry's SNI division, the county, the programmes already taken part in, the scores,
-the recommended first step, and what the company went on to do as its advisor recorded
-it (the offering, whether it was the step recommended at the time, and the month; never
-the advisor's reason, which is free text).
+own): the results the program overview counts, so the number of rows is its total. No
+company or participant names, no free text, no private links or ids, no contact
+details, no exact dates or head counts: a row holds how it was answered (online or
+workshop), the head count as a range ("5-9"), the questionnaire version, the month, the
+size band, the industry's SNI division, the county, the programmes already taken part
+in, the scores, the recommended first step, and what the company went on to do as its
+advisor recorded it (the offering, whether it was the step recommended at the time, and
+the month; never the advisor's reason, which is free text).
 
-Rare combinations are coarsened so that no row stands out: when fewer than
-``MIN_GROUP`` rows share the same size band, industry, county and completed
-programmes, the programmes are left out; then the county, then the industry, in the
-same way. Rows come sorted by their values, so their order says nothing about who
-answered when.
+k-anonymity (``data/statistics.yaml``: ``min_group``, 5, and the head-count ranges):
+no row's combination of kind, head count, size band, industry, county and completed
+programmes is shared by fewer than ``min_group`` rows. Rare combinations are
+generalised, not dropped, so every result is still counted: the programmes are left out
+first, then the county, the industry, the head count, the size band, and last the kind
+(web.anonymity.generalise). A left-out fact is an empty cell. Rows come sorted by their
+values, so their order says nothing about who answered when.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -28,14 +30,11 @@ from sqlalchemy import select
 from questionnaire.model import Questionnaire
 from recommender.catalogue import Catalogue
 from web import workshops
+from web.anonymity import Anonymity, generalise
 from web.content import content_for
 from web.export import Cell
 from web.extensions import db
 from web.models import LOCAL_TIME, Assessment, Company, Decision, User, Workshop
-
-# The fewest rows that may share a combination of size band, industry, county and
-# completed programmes before the rarest of those is left out.
-MIN_GROUP = 5
 
 FIXED_COLUMNS = [
     "kind",
@@ -108,8 +107,9 @@ def _online(user: User, include_demo: bool) -> Any:
 
 
 def _workshops(user: User, include_demo: bool) -> Any:
-    """Workshops ``user`` may see: their companies', or all."""
-    query = select(Workshop).order_by(Workshop.id)
+    """Closed workshops ``user`` may see: their companies', or all. (An open workshop's
+    answers may still change: like the overview, the export counts it once closed.)"""
+    query = select(Workshop).where(Workshop.status == "closed").order_by(Workshop.id)
     if not include_demo:
         query = query.where(Workshop.demo.is_(False))
     if user.is_admin:
@@ -121,7 +121,7 @@ def _row(
     record: Assessment | Workshop,
     scores: dict[str, Any],
     primary: str | None,
-    respondents: int,
+    respondents: str,
     questionnaire: Questionnaire,
     catalogue: Catalogue,
     decision: Decision | None,
@@ -152,7 +152,11 @@ def _row(
 
 
 def rows(
-    user: User, questionnaire: Questionnaire, catalogue: Catalogue, include_demo: bool = False
+    user: User,
+    questionnaire: Questionnaire,
+    catalogue: Catalogue,
+    anonymity: Anonymity,
+    include_demo: bool = False,
 ) -> list[list[Cell]]:
     """The header row, then one anonymous row per measurement ``user`` may see (demo
     records only with ``include_demo``)."""
@@ -162,7 +166,10 @@ def rows(
         primary = ((assessment.recommendation or {}).get("primary") or {}).get("id")
         decision = by_assessment.get(assessment.id)
         scores = assessment.scores or {}
-        body.append(_row(assessment, scores, primary, 1, questionnaire, catalogue, decision))
+        respondents = anonymity.head_count(1)
+        body.append(
+            _row(assessment, scores, primary, respondents, questionnaire, catalogue, decision)
+        )
     for workshop in db.session.execute(_workshops(user, include_demo)).scalars():
         team = workshops.team(workshop, content_for(workshop))
         if team is None:
@@ -173,30 +180,29 @@ def rows(
             "overall": team.result.overall,
         }
         primary = team.path.primary.offering if team.path and team.path.primary else None
-        respondents = team.result.participants
+        respondents = anonymity.head_count(team.result.participants)
         decision = by_workshop.get(workshop.id)
         body.append(
             _row(workshop, scores, primary, respondents, questionnaire, catalogue, decision)
         )
-    _coarsen(body)
+    generalise(body, LADDER, anonymity.min_group)
     body.sort(key=_sort_key)
     return [headers(questionnaire), *body]
 
 
-_SIZE, _SNI, _REGION, _COMPLETED = (FIXED_COLUMNS.index(c) for c in FIXED_COLUMNS[4:8])
-
-
-def _coarsen(body: list[list[Cell]]) -> None:
-    """Leave out the rarest facts of any row whose combination fewer than MIN_GROUP share."""
-    for dropped, keys in (
-        (_COMPLETED, (_SIZE, _SNI, _REGION, _COMPLETED)),
-        (_REGION, (_SIZE, _SNI, _REGION)),
-        (_SNI, (_SIZE, _SNI)),
-    ):
-        groups = Counter(tuple(row[k] for k in keys) for row in body)
-        for row in body:
-            if groups[tuple(row[k] for k in keys)] < MIN_GROUP:
-                row[dropped] = ""
+# The identifying facts, in the order they are given up when a combination is rare:
+# the programmes first, the kind last.
+LADDER = tuple(
+    FIXED_COLUMNS.index(c)
+    for c in (
+        "completed_offerings",
+        "region",
+        "sni_division",
+        "respondents",
+        "size_band",
+        "kind",
+    )
+)
 
 
 def _decisions() -> tuple[dict[int, Decision], dict[int, Decision]]:

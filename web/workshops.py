@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -27,6 +27,8 @@ from web.models import (
     Answer,
     Assessment,
     Company,
+    Decision,
+    ResultSummary,
     User,
     Workshop,
     new_join_code,
@@ -81,6 +83,69 @@ def create_company(owner: User, name: str) -> Company:
     return company
 
 
+@dataclass(frozen=True)
+class CompanyRecords:
+    """What deleting a company deletes with it: how many of each."""
+
+    workshops: int
+    participants: int
+    linked: int  # online self-assessments linked to the company
+
+
+def _company_queries(company: Company) -> tuple[Any, Any]:
+    """Subqueries of the company's workshops' ids and its assessments' ids (its
+    workshops' participants and the self-assessments linked to it)."""
+    workshop_ids = select(Workshop.id).where(Workshop.company_id == company.id)
+    assessment_ids = select(Assessment.id).where(
+        (Assessment.company_id == company.id) | Assessment.workshop_id.in_(workshop_ids)
+    )
+    return workshop_ids, assessment_ids
+
+
+def company_records(company: Company) -> CompanyRecords:
+    workshop_ids, _ = _company_queries(company)
+
+    def number(query: Any) -> int:
+        return int(
+            db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        )
+
+    return CompanyRecords(
+        workshops=number(workshop_ids),
+        participants=number(select(Assessment.id).where(Assessment.workshop_id.in_(workshop_ids))),
+        linked=number(select(Assessment.id).where(Assessment.company_id == company.id)),
+    )
+
+
+def delete_company(company: Company) -> None:
+    """Delete the company with everything that belongs to it (caller commits): its
+    workshops, their participants and answers, the self-assessments linked to it and
+    their answers, the decisions on all of these, and their result summaries.
+
+    Children first, each table by an explicit DELETE, so nothing depends on a cascade
+    (and the change counter's triggers see every summary and decision deleted).
+    """
+    workshop_ids, assessment_ids = _company_queries(company)
+    # The workshops' rows first, in the order every writer of a workshop and its
+    # participants locks them (web.assessments.lock_workshop): no deadlock with a save.
+    db.session.execute(workshop_ids.order_by(Workshop.id).with_for_update())
+    for statement in (
+        delete(Decision).where(
+            Decision.workshop_id.in_(workshop_ids) | Decision.assessment_id.in_(assessment_ids)
+        ),
+        delete(ResultSummary).where(
+            ResultSummary.workshop_id.in_(workshop_ids)
+            | ResultSummary.assessment_id.in_(assessment_ids)
+        ),
+        delete(Answer).where(Answer.assessment_id.in_(assessment_ids)),
+        delete(Assessment).where(Assessment.id.in_(assessment_ids)),
+        delete(Workshop).where(Workshop.company_id == company.id),
+        delete(Company).where(Company.id == company.id),
+    ):
+        db.session.execute(statement.execution_options(synchronize_session=False))
+    db.session.expunge(company)
+
+
 def latest_profile(company: Company) -> dict[str, Any]:
     """The profile of the company's latest workshop that has one: the next one starts there."""
     for workshop in sorted(company.workshops, key=lambda w: (w.held_on, w.id), reverse=True):
@@ -119,6 +184,10 @@ def create_workshop(
     raise RuntimeError("could not find a free join code")
 
 
+# The first key of the advisory lock that orders a workshop's joins (the second is its id).
+JOIN_LOCK_CLASS = 7319016
+
+
 def normalise_code(raw: str) -> str | None:
     """A typed code as stored ("abc 234" -> "ABC234"), or None if it cannot be one."""
     code = "".join(raw.split()).upper().replace("-", "")
@@ -131,8 +200,20 @@ def find_by_code(code: str) -> Workshop | None:
     return db.session.execute(select(Workshop).where(Workshop.code == code)).scalar_one_or_none()
 
 
-def join(workshop: Workshop, name: str | None, role: str | None) -> Assessment:
-    """A new participant's assessment in ``workshop``; committed."""
+def join(
+    workshop: Workshop, name: str | None, role: str | None, max_participants: int
+) -> Assessment | None:
+    """A new participant's assessment in ``workshop``, committed; None (and nothing
+    stored) if it already has ``max_participants``.
+
+    Race-safe: joins of one workshop are made one at a time. The new row is written,
+    then the participants are counted in the same transaction, which by then excludes
+    every other join of the workshop: on PostgreSQL a transaction-level advisory lock on
+    the workshop (taken first; answer saves do not wait for it), on SQLite the one write
+    lock that the insert took. So a room joining at once never gets past the cap.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(JOIN_LOCK_CLASS, workshop.id)))
     participant = Assessment(
         questionnaire_version=workshop.questionnaire_version,
         content_id=workshop.content_id,
@@ -143,6 +224,13 @@ def join(workshop: Workshop, name: str | None, role: str | None) -> Assessment:
         participant_role=(role or "").strip() or None,
     )
     db.session.add(participant)
+    db.session.flush()  # the write first: on SQLite it takes the write lock
+    joined = db.session.execute(
+        select(func.count(Assessment.id)).where(Assessment.workshop_id == workshop.id)
+    ).scalar_one()
+    if joined > max_participants:
+        db.session.rollback()
+        return None
     db.session.commit()
     return participant
 
@@ -196,6 +284,40 @@ def set_open(workshop: Workshop, is_open: bool) -> None:
     # A closed workshop's team result counts in benchmarks and the overview; reopened,
     # its answers may change again, so it stops counting until closed again.
     summaries.refresh_workshop(workshop, content_for(workshop))
+
+
+def participant_by_key(workshop: Workshop, key: str) -> Assessment | None:
+    """The participant of ``workshop`` whose ``assessment_key`` is ``key``, if any."""
+    if not key.startswith("a-"):
+        return None
+    for participant in db.session.execute(
+        select(Assessment).where(Assessment.workshop_id == workshop.id)
+    ).scalars():
+        if assessment_key(participant) == key:
+            return participant
+    return None
+
+
+def remove_participant(workshop: Workshop, participant: Assessment) -> str:
+    """Delete a participant and their answers (caller commits). Says what became of the
+    team's stored result: "open" (none is stored while the workshop is open),
+    "recalculated" (closed: its row now counts the others), or "removed" (closed, and
+    nobody who finished is left, so it has no row)."""
+    # The workshop's row first: every transaction that writes a workshop and its
+    # participants locks them in that order (web.assessments.lock_workshop), else a
+    # participant's save at the same moment could deadlock with this on PostgreSQL.
+    workshop.revision = Workshop.revision + 1
+    db.session.flush()
+    db.session.delete(participant)  # the database deletes the answers (ON DELETE CASCADE)
+    db.session.flush()
+    db.session.expire(workshop, ["participants"])
+    if workshop.is_open:
+        return "open"
+    summaries.refresh_workshop(workshop, content_for(workshop))
+    stored = db.session.execute(
+        select(func.count(ResultSummary.id)).where(ResultSummary.workshop_id == workshop.id)
+    ).scalar_one()
+    return "recalculated" if stored else "removed"
 
 
 # ---------------------------------------------------------------- live state

@@ -124,9 +124,11 @@ def test_every_advisor_route_needs_a_login(app: Flask) -> None:
     assert checked >= 2
 
 
-def _owned_urls(app: Flask, workshop_id: str, company_id: str) -> list[tuple[str, str, str]]:
+def _owned_urls(
+    app: Flask, workshop_id: str, company_id: str, participant_key: str
+) -> list[tuple[str, str, str]]:
     """Every advisor route with an id, filled with the given workshop's or company's id."""
-    fill = {"fmt": "csv"}
+    fill = {"fmt": "csv", "key": participant_key}
     urls = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith(ADVISOR_PREFIX) or "public_id" not in rule.arguments:
@@ -153,13 +155,16 @@ def test_another_advisors_workshops_and_companies_answer_404(app: Flask) -> None
     url, _ = create_workshop(owner)
     workshop_id = url.rsplit("/", 1)[1]
     with app.app_context():
+        from web import workshops
         from web.extensions import db
 
-        company_id = db.session.get(Workshop, 1).company.public_id
+        workshop = db.session.get(Workshop, 1)
+        company_id = workshop.company.public_id
+        key = workshops.assessment_key(workshops.join(workshop, "Karin", None, 10))
     stranger = logged_in(app, "bertil@example.se")
     admin = logged_in(app, "chef@example.se", role="admin")
     app.config["WTF_CSRF_ENABLED"] = False  # ownership, not CSRF, must be what stops them
-    urls = _owned_urls(app, workshop_id, company_id)
+    urls = _owned_urls(app, workshop_id, company_id, key)
     assert len(urls) >= 14
     for method, path, rule in urls:
         assert stranger.open(path, method=method).status_code == 404, (method, rule)

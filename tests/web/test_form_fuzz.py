@@ -429,6 +429,29 @@ def _delete_workshop(data: st.DataObject, world: World) -> Target:
     return Target(world.advisor, f"/radgivare/workshop/{escaped(public_id)}/radera")
 
 
+def _remove_participant(data: st.DataObject, world: World) -> Target:
+    public_id = data.draw(mostly("fresh", UNKNOWN_ID))
+    key = data.draw(mostly("fresh", UNKNOWN_ID))
+    if public_id == "fresh":  # the shared workshop may be closed by now: no joining
+        url, code = create_workshop(world.advisor, title="Att ta bort ur")
+        public_id = url.rsplit("/", 1)[-1]
+        if key == "fresh":
+            token = Survey(world.app.test_client(), world.questionnaire).join(code)
+            key = "a-" + hashlib.sha256(token.encode()).hexdigest()[:12]
+    url = f"/radgivare/workshop/{escaped(public_id)}/deltagare/{escaped(key)}/ta-bort"
+    return Target(world.advisor, url)
+
+
+def _delete_company(data: st.DataObject, world: World) -> Target:
+    public_id = data.draw(mostly("fresh", UNKNOWN_ID))
+    if public_id == "fresh":
+        url, _ = create_workshop(world.advisor, new_company="Ny AB")
+        found = re.search(r'href="/radgivare/foretag/([\w-]+)"', world.advisor.get(url).text)
+        assert found
+        public_id = found.group(1)
+    return Target(world.advisor, f"/radgivare/foretag/{escaped(public_id)}/radera")
+
+
 def _create_company(data: st.DataObject, world: World) -> Target:
     return Target(world.advisor, "/radgivare/foretag", {"name": text(200)})
 
@@ -486,6 +509,8 @@ FORMS: dict[str, Form] = {
     "advisor.reveal": Form(_advisor_workshop("visa", "show")),
     "advisor.close": Form(_advisor_workshop("stang", "open")),
     "advisor.delete_workshop": Form(_delete_workshop, examples=10),
+    "advisor.remove_participant": Form(_remove_participant, examples=10),
+    "advisor.delete_company": Form(_delete_company, examples=10),
     "advisor.create_company": Form(_create_company),
     "advisor.link_assessment": Form(_link),
     "advisor.workshop_decision": Form(_workshop_decision, examples=30),

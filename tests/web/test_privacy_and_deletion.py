@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -10,9 +11,26 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
-from tests.conftest import Survey, create_workshop, csrf_token, logged_in, participant
+from tests.conftest import (
+    Survey,
+    create_workshop,
+    csrf_token,
+    logged_in,
+    participant,
+    set_profile,
+)
+from web import overview
 from web.extensions import db
-from web.models import Answer, Assessment, Company, Decision, User, Workshop, utcnow
+from web.models import (
+    Answer,
+    Assessment,
+    Company,
+    Decision,
+    ResultSummary,
+    User,
+    Workshop,
+    utcnow,
+)
 from web.privacy import UNFINISHED_KEPT_DAYS
 from web.survey import routes as survey_routes
 
@@ -51,6 +69,10 @@ def test_privacy_page_in_swedish_renders_and_is_linked_from_every_page(
     assert '<html lang="sv">' in page.text
     assert page.text.count("<h1") == 1
     assert 'href="/integritet"' in client.get("/").text
+    # Company names are stored, and the page says so (it once said no names were).
+    assert "Namnen på de företag som rådgivarna arbetar med" in page.text
+    assert "inga e-postadresser, telefonnummer eller adresser" in page.text
+    assert "Rådgivaren kan radera ett företag med allt som sparats om det" in page.text
 
 
 def test_privacy_page_in_english_says_what_is_kept_and_for_how_long(client: FlaskClient) -> None:
@@ -60,6 +82,10 @@ def test_privacy_page_in_english_says_what_is_kept_and_for_how_long(client: Flas
     assert '<html lang="en">' in page.text
     assert "Privacy: what we store and why" in page.text
     assert "We store no contact details" in page.text
+    assert "The names of the companies that advisors work with" in page.text
+    assert "The advisor can delete a company with everything stored about it" in page.text
+    assert "The advisor can remove one participant" in page.text
+    assert "is shared by at least 5 rows" in page.text
     assert "We store no IP addresses with anything you give us" in page.text
     assert (
         "Unfinished assessments are removed automatically once they have not been changed "
@@ -303,6 +329,243 @@ def test_an_admin_may_delete_any_workshop(
     assert confirm.status_code == 200
     assert admin.post(f"{url}/radera", data={"csrf_token": csrf_token(confirm.text)}).status_code
     assert count(app, Workshop) == 0 and count(app, Assessment) == 0 and count(app, Answer) == 0
+
+
+# ---------------------------------------------------------------- removing a participant
+
+
+def remove_link(page: str, name: str) -> str:
+    """The advisor's "Remove …" link next to ``name`` in the list of participants."""
+    found = re.search(rf"<li>{name}\b[^<]*<a [^>]*href=\"([^\"]+/ta-bort)\"", page)
+    assert found, f"no remove link for {name}"
+    return found.group(1)
+
+
+def team_row(app: Flask) -> tuple[int, int | None] | None:
+    """The closed workshop's stored team result: its respondents and strategy score."""
+    with app.app_context():
+        row = db.session.execute(
+            select(ResultSummary.respondents, ResultSummary.strategy).where(
+                ResultSummary.workshop_id.is_not(None)
+            )
+        ).one_or_none()
+        return None if row is None else (row[0], row[1])
+
+
+def test_an_advisor_removes_a_participant_and_their_answers_from_an_open_workshop(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    people = {name: participant(app, questionnaire, code, name=name) for name in ("Karin", "Olle")}
+    people["Karin"].answer_maturity_pages(2)
+    people["Olle"].answer_maturity_pages(3)
+    karin, olle = (assessment_id(app, p.token) for p in people.values())
+    olle_answers = answers_of(app, olle)
+    assert answers_of(app, karin) > 0
+
+    link = remove_link(advisor.get(url).text, "Karin")
+    confirm = advisor.get(link)
+    assert confirm.status_code == 200 and "Ta bort Karin ur workshoppen?" in confirm.text
+    assert count(app, Assessment, Assessment.id == karin) == 1  # asking removes nothing
+    done = advisor.post(link, data={"csrf_token": csrf_token(confirm.text)})
+    assert done.status_code == 302 and done.location == url
+    page = advisor.get(url).text
+    assert "Karin är borttagen ur workshoppen, med alla sina svar." in page
+    assert "Karin" not in page.split("Karin är borttagen", 1)[1]  # no longer listed
+
+    assert count(app, Assessment, Assessment.id == karin) == 0
+    assert answers_of(app, karin) == 0
+    assert answers_of(app, olle) == olle_answers
+    assert people["Karin"].client.get(f"/a/{people['Karin'].token}").status_code == 404
+    assert advisor.get(link).status_code == 404  # gone: the link leads nowhere now
+
+
+def test_removing_from_a_closed_workshop_recalculates_the_stored_team_result(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    set_profile(advisor, url)
+    for name, level in (("Karin", 1), ("Olle", 4), ("Stina", 4)):
+        participant(app, questionnaire, code, name=name).answer_maturity_pages(level)
+    page = advisor.get(url)
+    advisor.post(f"{url}/stang", data={"csrf_token": csrf_token(page.text), "open": "0"})
+    before = team_row(app)
+    assert before is not None and before[0] == 3
+    with app.app_context():
+        counter = overview.fingerprint()
+
+    advisor.get("/sprak/en")
+    page = advisor.get(url).text
+    confirm = advisor.get(remove_link(page, "Karin"))
+    assert "its stored team result" in confirm.text and "is recalculated" in confirm.text
+    advisor.post(remove_link(page, "Karin"), data={"csrf_token": csrf_token(confirm.text)})
+    told = advisor.get(url).text
+    assert "The workshop is closed, so its stored team result was recalculated" in told
+    after = team_row(app)
+    assert after is not None and after[0] == 2
+    assert before[1] is not None and after[1] is not None and after[1] > before[1]
+    with app.app_context():
+        assert overview.fingerprint() != counter  # the overview's cache sees the change
+        figures = overview.overview(overview.Filters(), questionnaire.bands)
+    assert (figures.results, figures.respondents) == (1, 2)
+
+    # The last two: nobody who finished is left, and the stored result goes too.
+    advisor.get("/sprak/sv")
+    for name in ("Olle", "Stina"):
+        page = advisor.get(url).text
+        advisor.post(remove_link(page, name), data={"csrf_token": csrf_token(page)})
+    assert "så dess sparade teamresultat är också borttaget" in advisor.get(url).text
+    assert team_row(app) is None
+    assert count(app, Assessment) == 0 and count(app, Answer) == 0
+
+
+def test_another_advisor_cannot_remove_a_participant(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    participant(app, questionnaire, code, name="Karin").answer_maturity_pages(2)
+    answers = count(app, Answer)
+    link = remove_link(advisor.get(url).text, "Karin")
+    other = logged_in(app, "bo@example.se")
+    own_page = other.get("/radgivare/workshop/ny")
+    assert other.get(link).status_code == 404
+    assert other.post(link, data={"csrf_token": csrf_token(own_page.text)}).status_code == 404
+    assert advisor.post(link, data={"csrf_token": "wrong"}).status_code == 400
+    assert advisor.get(f"{url}/deltagare/a-000000000000/ta-bort").status_code == 404
+    assert count(app, Assessment) == 1 and count(app, Answer) == answers
+
+
+# ---------------------------------------------------------------- deleting a company
+
+
+def rows_per_table(app: Flask) -> dict[str, int]:
+    with app.app_context():
+        return {
+            table.name: db.session.scalar(select(func.count()).select_from(table)) or 0
+            for table in db.metadata.sorted_tables
+        }
+
+
+def company_url(app: Flask, name: str) -> str:
+    with app.app_context():
+        public_id = db.session.scalar(select(Company.public_id).where(Company.name == name))
+    return f"/radgivare/foretag/{public_id}"
+
+
+def decide(app: Flask, **target: int) -> None:
+    with app.app_context():
+        by = db.session.scalars(select(User.id)).first()
+        db.session.add(Decision(offering="iuc", decided_by_id=by, **target))
+        db.session.commit()
+
+
+def test_an_advisor_deletes_a_company_with_everything_that_belongs_to_it(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    # Verkstaden: a closed workshop (stored team result, decision), an open one, and a
+    # linked self-assessment with a decision. Kvarnen, another company, must stay whole.
+    url, code = create_workshop(advisor)
+    set_profile(advisor, url)
+    for level in (1, 3):
+        participant(app, questionnaire, code, name=f"P{level}").answer_maturity_pages(level)
+    page = advisor.get(url)
+    advisor.post(f"{url}/stang", data={"csrf_token": csrf_token(page.text), "open": "0"})
+    _, open_code = create_workshop(advisor, company=url_company(advisor, url), title="Uppföljning")
+    participant(app, questionnaire, open_code, name="Halvvägs").post(2, {})
+    online = Survey(app.test_client(), questionnaire)
+    online.complete(PROFILE)
+    home = company_url(app, "Verkstaden i Gnosjö AB")
+    form = advisor.get(home)
+    advisor.post(
+        f"{home}/koppla",
+        data={"csrf_token": csrf_token(form.text), "link": f"/a/{online.token}"},
+    )
+    other_url, other_code = create_workshop(advisor, new_company="Kvarnen AB")
+    participant(app, questionnaire, other_code).answer_maturity_pages(2)
+    kept_online = Survey(app.test_client(), questionnaire)
+    kept_online.complete(PROFILE)  # linked to no company
+    with app.app_context():
+        closed = db.session.scalar(select(Workshop.id).where(Workshop.status == "closed"))
+        db.session.remove()
+    decide(app, workshop_id=closed)
+    decide(app, assessment_id=assessment_id(app, online.token))
+    its_assessments = [
+        *participants_of(app, "Verkstaden i Gnosjö AB"),
+        assessment_id(app, online.token),
+    ]
+    before = rows_per_table(app)
+    mine = {
+        "companies": 1,
+        "workshops": 2,
+        "assessments": 4,  # three participants and the linked self-assessment
+        "answers": count(app, Answer, Answer.assessment_id.in_(its_assessments)),
+        "decisions": 2,
+        "result_summaries": 2,  # the closed workshop's team and the linked self-assessment
+    }
+    with app.app_context():
+        counter = overview.fingerprint()
+
+    advisor.get("/sprak/en")
+    company_page = advisor.get(home).text
+    assert f'href="{home}/radera"' in company_page
+    confirm = advisor.get(f"{home}/radera")
+    assert confirm.status_code == 200
+    for said in ("2 workshops", "3 workshop participants", "1 self-assessment linked"):
+        assert said in confirm.text
+    assert rows_per_table(app) == before  # asking deletes nothing
+    done = advisor.post(f"{home}/radera", data={"csrf_token": csrf_token(confirm.text)})
+    assert done.status_code == 302 and done.location == "/radgivare/foretag"
+    listed = advisor.get("/radgivare/foretag").text
+    assert "Verkstaden i Gnosjö AB and everything stored about it are deleted." in listed
+
+    after = rows_per_table(app)
+    assert {t: before[t] - after[t] for t in before if before[t] != after[t]} == mine
+    assert "Verkstaden i Gnosjö AB" not in listed.split("are deleted.", 1)[1]
+    assert advisor.get(home).status_code == 404 and advisor.get(url).status_code == 404
+    assert online.client.get(f"/a/{online.token}").status_code == 404
+    assert advisor.get(other_url).status_code == 200
+    assert kept_online.client.get(f"/a/{kept_online.token}").status_code != 404
+    with app.app_context():
+        assert overview.fingerprint() != counter  # the overview's cache sees the change
+
+
+def url_company(client: FlaskClient, workshop_url: str) -> str:
+    """The public id of a workshop's company, from the link on its page."""
+    found = re.search(r'href="/radgivare/foretag/([\w-]+)"', client.get(workshop_url).text)
+    assert found
+    return found.group(1)
+
+
+def participants_of(app: Flask, company: str) -> list[int]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(Assessment.id)
+                .join(Workshop, Assessment.workshop_id == Workshop.id)
+                .join(Company)
+                .where(Company.name == company)
+            )
+        )
+
+
+def test_only_the_owner_or_an_admin_deletes_a_company(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    url, code = create_workshop(advisor)
+    participant(app, questionnaire, code).answer_maturity_pages(2)
+    home = company_url(app, "Verkstaden i Gnosjö AB")
+    before = rows_per_table(app)
+    other = logged_in(app, "bo@example.se")
+    own_page = other.get("/radgivare/workshop/ny")
+    assert other.get(f"{home}/radera").status_code == 404
+    refused = other.post(f"{home}/radera", data={"csrf_token": csrf_token(own_page.text)})
+    assert refused.status_code == 404
+    assert advisor.post(f"{home}/radera", data={"csrf_token": "wrong"}).status_code == 400
+    assert rows_per_table(app) == {**before, "users": before["users"] + 1}
+    admin = logged_in(app, "admin@example.se", role="admin")
+    confirm = admin.get(f"{home}/radera")
+    admin.post(f"{home}/radera", data={"csrf_token": csrf_token(confirm.text)})
+    assert count(app, Company) == 0 and count(app, Assessment) == 0 and count(app, Answer) == 0
 
 
 # ---------------------------------------------------------------- purging abandoned ones

@@ -16,12 +16,14 @@ from typing import Any
 import pytest
 import requests
 from flask import Flask
+from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from app import create_app
 from tests.conftest import csrf_token
 from tests.web.load import JOINED, comparable, open_workshop, plans, stored_answers
 from web.extensions import db
+from web.models import Assessment
 
 PARTICIPANTS = 50
 TIMEOUT = 30  # seconds for one request, and for everyone to reach the barrier
@@ -36,12 +38,17 @@ class Server:
 @pytest.fixture
 def server(database_url: str) -> Iterator[Server]:
     """The app on a free local port, on this test's fresh database, one thread per request."""
+    yield from serve(database_url)
+
+
+def serve(database_url: str, **config: Any) -> Iterator[Server]:
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "concurrency-test",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "AUTO_MIGRATE": False,
+            **config,
         }
     )
     http = make_server("127.0.0.1", 0, app, threaded=True)
@@ -156,3 +163,51 @@ def test_fifty_participants_submitting_at_once_lose_no_answer(server: Server) ->
         got = {q: comparable(v) for q, v in stored.get(person.token, {}).items()}
         want = {q: comparable(v) for q, v in person.expected.items()}
         assert got == want, f"participant {person.number}'s answers differ from what was sent"
+
+
+CAP = 7
+CROWD = 20
+
+
+@pytest.fixture
+def capped_server(database_url: str) -> Iterator[Server]:
+    yield from serve(database_url, WORKSHOP_MAX_PARTICIPANTS=CAP)
+
+
+def test_a_room_joining_at_once_never_gets_past_the_cap(capped_server: Server) -> None:
+    """Twenty phones join a workshop that takes seven, all released at the same moment:
+    exactly seven get in, the others get the page saying it is full, none a 5xx."""
+    workshop_id, code = open_workshop(capped_server.app)
+    join_url = f"{capped_server.url}/w/{code}"
+    barrier = threading.Barrier(CROWD, timeout=TIMEOUT)
+    statuses: dict[int, int] = {}
+    pages: dict[int, str] = {}
+
+    def run(number: int) -> None:
+        with requests.Session() as phone:
+            page = phone.get(join_url, timeout=TIMEOUT)
+            try:
+                barrier.wait()
+            finally:
+                joined = phone.post(
+                    join_url,
+                    data={"csrf_token": csrf_token(page.text), "name": f"Deltagare {number}"},
+                    allow_redirects=False,
+                    timeout=TIMEOUT,
+                )
+            statuses[number] = joined.status_code
+            pages[number] = joined.text
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(CROWD)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(statuses.values()) == [302] * CAP + [409] * (CROWD - CAP)
+    full = next(text for n, text in pages.items() if statuses[n] == 409)
+    assert "Workshoppen är full" in full and f"har redan {CAP} deltagare" in full
+    with capped_server.app.app_context():
+        stored = db.session.scalar(
+            select(func.count(Assessment.id)).where(Assessment.workshop_id == workshop_id)
+        )
+    assert stored == CAP

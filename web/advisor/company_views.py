@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -103,3 +103,22 @@ def link_assessment(public_id: str) -> Response | tuple[str, int]:
             flash(gettext("The self-assessment is linked to %(name)s.", name=company.name))
             return redirect(url_for("advisor.company", public_id=company.public_id))
     return company_page(company, form), 422
+
+
+@bp.route("/foretag/<public_id>/radera", methods=["GET", "POST"])
+@login_required
+def delete_company(public_id: str) -> Response | str:
+    """Delete the company and everything that belongs to it, after a confirmation."""
+    company = _company_or_404(public_id)
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        name = company.name
+        workshops.delete_company(company)
+        db.session.commit()
+        flash(gettext("%(name)s and everything stored about it are deleted.", name=name))
+        return redirect(url_for("advisor.companies"))
+    return render_template(
+        "advisor/delete_company.html",
+        company=company,
+        records=workshops.company_records(company),
+        action=ActionForm(),
+    )

@@ -146,7 +146,8 @@ def program_overview_export() -> Response | tuple[str, int]:
     if not context["form"].validate():
         return _bad_filters(context)
     view = overview.overview(_filters(context["form"]), context["bands"], _cache())
-    body = export.to_csv(overview.csv_rows(view, context["labels"], context["bands"]))
+    min_group = current_app.extensions["lyftkollen.anonymity"].min_group
+    body = export.to_csv(overview.csv_rows(view, context["labels"], context["bands"], min_group))
     response = Response(body, mimetype="text/csv; charset=utf-8")
     name = f"lyftkollen-oversikt-{utcnow().date().isoformat()}.csv"
     response.headers.set("Content-Disposition", "attachment", filename=name)

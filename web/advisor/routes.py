@@ -75,7 +75,9 @@ def statistics_export() -> Response:
     """Every completed assessment the advisor may see, one anonymous row each."""
     c = content()
     include_demo = current_app.config["DEMO_MODE"]
-    body = export.to_csv(statistics.rows(current_user, c.questionnaire, c.catalogue, include_demo))
+    anonymity = current_app.extensions["lyftkollen.anonymity"]
+    table = statistics.rows(current_user, c.questionnaire, c.catalogue, anonymity, include_demo)
+    body = export.to_csv(table)
     response = Response(body, mimetype="text/csv; charset=utf-8")
     name = f"lyftkollen-statistik-{utcnow().date().isoformat()}.csv"
     response.headers.set("Content-Disposition", "attachment", filename=name)

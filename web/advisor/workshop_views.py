@@ -118,6 +118,7 @@ def workshop_page(w: Workshop, decision: Any = None) -> str:
         workshop=w,
         counts=counts,
         participants=workshops.participants(w),
+        participant_key=workshops.assessment_key,
         join_url=join_url(w),
         action=ActionForm(),
         profile_complete=workshops.profile_complete(content_for(w).questionnaire, w.profile),
@@ -331,6 +332,45 @@ def report(public_id: str) -> str:
             lang=w.language,
             **team_context(w, w.language, counts),
         )
+
+
+REMOVED = {
+    "open": lambda name: gettext(
+        "%(name)s and their answers are removed from the workshop.", name=name
+    ),
+    "recalculated": lambda name: gettext(
+        "%(name)s and their answers are removed from the workshop. The workshop is closed, "
+        "so its stored team result was recalculated without them: the program overview "
+        "and the comparisons now count the new result.",
+        name=name,
+    ),
+    "removed": lambda name: gettext(
+        "%(name)s and their answers are removed from the workshop. The workshop is closed "
+        "and nobody who finished is left, so its stored team result is removed too: the "
+        "program overview and the comparisons no longer count it.",
+        name=name,
+    ),
+}
+
+
+@bp.route("/workshop/<public_id>/deltagare/<key>/ta-bort", methods=["GET", "POST"])
+@login_required
+def remove_participant(public_id: str, key: str) -> Response | str:
+    """Remove one participant and their answers, after a confirmation. In a closed
+    workshop the team's stored result is recalculated without them."""
+    w = _workshop_or_404(public_id)
+    person = workshops.participant_by_key(w, key)
+    if person is None:
+        abort(404)
+    name = person.participant_name or gettext("The participant without a name")
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        outcome = workshops.remove_participant(w, person)
+        db.session.commit()
+        flash(REMOVED[outcome](name))
+        return redirect(url_for("advisor.workshop", public_id=w.public_id))
+    return render_template(
+        "advisor/remove_participant.html", workshop=w, person=person, name=name, action=ActionForm()
+    )
 
 
 @bp.route("/workshop/<public_id>/radera", methods=["GET", "POST"])

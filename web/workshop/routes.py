@@ -83,7 +83,11 @@ def join(code: str) -> Response | str | tuple[str, int]:
         return render_template("workshop/closed.html", workshop=workshop), 410
     form = JoinForm()
     if form.validate_on_submit():
-        participant = workshops.join(workshop, form.name.data, form.role.data)
+        limit = int(current_app.config["WORKSHOP_MAX_PARTICIPANTS"])
+        participant = workshops.join(workshop, form.name.data, form.role.data, limit)
+        if participant is None:
+            page = render_template("workshop/full.html", workshop=workshop, limit=limit)
+            return page, 409
         _remember(workshop, participant)
         return redirect(url_for("survey.resume", token=participant.token))
     page = render_template("workshop/join.html", workshop=workshop, form=form)
