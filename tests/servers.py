@@ -197,3 +197,39 @@ class Servers:
     def kill_all(self) -> None:
         for server in self.started:
             server.kill_hard()
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a free port, keeping nothing on disk; the test
+    may stop it midway (``stop``), as a crash or a restart of the real one would."""
+
+    def __init__(self, directory: Path, binary: str = "redis-server") -> None:
+        probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()  # redis-server binds it itself; nothing else asks for this port
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log = directory / f"redis-{self.port}.log"
+        command = [binary, "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--appendonly", "no", "--dir", str(directory)]
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
+                command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
+            )
+        wait_until(self._answers, "redis-server to answer")
+
+    def _answers(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"redis-server exited: {self.log.read_text(errors='replace')}")
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as connection:
+                connection.sendall(b"PING\r\n")
+                return connection.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        """Kill it and wait until it is gone: its port refuses connections from then on."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=TIMEOUT)
