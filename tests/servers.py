@@ -54,7 +54,8 @@ def wait_until(condition: Callable[[], Any], what: str, timeout: float = TIMEOUT
 class Gunicorn:
     """``python -m gunicorn "app:create_app()"`` on a socket this test bound, in its own
     process group. As in production it reads gunicorn.conf.py from the project's folder
-    and the app's settings from the environment; the flags below override the file."""
+    and the app's settings from the environment; the flags below override the file.
+    ``app`` may name another factory (tests.faults wraps the app's)."""
 
     def __init__(
         self,
@@ -63,6 +64,7 @@ class Gunicorn:
         workers: int = 3,
         threads: int = 4,
         environment: dict[str, str] | None = None,
+        app: str = "app:create_app()",
     ) -> None:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -98,7 +100,7 @@ class Gunicorn:
             # machine. The app opens no connection as it is built (AUTO_MIGRATE=0), so the
             # workers share none.
             "--preload",
-            "app:create_app()",
+            app,
         ]
         with log.open("ab") as out:
             self.process = subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
