@@ -111,8 +111,9 @@ def register_extensions(app: Flask) -> None:
         query = select(User).where(User.login_id == login_id, User.active.is_(True))
         return db.session.execute(query).scalar_one_or_none()
 
-    from web.database import configure_engine
+    from web.database import configure_engine, end_sessions_safely
 
+    end_sessions_safely(app)
     with app.app_context():
         configure_engine(db.engine)
 

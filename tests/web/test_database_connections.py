@@ -162,6 +162,21 @@ def test_answers_whose_commit_loses_the_connection_get_503_and_can_be_sent_again
     assert SAVED_SNI in survey.client.get(survey.url(1)).text
 
 
+@pytest.mark.parametrize("point", ["rollback", "reset"])
+def test_a_connection_ended_as_the_request_ends_leaves_the_page_as_it_was(
+    faulty: Flask, survey: Survey, point: str
+) -> None:
+    """Ending the session only discards what was not committed: the page the view made
+    is right, and is what the person gets, whole, with its headers. (``reset``: the
+    connection dies on its way back to the pool; the next request must not get it.)"""
+    survey.complete(WORKSHOP_PROFILE)
+    result = survey.client.get(f"/a/{survey.token}/resultat", headers=_kill(point))
+    assert result.status_code == 200 and "<h1" in result.text
+    _has_security_headers(result.headers)
+    assert survey.client.get(f"/a/{survey.token}/resultat").status_code == 200
+    assert survey.client.get(survey.url(1)).status_code == 200
+
+
 def test_a_gunicorn_worker_answers_503_and_lives_on(
     servers: Servers, postgresql_database: str
 ) -> None:
@@ -180,5 +195,10 @@ def test_a_gunicorn_worker_answers_503_and_lives_on(
         gone = browser.get(url, headers=_kill("checkout"), timeout=30)
         assert gone.status_code == 503, gone.text
         _has_security_headers(gone.headers)
+    for point in ("rollback", "reset"):
+        # Not completed yet: the API's own 404 ("field": "id"), made before the end.
+        unfinished = browser.get(api, headers=_kill(point), timeout=30)
+        assert unfinished.status_code == 404 and unfinished.json()["field"] == "id"
+        _has_security_headers(unfinished.headers)
     assert browser.get(first_page, timeout=30).status_code == 200
     assert server.workers() == [worker]  # the same worker served them all
