@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from flask import Blueprint, Flask, request
 from flask_limiter.util import get_remote_address
 from sqlalchemy import func, select
@@ -23,7 +24,7 @@ from tests.conftest import (
     logged_in,
     participant,
 )
-from tests.servers import RedisServer
+from tests.servers import RedisServer, Servers, wait_until
 from web.extensions import ViewLimiter, db, limiter
 from web.models import Assessment
 
@@ -189,3 +190,26 @@ def test_a_redis_that_hangs_holds_a_request_for_a_quarter_second_at_most(
         settings = client.connection_pool.connection_kwargs
         assert settings["socket_timeout"] == settings["socket_connect_timeout"] == 0.25
         db.engine.dispose()
+
+
+def test_a_gunicorn_worker_keeps_starting_assessments_and_says_so_when_redis_goes_away(
+    servers: Servers, database_url: str, redis_server: RedisServer
+) -> None:
+    """As in production: REDIS_URL from the environment, the warning in gunicorn's log."""
+    server = servers.start(database_url, workers=1, environment={"REDIS_URL": redis_server.url})
+
+    def start() -> requests.Response:
+        browser = requests.Session()
+        home = browser.get(server.url + "/", timeout=30)
+        data = {"csrf_token": csrf_token(home.text)}
+        return browser.post(server.url + "/start", data=data, timeout=30)
+
+    assert "/steg/1" in start().url
+    assert requests.get(server.url + "/healthz", timeout=30).json()["rate_limits"] == "ok"
+
+    redis_server.stop()
+    started = start()
+    assert started.status_code == 200 and "/steg/1" in started.url
+    health = requests.get(server.url + "/healthz", timeout=30)
+    assert health.status_code == 200 and health.json()["rate_limits"] == "degraded"
+    wait_until(lambda: "counts per process" in server.log.read_text(), "the warning", 10)
