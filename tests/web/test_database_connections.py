@@ -143,6 +143,13 @@ def test_the_api_answers_503_json_when_its_connection_is_ended(faulty: Flask) ->
     assert set(body) == {"error", "field"} and body["field"] is None and "retry" in body["error"]
     _has_security_headers(gone.headers)
     assert client.get("/api/v1/assessments/" + "x" * 22).status_code == 404
+    document = client.get("/api/v1/openapi.json").get_json()
+    paths = document["paths"]
+    for operation in (
+        paths["/api/v1/assessments"]["post"],
+        paths["/api/v1/assessments/{id}"]["get"],
+    ):
+        assert "503" in operation["responses"]  # an API client can expect it
 
 
 def test_answers_whose_commit_loses_the_connection_get_503_and_can_be_sent_again(
