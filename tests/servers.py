@@ -203,7 +203,7 @@ class Servers:
 
 class RedisServer:
     """A redis-server of the test's own, on a free port, keeping nothing on disk; the test
-    may stop it midway (``stop``), as a crash or a restart of the real one would."""
+    may stop it midway (``stop``), as a crash would, and start it again (``start``)."""
 
     def __init__(self, directory: Path, binary: str = "redis-server") -> None:
         probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -212,11 +212,15 @@ class RedisServer:
         probe.close()  # redis-server binds it itself; nothing else asks for this port
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.log = directory / f"redis-{self.port}.log"
-        command = [binary, "--port", str(self.port), "--bind", "127.0.0.1"]
-        command += ["--save", "", "--appendonly", "no", "--dir", str(directory)]
+        self.command = [binary, "--port", str(self.port), "--bind", "127.0.0.1"]
+        self.command += ["--save", "", "--appendonly", "no", "--dir", str(directory)]
+        self.start()
+
+    def start(self) -> None:
+        """Start it (again, on the same port, empty) and wait until it answers."""
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
-                command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
+                self.command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
             )
         wait_until(self._answers, "redis-server to answer")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 import requests
 from flask import Blueprint, Flask, request
 from flask_limiter.util import get_remote_address
@@ -156,6 +157,16 @@ def test_with_redis_gone_people_still_log_in_join_and_start_and_limits_still_cou
     health = app.test_client().get("/healthz")
     assert health.status_code == 200
     assert health.get_json() == {"status": "ok", "database": "ok", "rate_limits": "degraded"}
+
+    # Redis is back. Flask-Limiter asks it again on a limited request once a growing
+    # pause (1, 2, 4 … s) has passed: pretend it has, so no test waits for it.
+    redis_server.start()
+    limiter._Limiter__last_check_backend = 0  # type: ignore[attr-defined]
+    with caplog.at_level(logging.WARNING):
+        assert _start(app.test_client()).status_code == 302
+    assert any("count across processes" in r.getMessage() for r in caplog.records)
+    assert redis.Redis.from_url(redis_server.url).keys("LIMITS*")  # counted there again
+    assert app.test_client().get("/healthz").get_json()["rate_limits"] == "ok"
     with app.app_context():
         db.engine.dispose()
 
