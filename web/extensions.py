@@ -79,7 +79,9 @@ class ViewLimiter(Limiter):
 
     def init_app(self, app: Flask) -> None:
         super().init_app(app)
-        self._counting_apart = False  # a new app's storage is presumed to answer
+        # One limiter serves every app a process makes (the tests make many): a new app's
+        # storage is presumed to answer, whatever an earlier app's did.
+        self._counting_apart = False
 
     @property
     def _storage_dead(self) -> bool:
