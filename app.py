@@ -125,8 +125,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(advisor_sessions.load)
     app.before_request(advisor_sessions.load_first)
 
-    from web.database import configure_engine
+    from web.database import configure_engine, end_sessions_safely
 
+    end_sessions_safely(app)
     with app.app_context():
         configure_engine(db.engine)
 

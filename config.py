@@ -149,6 +149,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
     environment = os.environ.get("LYFTKOLLEN_ENV", "development")
     check_production_secret(environment, os.environ.get("SECRET_KEY"))
     base_url = public_base_url(os.environ.get("PUBLIC_BASE_URL"), environment)
+    redis_timeout = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.25"))
     return {
         "LYFTKOLLEN_ENV": environment,
         # Absolute links are built from it, and requests for another host are refused
@@ -180,6 +181,17 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "SEND_FILE_MAX_AGE_DEFAULT": 3600,
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # While Redis does not answer, the same limits count in each process's memory
+        # (a warning in the log; /healthz says "rate_limits": "degraded") instead of
+        # failing logins, joins and new assessments. RATELIMIT_IN_MEMORY_FALLBACK stays
+        # unset: it would replace every route's own limits with one list.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,  # a count lost while Redis fails is no error page
+        # A Redis that hangs costs each request at most this long, not redis-py's 5 s.
+        "RATELIMIT_STORAGE_OPTIONS": {
+            "socket_timeout": redis_timeout,
+            "socket_connect_timeout": redis_timeout,
+        },
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour"),
         # Wrong workshop codes per address: enough for a room's typos, far too few to guess.
         "JOIN_CODE_RATE_LIMIT": os.environ.get("JOIN_CODE_RATE_LIMIT", "30 per minute"),

@@ -56,7 +56,8 @@ def wait_until(condition: Callable[[], Any], what: str, timeout: float = TIMEOUT
 class Gunicorn:
     """``python -m gunicorn "app:create_app()"`` on a socket this test bound, in its own
     process group. As in production it reads gunicorn.conf.py from the project's folder
-    and the app's settings from the environment; the flags below override the file."""
+    and the app's settings from the environment; the flags below override the file.
+    ``app`` may name another factory (tests.faults wraps the app's)."""
 
     def __init__(
         self,
@@ -201,3 +202,43 @@ class Servers:
     def kill_all(self) -> None:
         for server in self.started:
             server.kill_hard()
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a free port, keeping nothing on disk; the test
+    may stop it midway (``stop``), as a crash would, and start it again (``start``)."""
+
+    def __init__(self, directory: Path, binary: str = "redis-server") -> None:
+        probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()  # redis-server binds it itself; nothing else asks for this port
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log = directory / f"redis-{self.port}.log"
+        self.command = [binary, "--port", str(self.port), "--bind", "127.0.0.1"]
+        self.command += ["--save", "", "--appendonly", "no", "--dir", str(directory)]
+        self.start()
+
+    def start(self) -> None:
+        """Start it (again, on the same port, empty) and wait until it answers."""
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
+                self.command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
+            )
+        wait_until(self._answers, "redis-server to answer")
+
+    def _answers(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"redis-server exited: {self.log.read_text(errors='replace')}")
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as connection:
+                connection.sendall(b"PING\r\n")
+                return connection.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        """Kill it and wait until it is gone: its port refuses connections from then on."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=TIMEOUT)

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import flask_migrate
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import InvalidatePoolError
+from sqlalchemy.exc import InvalidatePoolError, SQLAlchemyError
 
 SQLITE_NEEDED = (3, 30)
 # The database and the files SQLite keeps beside it: readable and writable by the owner only.
@@ -135,6 +135,31 @@ def _server_has_spoken(dbapi_connection: Any) -> bool:
         return bool(poller.poll(0))  # POLLERR and POLLHUP are always reported too
     except (OSError, ValueError, AttributeError):
         return True
+
+
+def end_sessions_safely(app: Flask) -> None:
+    """End each request's session before Flask-SQLAlchemy does, without raising.
+
+    Ending it rolls back what the request did not commit. If the connection dies just
+    then, that rollback fails, and Flask-SQLAlchemy's own teardown would raise after the
+    response was made: past Flask's error handling, so gunicorn closed the connection
+    without any answer. Nothing is lost (uncommitted work is discarded either way),
+    so the page the view made stands; the dead connection is dropped from the pool and
+    the session cleared for the next request.
+
+    Flask runs teardown functions in reverse order of registration: register this after
+    ``db.init_app``; Flask-SQLAlchemy's then finds no session left to end.
+    """
+    from web.extensions import db
+
+    @app.teardown_appcontext
+    def _end_session(_error: BaseException | None) -> None:
+        try:
+            db.session.remove()
+        except SQLAlchemyError as error:
+            current_app.logger.warning("The database failed as a request ended: %s", error)
+            db.session().invalidate()  # the session the registry still holds
+            db.session.remove()
 
 
 def upgrade_on_start(app: Flask, directory: str) -> None:

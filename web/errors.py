@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, abort, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm.exc import ObjectDeletedError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 from werkzeug.wrappers import Response
@@ -25,6 +26,34 @@ def _wrong_host() -> tuple[Response | str, int]:
         message = f"this server answers only for {base_url}"
         return jsonify({"error": message, "field": "Host"}), 400
     return render_template("errors/host.html", base_url=base_url), 400
+
+
+def _database_gone(error: Exception) -> bool:
+    """Whether ``error`` says the database cannot serve now (the connection died, or the
+    server refuses new ones) rather than that the code is wrong: worth a retry.
+
+    On PostgreSQL the driver raises OperationalError for exactly such trouble (a mistake
+    in a statement is a ProgrammingError); SQLAlchemy wraps it, except around a statement
+    run on the driver's own cursor (assessments.page_state). SQLite raises it for mistakes
+    too, and its file does not go away during a request: there it stays a 500.
+    """
+    from web.extensions import db
+
+    dialect = db.engine.dialect
+    if dialect.name == "sqlite":
+        return False
+    cause = error.orig if isinstance(error, DBAPIError) else error
+    return isinstance(cause, dialect.loaded_dbapi.OperationalError)
+
+
+def _discard_session() -> None:
+    """End the request's transaction; a connection that died is dropped, not reused."""
+    from web.extensions import db
+
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session().invalidate()
 
 
 def register(app: Flask) -> None:
@@ -81,6 +110,14 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Response | str, int]:
+        if _database_gone(error):
+            # The next request takes a new connection: nothing to fix here, only to retry.
+            app.logger.warning("The database failed on %s: %s", request.path, error)
+            _discard_session()
+            if _wants_json():
+                message = "the database is unavailable for a moment; retry later"
+                return jsonify({"error": message, "field": None}), 503
+            return render_template("errors/503.html", retry=request.method == "GET"), 503
         app.logger.exception("Unhandled error on %s", request.path)
         if _wants_json():
             return jsonify({"error": "internal error", "field": None}), 500

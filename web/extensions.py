@@ -1,8 +1,9 @@
 """Extension singletons, bound to the app in ``create_app``."""
 
+import logging
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -71,6 +72,40 @@ class ViewLimiter(Limiter):
             return
         super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
 
+    # Rate limits and Redis. When the storage (Redis) does not answer, Flask-Limiter with
+    # RATELIMIT_IN_MEMORY_FALLBACK_ENABLED counts the same limits in this process's memory
+    # and sets ``_storage_dead``; it asks Redis again now and then and unsets it once
+    # Redis answers. The property below only watches those changes, to say so in the log.
+
+    def init_app(self, app: Flask) -> None:
+        super().init_app(app)
+        # One limiter serves every app a process makes (the tests make many): a new app's
+        # storage is presumed to answer, whatever an earlier app's did.
+        self._counting_apart = False
+
+    @property
+    def _storage_dead(self) -> bool:
+        return getattr(self, "_counting_apart", False)
+
+    @_storage_dead.setter
+    def _storage_dead(self, dead: bool) -> None:
+        was = self._storage_dead
+        self._counting_apart = dead
+        log = current_app.logger if has_app_context() else logging.getLogger(__name__)
+        if dead and not was:
+            log.warning(
+                "Rate-limit storage unreachable: until it answers again, every rate limit "
+                "counts per process (each app process counts on its own)"
+            )
+        elif was and not dead:
+            log.warning("Rate-limit storage answers again: limits count across processes")
+
+    def counting_apart(self) -> bool:
+        """Whether the limits count in this process alone although a shared storage is
+        configured: it failed a request's count (and has not answered since), or it does
+        not answer now. Always False for the in-memory storage (one process by design)."""
+        return self._storage_dead or not self.storage.check()
+
     def _limits_outside_views(self) -> bool:
         manager = self.limit_manager
         return any(
@@ -85,7 +120,8 @@ class ViewLimiter(Limiter):
 
 
 # Counts in memory in one process by default; in Redis when REDIS_URL is set, so that
-# every app process and machine counts together (see config.py).
+# every app process and machine counts together (see config.py). While Redis does not
+# answer, each process counts on its own instead of failing the request.
 limiter = ViewLimiter(key_func=get_remote_address, default_limits=[])
 # Starting an assessment online and creating one through the API count together.
 # Only assessments actually created count: a form sent back with errors does not.

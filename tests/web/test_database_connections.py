@@ -1,17 +1,23 @@
 """PostgreSQL: a pooled connection that died while it waited in the pool is replaced
 before a request uses it (web/database.py, ``check_connections``), so a restarted or
-failed-over server costs nobody a page or an answer."""
+failed-over server costs nobody a page or an answer. One that dies during a request
+costs that request the app's own 503 page (JSON in the API), and nothing more: the
+process serves the next request (tests/faults.py ends the connection at chosen points)."""
 
 from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 from sqlalchemy import create_engine, text
 
-from tests.conftest import Survey, csrf_token
+from tests import faults
+from tests.conftest import WORKSHOP_PROFILE, Survey, csrf_token
+from tests.servers import Servers
 from web import database
 
 
@@ -81,3 +87,125 @@ def test_a_connection_idle_for_long_is_pinged_before_use(
 
     page = survey.client.get(survey.url(1))
     assert page.status_code == 200 and 'value="45"' in page.text
+
+
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+SAVED_SNI = '<option selected value="25">'  # WORKSHOP_PROFILE's industry, as stored
+
+
+def _kill(point: str) -> dict[str, str]:
+    return {faults.HEADER: point}
+
+
+def _has_security_headers(headers: Any) -> None:
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    for name, value in SECURITY_HEADERS.items():
+        assert headers[name] == value
+
+
+@pytest.fixture
+def faulty(app: Flask) -> Flask:
+    faults.install(app)
+    return app
+
+
+def test_a_connection_ended_before_a_query_gets_the_apps_503_page(
+    faulty: Flask, survey: Survey
+) -> None:
+    survey.start()
+    assert survey.post(1, WORKSHOP_PROFILE).status_code == 302
+
+    page = survey.client.get(survey.url(1), headers=_kill("checkout"))
+    assert page.status_code == 503
+    assert "Lyftkollen är inte tillgänglig just nu" in page.text
+    assert f'href="{survey.url(1)}"' in page.text  # try again
+    _has_security_headers(page.headers)
+
+    again = survey.client.get(survey.url(1))  # the same app, the next request
+    assert again.status_code == 200 and SAVED_SNI in again.text
+
+    survey.client.get("/sprak/en")
+    english = survey.client.get(survey.url(1), headers=_kill("checkout"))
+    assert english.status_code == 503 and "Lyftkollen is unavailable for a moment" in english.text
+
+
+def test_the_api_answers_503_json_when_its_connection_is_ended(faulty: Flask) -> None:
+    client = faulty.test_client()
+    gone = client.get("/api/v1/assessments/" + "x" * 22, headers=_kill("checkout"))
+    assert gone.status_code == 503
+    body = gone.get_json()
+    assert set(body) == {"error", "field"} and body["field"] is None and "retry" in body["error"]
+    _has_security_headers(gone.headers)
+    assert client.get("/api/v1/assessments/" + "x" * 22).status_code == 404
+    document = client.get("/api/v1/openapi.json").get_json()
+    paths = document["paths"]
+    for operation in (
+        paths["/api/v1/assessments"]["post"],
+        paths["/api/v1/assessments/{id}"]["get"],
+    ):
+        assert "503" in operation["responses"]  # an API client can expect it
+
+
+def test_answers_whose_commit_loses_the_connection_get_503_and_can_be_sent_again(
+    faulty: Flask, survey: Survey
+) -> None:
+    survey.start()
+    page = survey.client.get(survey.url(1))
+    data = {"csrf_token": csrf_token(page.text), "action": "next", **WORKSHOP_PROFILE}
+    lost = survey.client.post(survey.url(1), data=data, headers=_kill("commit"))
+    assert lost.status_code == 503
+    assert "det ni just skickade kanske inte sparades" in lost.text
+    assert 'href="' + survey.url(1) not in lost.text  # no link that would lose the form
+    _has_security_headers(lost.headers)
+    assert SAVED_SNI not in survey.client.get(survey.url(1)).text  # indeed not saved
+
+    assert survey.client.post(survey.url(1), data=data).status_code == 302
+    assert SAVED_SNI in survey.client.get(survey.url(1)).text
+
+
+@pytest.mark.parametrize("point", ["rollback", "reset"])
+def test_a_connection_ended_as_the_request_ends_leaves_the_page_as_it_was(
+    faulty: Flask, survey: Survey, point: str
+) -> None:
+    """Ending the session only discards what was not committed: the page the view made
+    is right, and is what the person gets, whole, with its headers. (``reset``: the
+    connection dies on its way back to the pool; the next request must not get it.)"""
+    survey.complete(WORKSHOP_PROFILE)
+    result = survey.client.get(f"/a/{survey.token}/resultat", headers=_kill(point))
+    assert result.status_code == 200 and "<h1" in result.text
+    _has_security_headers(result.headers)
+    assert survey.client.get(f"/a/{survey.token}/resultat").status_code == 200
+    assert survey.client.get(survey.url(1)).status_code == 200
+
+
+def test_a_gunicorn_worker_answers_503_and_lives_on(
+    servers: Servers, postgresql_database: str
+) -> None:
+    server = servers.start(postgresql_database, workers=1, application="tests.faults:create_app()")
+    [worker] = server.workers()
+    browser = requests.Session()
+    home = browser.get(server.url + "/", timeout=30)
+    started = browser.post(
+        server.url + "/start", data={"csrf_token": csrf_token(home.text)}, timeout=30
+    )
+    first_page = started.url
+    assert started.status_code == 200 and "/steg/1" in first_page
+
+    api = server.url + "/api/v1/assessments/" + first_page.split("/")[-3]
+    for url in (first_page, api):
+        gone = browser.get(url, headers=_kill("checkout"), timeout=30)
+        assert gone.status_code == 503, gone.text
+        _has_security_headers(gone.headers)
+    for point in ("rollback", "reset"):
+        # Not completed yet: the API's own 404 ("field": "id"), made before the end.
+        unfinished = browser.get(api, headers=_kill(point), timeout=30)
+        assert unfinished.status_code == 404 and unfinished.json()["field"] == "id"
+        _has_security_headers(unfinished.headers)
+    assert browser.get(first_page, timeout=30).status_code == 200
+    assert server.workers() == [worker]  # the same worker served them all

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from flask import Flask
@@ -14,9 +15,24 @@ def test_a_process_with_its_database_is_healthy_over_plain_http(database_url: st
     app = _test_app(database_url, FORCE_HTTPS=True)
     response = app.test_client().get("/healthz")
     assert response.status_code == 200  # not redirected to HTTPS, unlike every page
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "rate_limits": "ok"}
     assert "Set-Cookie" not in response.headers
     assert app.test_client().get("/").status_code == 302
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_process_whose_redis_does_not_answer_is_healthy_but_degraded(
+    database_url: str,
+) -> None:
+    """Rate limits then count per process: worth an alert, no reason to stop serving."""
+    with socket.socket() as refusing:
+        refusing.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+        port = refusing.getsockname()[1]
+        app = _test_app(database_url, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}/0")
+        response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok", "rate_limits": "degraded"}
     with app.app_context():
         db.engine.dispose()
 
@@ -26,4 +42,8 @@ def test_a_process_without_its_database_is_unavailable(tmp_path: Path) -> None:
     app: Flask = _test_app(unreachable)
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable", "database": "unreachable"}
+    assert response.get_json() == {
+        "status": "unavailable",
+        "database": "unreachable",
+        "rate_limits": "ok",
+    }

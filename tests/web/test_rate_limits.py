@@ -1,16 +1,32 @@
-"""New assessments are rate-limited per address, online and through the API together."""
+"""New assessments are rate-limited per address, online and through the API together;
+every limit keeps counting, in each process, while Redis is away."""
 
 from __future__ import annotations
 
+import logging
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Blueprint, Flask
+import redis
+import requests
+from flask import Blueprint, Flask, request
 from flask_limiter.util import get_remote_address
 from sqlalchemy import func, select
 
-from tests.conftest import _test_app, csrf_token
-from web.extensions import ViewLimiter, db
+from tests.conftest import (
+    IN_CI,
+    PASSWORD,
+    _test_app,
+    create_workshop,
+    csrf_token,
+    logged_in,
+    participant,
+)
+from tests.servers import RedisServer, Servers, wait_until
+from web.extensions import ViewLimiter, db, limiter
 from web.models import Assessment
 
 LIMIT = "3 per minute"
@@ -90,3 +106,121 @@ def test_a_limit_declared_outside_a_view_still_counts(where: str) -> None:
     limits.init_app(site)
     client = site.test_client()
     assert [client.get("/").status_code for _ in range(3)] == [200, 200, 429]
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of this test's own, which it may stop: skipped without the binary,
+    a failure in CI."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if IN_CI:
+            raise AssertionError("CI needs redis-server on the PATH")
+        pytest.skip("this test needs redis-server")
+    server = RedisServer(tmp_path, binary)
+    yield server
+    server.stop()
+
+
+def _log_in(app: Flask, email: str) -> int:
+    client = app.test_client()
+    page = client.get("/radgivare/logga-in")
+    data = {"csrf_token": csrf_token(page.text), "email": email, "password": PASSWORD}
+    return client.post("/radgivare/logga-in", data=data).status_code
+
+
+def test_with_redis_gone_people_still_log_in_join_and_start_and_limits_still_count(
+    database_url: str,
+    redis_server: RedisServer,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = _test_app(
+        database_url, RATELIMIT_STORAGE_URI=redis_server.url, LOGIN_RATE_LIMIT="3 per minute"
+    )
+    app.instance_path = str(tmp_path / "instance")
+    questionnaire = app.extensions["lyftkollen.content"].questionnaire
+    advisor = logged_in(app, "radgivare@example.se")  # counted in Redis
+    _, code = create_workshop(advisor)
+    health = app.test_client().get("/healthz")
+    assert health.status_code == 200 and health.get_json()["rate_limits"] == "ok"
+
+    redis_server.stop()
+    with caplog.at_level(logging.WARNING):
+        participant(app, questionnaire, code)  # joins: 302, not 500
+        assert _start(app.test_client()).status_code == 302
+        # The login limit still holds, counted afresh in this process.
+        logins = [_log_in(app, "radgivare@example.se") for _ in range(4)]
+    assert logins == [302, 302, 302, 429]
+    assert any("per process" in r.getMessage() for r in caplog.records), caplog.text
+
+    health = app.test_client().get("/healthz")
+    assert health.status_code == 200
+    assert health.get_json() == {"status": "ok", "database": "ok", "rate_limits": "degraded"}
+
+    # Redis is back. Flask-Limiter asks it again on a limited request once a growing
+    # pause (1, 2, 4 … s) has passed: pretend it has, so no test waits for it.
+    redis_server.start()
+    limiter._Limiter__last_check_backend = 0  # type: ignore[attr-defined]
+    with caplog.at_level(logging.WARNING):
+        assert _start(app.test_client()).status_code == 302
+    assert any("count across processes" in r.getMessage() for r in caplog.records)
+    assert redis.Redis.from_url(redis_server.url).keys("LIMITS*")  # counted there again
+    assert app.test_client().get("/healthz").get_json()["rate_limits"] == "ok"
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_new_assessment_whose_count_redis_loses_midway_is_still_created(
+    database_url: str, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """Redis answers the check before the view and is gone when the created assessment
+    is counted after it: the person still gets their assessment, not an error page."""
+    app = _test_app(database_url, RATELIMIT_STORAGE_URI=redis_server.url)
+    app.instance_path = str(tmp_path / "instance")
+
+    @app.after_request  # runs before the limiter's own (the last registered runs first)
+    def redis_goes_away(response: Any) -> Any:
+        if request.endpoint == "survey.start":
+            redis_server.stop()
+        return response
+
+    started = _start(app.test_client())
+    assert started.status_code == 302 and started.location.startswith("/a/")
+    assert _stored(app) == 1
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_redis_that_hangs_holds_a_request_for_a_quarter_second_at_most(
+    database_url: str,
+) -> None:
+    app = _test_app(database_url, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15")
+    with app.app_context():
+        client = limiter.storage.storage  # the redis-py client Flask-Limiter counts with
+        settings = client.connection_pool.connection_kwargs
+        assert settings["socket_timeout"] == settings["socket_connect_timeout"] == 0.25
+        db.engine.dispose()
+
+
+def test_a_gunicorn_worker_keeps_starting_assessments_and_says_so_when_redis_goes_away(
+    servers: Servers, database_url: str, redis_server: RedisServer
+) -> None:
+    """As in production: REDIS_URL from the environment, the warning in gunicorn's log."""
+    server = servers.start(database_url, workers=1, environment={"REDIS_URL": redis_server.url})
+
+    def start() -> requests.Response:
+        browser = requests.Session()
+        home = browser.get(server.url + "/", timeout=30)
+        data = {"csrf_token": csrf_token(home.text)}
+        return browser.post(server.url + "/start", data=data, timeout=30)
+
+    assert "/steg/1" in start().url
+    assert requests.get(server.url + "/healthz", timeout=30).json()["rate_limits"] == "ok"
+
+    redis_server.stop()
+    started = start()
+    assert started.status_code == 200 and "/steg/1" in started.url
+    health = requests.get(server.url + "/healthz", timeout=30)
+    assert health.status_code == 200 and health.json()["rate_limits"] == "degraded"
+    wait_until(lambda: "counts per process" in server.log.read_text(), "the warning", 10)

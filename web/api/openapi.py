@@ -20,6 +20,12 @@ _RATE_LIMITED = {
     "content": _ERROR["content"],
 }
 
+_UNAVAILABLE = {
+    "description": "The database could not be reached for a moment; what was sent may not "
+    "have been stored. Retry later.",
+    "content": _ERROR["content"],
+}
+
 
 def _json(ref: str) -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
@@ -209,6 +215,7 @@ def openapi_document(q: Questionnaire) -> dict[str, Any]:
                         },
                         **errors,
                         "429": _RATE_LIMITED,
+                        "503": _UNAVAILABLE,
                     },
                 }
             },
@@ -222,6 +229,7 @@ def openapi_document(q: Questionnaire) -> dict[str, Any]:
                     "responses": {
                         "200": {"description": "The assessment", "content": _json("Assessment")},
                         "404": _ERROR,
+                        "503": _UNAVAILABLE,
                     },
                 }
             },
