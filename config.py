@@ -74,6 +74,24 @@ def _positive(name: str, default: float, maximum: float) -> float:
     return value
 
 
+def _whole(name: str, default: int, minimum: int, maximum: int) -> int:
+    """A whole number from ``minimum`` to ``maximum`` from the environment; else a clear
+    refusal, as for ``_positive``, instead of a traceback from ``int()``."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = minimum - 1
+    if not minimum <= value <= maximum:
+        raise SystemExit(
+            f"Lyftkollen refuses to start: {name} must be a whole number from {minimum} to "
+            f"{maximum}, not {raw!r}."
+        )
+    return value
+
+
 MIN_PRODUCTION_KEY_LENGTH = 32
 
 
@@ -149,7 +167,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
     environment = os.environ.get("LYFTKOLLEN_ENV", "development")
     check_production_secret(environment, os.environ.get("SECRET_KEY"))
     base_url = public_base_url(os.environ.get("PUBLIC_BASE_URL"), environment)
-    redis_timeout = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.25"))
+    redis_timeout = _positive("REDIS_TIMEOUT_SECONDS", 0.25, maximum=60)
     return {
         "LYFTKOLLEN_ENV": environment,
         # Absolute links are built from it, and requests for another host are refused
@@ -167,7 +185,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
         # How many proxies (nginx, a load balancer) stand in front of the app. Their
         # X-Forwarded-For/-Proto/-Host are believed for that many hops, so rate limits count
         # per visitor, not per proxy; with 0 the headers are ignored and cannot be forged.
-        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        "TRUSTED_PROXIES": _whole("TRUSTED_PROXIES", 0, minimum=0, maximum=10),
         # Redirect plain HTTP to HTTPS (behind a proxy that sets X-Forwarded-Proto).
         "FORCE_HTTPS": _flag("FORCE_HTTPS", False),
         # A form left open over lunch must still save: the token lives as long as the session.
@@ -204,9 +222,11 @@ def from_environment(instance_path: str) -> dict[str, object]:
         # and the program overview only when this is on; real data never mixes with it.
         "DEMO_MODE": _flag("DEMO_MODE", False),
         # The most participants one workshop takes; the next to join is told it is full.
-        "WORKSHOP_MAX_PARTICIPANTS": int(os.environ.get("WORKSHOP_MAX_PARTICIPANTS", "1500")),
+        "WORKSHOP_MAX_PARTICIPANTS": _whole(
+            "WORKSHOP_MAX_PARTICIPANTS", 1500, minimum=1, maximum=1_000_000
+        ),
         # How often the live views ask for news, in seconds.
-        "LIVE_POLL_SECONDS": float(os.environ.get("LIVE_POLL_SECONDS", "3")),
+        "LIVE_POLL_SECONDS": _positive("LIVE_POLL_SECONDS", 3, maximum=3600),
         # An advisor's login ends after this long without a request (the live views' polls
         # count), and this long after logging in whatever happens (web.advisor_sessions).
         "ADVISOR_IDLE_MINUTES": _positive("ADVISOR_IDLE_MINUTES", 30, maximum=60 * 24 * 365),

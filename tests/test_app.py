@@ -231,3 +231,23 @@ def test_a_session_is_read_with_the_current_secret_key_or_a_fallback(app: Flask)
     app.config["SECRET_KEY_FALLBACKS"] = [old_key]
     client.set_cookie("session", signed_before, domain=host)
     assert '<html lang="en">' in client.get("/").text  # the old key is a fallback: read
+
+
+@pytest.mark.parametrize(
+    ("name", "wrong"),
+    [
+        ("WORKSHOP_MAX_PARTICIPANTS", "tusen"),
+        ("WORKSHOP_MAX_PARTICIPANTS", "0"),
+        ("TRUSTED_PROXIES", "-1"),
+        ("TRUSTED_PROXIES", "1.5"),
+        ("LIVE_POLL_SECONDS", "0"),
+        ("REDIS_TIMEOUT_SECONDS", "kort"),
+    ],
+)
+def test_a_number_setting_that_is_no_such_number_stops_the_start_with_its_name(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, wrong: str
+) -> None:
+    # A typo in the environment is told in one line that names the setting, not a traceback.
+    monkeypatch.setenv(name, wrong)
+    with pytest.raises(SystemExit, match=f"{name} must be a"):
+        config.from_environment(str(tmp_path))

@@ -252,7 +252,7 @@ def export_command(company: str | None, output: Path | None) -> None:
     restore it into an empty database. Two exports of the same data differ only in
     exported_at.
 
-    All data includes the advisor accounts with their password hashes and session ids:
+    All data includes the advisor accounts with their password hashes and login ids:
     keep the file as safe as the database. A company's export (--company) holds the
     company, its workshops, their participants' and its linked online assessments, their
     answers, and the tables tied to no company (the content versions they were answered
