@@ -22,6 +22,7 @@ import config
 import web.advisor.routes
 from tests.conftest import PASSWORD, create_workshop, csrf_token, logged_in, make_user
 from web import advisor_sessions
+from web.backup import UNUSABLE_PASSWORD
 from web.extensions import db
 from web.models import AdvisorSession, User
 
@@ -240,11 +241,8 @@ def test_the_csrf_token_changes_at_login_and_logout(app: Flask) -> None:
     assert not _logged_in(client)
 
 
-def test_a_deactivated_accounts_login_checks_a_password_hash_like_any_other(
-    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """As long as any failed login: the same password hash work, not a shortcut."""
-    make_user(app, EMAIL)
+def _hash_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The stored hashes the login checks passwords against, from now on."""
     checked: list[str] = []
     real = web.advisor.routes.check_password_hash
 
@@ -253,6 +251,15 @@ def test_a_deactivated_accounts_login_checks_a_password_hash_like_any_other(
         return real(stored, password)
 
     monkeypatch.setattr(web.advisor.routes, "check_password_hash", spy)
+    return checked
+
+
+def test_a_deactivated_accounts_login_checks_a_password_hash_like_any_other(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As long as any failed login: the same password hash work, not a shortcut."""
+    make_user(app, EMAIL)
+    checked = _hash_checks(monkeypatch)
     with app.app_context():
         stored = db.session.scalars(select(User.password_hash).where(User.email == EMAIL)).one()
     assert _log_in(client, "fel-lösenord-helt").status_code == 401
@@ -279,3 +286,18 @@ def test_expired_sessions_of_every_account_are_removed_at_a_login(app: Flask, cl
         ).all()
         assert sorted(owners) == ["anna@example.se", "cilla@example.se"]
         assert db.session.scalar(select(func.count()).select_from(AdvisorSession)) == 2
+
+
+def test_an_account_imported_without_a_password_checks_a_real_hash_too(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An imported account has no usable password; trying it must not answer faster than
+    a wrong password does, or the timing tells which addresses have accounts."""
+    make_user(app, EMAIL)
+    with app.app_context():
+        user = db.session.scalars(select(User).where(User.email == EMAIL)).one()
+        user.password_hash = UNUSABLE_PASSWORD
+        db.session.commit()
+    checked = _hash_checks(monkeypatch)
+    assert _log_in(client, UNUSABLE_PASSWORD).status_code == 401
+    assert len(checked) == 1 and checked[0].count("$") == 2  # a hash with work in it

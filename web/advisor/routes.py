@@ -41,8 +41,11 @@ def login() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
         user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-        # One hash check whatever the account: none, deactivated or active take as long.
-        stored = _dummy_hash() if user is None else user.password_hash
+        # One hash check whatever the account: none, deactivated, imported without a
+        # password (no hash to check: werkzeug would give up at once) or active take as long.
+        stored = user.password_hash if user is not None else ""
+        if stored.count("$") != 2:  # a werkzeug hash is "method$salt$hash"
+            stored = _dummy_hash()
         matches = check_password_hash(stored, form.password.data or "")
         if user is not None and user.active and matches:
             advisor_sessions.log_in(user)
