@@ -143,7 +143,8 @@ def start_server(name: str, app: str, env: dict[str, str], out: Path, ready: str
     process = subprocess.Popen(  # noqa: S603 (our own command line)
         [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), app],
         cwd=REPO,
-        env={**env, "BIND": f"127.0.0.1:{port}"},
+        # In production the app needs its public address, and answers only for its host.
+        env={**env, "BIND": f"127.0.0.1:{port}", "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"},
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group: stopped as one
