@@ -150,6 +150,10 @@ def _base_url_problem(raw: str) -> str | None:
         return "must not hold a user name or password"
     if "?" in raw or "#" in raw:
         return "must not have a query (?) or fragment (#)"
+    if parts.path.strip("/"):
+        # Pages, forms and static files link from the root: serving under a prefix would
+        # need SCRIPT_NAME set all the way through, which nothing here does.
+        return "must not have a path: the app is served at the root of its host"
     return None
 
 

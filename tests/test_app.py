@@ -199,19 +199,21 @@ def test_production_refuses_to_start_without_a_valid_public_base_url(
         "https://lyftkollen.example.se/?utm=x": "must not have a query",
         "https://lyftkollen.example.se/#start": "must not have a query (?) or fragment (#)",
         "https://lyftkollen example.se": "must not contain spaces",
+        # Page links start at the root: under a prefix they would all break.
+        "https://lyftkollen.example.se/verktyg": "must not have a path",
     }
     for value, problem in bad.items():
         monkeypatch.setenv("PUBLIC_BASE_URL", value)
         with pytest.raises(SystemExit) as stopped:
             create_app()
         assert f"PUBLIC_BASE_URL {value!r} {problem}" in str(stopped.value), value
-    monkeypatch.setenv("PUBLIC_BASE_URL", "https://Lyftkollen.example.se:8443/verktyg/")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://Lyftkollen.example.se:8443/")
     started = create_app()
-    assert started.config["PUBLIC_BASE_URL"] == "https://Lyftkollen.example.se:8443/verktyg"
+    assert started.config["PUBLIC_BASE_URL"] == "https://Lyftkollen.example.se:8443"
     assert started.config["TRUSTED_HOSTS"] == ["lyftkollen.example.se"]
     with started.test_request_context("/", headers={"Host": "lyftkollen.example.se:8443"}):
         link = absolute_url_for("survey.resume", token="abc")
-    assert link == "https://Lyftkollen.example.se:8443/verktyg/a/abc"
+    assert link == "https://Lyftkollen.example.se:8443/a/abc"
 
 
 def test_a_session_is_read_with_the_current_secret_key_or_a_fallback(app: Flask) -> None:

@@ -10,18 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app, url_for
 
 
 def absolute_url_for(endpoint: str, **values: Any) -> str:
-    """``url_for(endpoint, _external=True)``, on ``PUBLIC_BASE_URL`` when it is set.
-
-    The base may carry a path (``https://example.se/lyftkollen``): it is the address of
-    the app's root, so the path within the app is appended to it.
-    """
+    """``url_for(endpoint, _external=True)``, on ``PUBLIC_BASE_URL`` when it is set (a
+    scheme, a host and maybe a port: config.py refuses a path)."""
     base = current_app.config.get("PUBLIC_BASE_URL")
     if not base:
         return url_for(endpoint, _external=True, **values)
-    path = url_for(endpoint, **values)
-    script_root = request.script_root if has_request_context() else ""
-    return str(base) + path.removeprefix(script_root)
+    return str(base) + url_for(endpoint, **values)
