@@ -115,7 +115,14 @@ def _user(email: str) -> User:
 
 @users_cli.command("create")
 @click.option("--email", required=True)
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help=f"At least {MIN_PASSWORD} characters. Left out, it is asked for twice, unseen; "
+    "given here, it stays in the shell's history.",
+)
 @click.option("--role", type=click.Choice(ROLES), default="advisor", show_default=True)
 def create_user(email: str, password: str, role: str) -> None:
     """Create an account."""
@@ -131,7 +138,14 @@ def create_user(email: str, password: str, role: str) -> None:
 
 @users_cli.command("set-password")
 @click.option("--email", required=True)
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help=f"At least {MIN_PASSWORD} characters. Left out, it is asked for twice, unseen; "
+    "given here, it stays in the shell's history.",
+)
 def set_password(email: str, password: str) -> None:
     """Give an account a new password; its open sessions end."""
     user = _user(email)

@@ -51,6 +51,14 @@ def test_users_command_refuses_weak_passwords_and_duplicates(app: Flask, advisor
     assert again.exit_code != 0 and "exists already" in again.output
 
 
+@pytest.mark.parametrize("command", ["create", "set-password"])
+def test_users_help_says_the_password_is_asked_for_and_how_long_it_must_be(
+    app: Flask, command: str
+) -> None:
+    shown = " ".join(app.test_cli_runner().invoke(args=["users", command, "--help"]).output.split())
+    assert "At least 10 characters" in shown and "asked for twice" in shown
+
+
 def test_login_and_logout(client: FlaskClient, advisor: str) -> None:
     response = _login(client, "ANNA@example.se ", PASSWORD)
     assert response.status_code == 302 and response.location == f"{ADVISOR_PREFIX}/"
