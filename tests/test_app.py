@@ -149,6 +149,7 @@ def test_questionnaire_check_command_reports_ok() -> None:
     assert result.exit_code == 0
     assert "OK: questionnaire 2026.1" in result.output
     assert "40 maturity questions in 10 dimensions" in result.output
+    assert "statistics export k=5 with 5 head-count ranges" in result.output
 
 
 def test_questionnaire_check_command_names_file_and_item(tmp_path: Path) -> None:

@@ -70,6 +70,8 @@ def anonymity_from_document(document: Any, source: Path | str) -> Anonymity:
             problems.append(
                 f"{where}: min must be {expected_low} (no gaps, no overlap), not {low!r}"
             )
+            if isinstance(high, int) and not isinstance(high, bool):
+                expected_low = high + 1  # judge the next range on its own, not on this one
             continue
         if last and high is not None:
             problems.append(f"{where}: the last range must have no max")

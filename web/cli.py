@@ -42,7 +42,7 @@ questionnaire_cli = AppGroup("questionnaire", help="Work with the questionnaire'
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder with questionnaire.yaml, offerings.yaml and recommender.yaml "
+    help="Folder with questionnaire.yaml, offerings.yaml, recommender.yaml and statistics.yaml "
     "(default: the app's data folder).",
 )
 def check(data_dir: Path | None) -> None:
@@ -50,7 +50,7 @@ def check(data_dir: Path | None) -> None:
     folder = data_dir or Path(current_app.config["DATA_DIR"])
     try:
         content = load_content(folder)
-        load_anonymity(folder)  # statistics.yaml: the statistics export's k and ranges
+        anonymity = load_anonymity(folder)  # statistics.yaml: the export's k and ranges
     except ContentError as error:
         raise click.ClickException(str(error)) from None
     q = content.questionnaire
@@ -58,7 +58,8 @@ def check(data_dir: Path | None) -> None:
     click.echo(
         f"OK: questionnaire {q.version}, {len(q.sections)} sections, "
         f"{maturity} maturity questions in {len(q.dimensions)} dimensions, "
-        f"{len(content.catalogue.offerings)} offerings ({folder})"
+        f"{len(content.catalogue.offerings)} offerings, statistics export k="
+        f"{anonymity.min_group} with {len(anonymity.buckets)} head-count ranges ({folder})"
     )
     _check_kept_versions()
 

@@ -45,6 +45,14 @@ def test_a_bad_setting_is_named(document: dict[str, object], said: str) -> None:
     assert "data/statistics.yaml" in str(error.value) and said in str(error.value)
 
 
+def test_one_wrong_range_is_named_alone_not_with_every_range_after_it() -> None:
+    ranges = [{"min": 1, "max": 1}, {"min": 2, "max": 4}, {"min": 6, "max": 9}, {"min": 10}]
+    with pytest.raises(ContentError) as error:
+        anonymity_from_document({"min_group": 5, "respondent_buckets": ranges}, "s.yaml")
+    assert "item 3: min must be 5" in str(error.value)
+    assert "item 4" not in str(error.value)
+
+
 def test_the_app_refuses_to_start_with_a_broken_statistics_file(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     shutil.copytree(DATA_DIR, folder)
