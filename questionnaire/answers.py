@@ -84,7 +84,9 @@ def parse_answer(question: Question, value: Any) -> AnswerValue | None:
                 value = _number_from_text(qid, value)
             else:
                 raise AnswerError(qid, "not_a_number")
-        if math.isnan(value):
+        # An int is compared as it is: one of 309 digits or more has no float, and
+        # math.isnan would raise OverflowError on it.
+        if isinstance(value, float) and math.isnan(value):
             raise AnswerError(qid, "not_a_number")
         if question.min is None or question.max is None:
             raise ValueError(f"{qid}: a number question needs min and max (see the loader)")

@@ -90,3 +90,13 @@ def test_a_text_answer_loses_control_characters_but_keeps_tabs_and_line_breaks()
     goal = Question(id="goal", type="text", text=_text("Goal"), max_length=100)
     assert parse_answer(goal, " a\x00b\x1fc\x7f\td\r\ne\x85 ") == "abc\td\r\ne"
     assert parse_answer(goal, "\x01\x02") is None  # nothing left: no answer
+
+
+def test_a_whole_number_too_large_for_a_float_is_above_max_not_a_crash() -> None:
+    # JSON allows any number of digits; from 309 on, an int has no float.
+    with pytest.raises(AnswerError) as error:
+        parse_answer(NUMBER, 10**400)
+    assert error.value.code == "above_max"
+    with pytest.raises(AnswerError) as error:
+        parse_answer(NUMBER, -(10**400))
+    assert error.value.code == "below_min"

@@ -150,6 +150,21 @@ def test_a_lone_surrogate_is_refused_by_the_recommendations_too(client: FlaskCli
     assert response.get_json()["field"] == "profile.goal"
 
 
+@pytest.mark.parametrize("path", ["/api/v1/recommendations", "/api/v1/assessments"])
+def test_a_number_of_four_hundred_digits_is_a_422_naming_the_field(
+    client: FlaskClient, questionnaire: Any, path: str
+) -> None:
+    # JSON has no limit on digits, and Python parses them all into an int with no float.
+    huge = "1" + "0" * 400
+    rest = '"scores": {"change": 20}'
+    if path.endswith("assessments"):
+        rest = f'"answers": {json.dumps(_full_answers(questionnaire))}'
+    body = f'{{"profile": {{"employees": {huge}}}, {rest}}}'
+    response = client.post(path, data=body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.get_json()["field"] == "profile.employees"
+
+
 def test_a_pair_of_surrogates_is_one_character_and_welcome(
     client: FlaskClient, questionnaire: Any
 ) -> None:
