@@ -109,12 +109,14 @@ def parse_answer(question: Question, value: Any) -> AnswerValue | None:
     return text or None
 
 
-# C0 and C1 control characters, NUL included, but tab and line breaks.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 and C1 control characters, NUL included, but tab and line breaks; and U+FFFE and
+# U+FFFF, which are no characters and which XML (so an Excel file) cannot hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def strip_control(value: str) -> str:
-    """``value`` without control characters (tab and line breaks kept)."""
+    """``value`` without control characters and the two noncharacters U+FFFE and U+FFFF
+    (tab and line breaks kept)."""
     return _CONTROL.sub("", value)
 
 

@@ -359,6 +359,18 @@ def test_exports_hold_every_answer_and_score_cell_by_cell(
     assert DONT_KNOW not in table[1]
 
 
+def test_a_name_with_a_noncharacter_leaves_the_excel_export_readable(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    # U+FFFF reaches the form like any character, but XML cannot hold it: openpyxl wrote
+    # it anyway, and Excel then offered to "repair" the file and dropped what it held.
+    url, code = create_workshop(advisor)
+    participant(app, questionnaire, code, name="Anna\uffff\ufffe Berg")
+    workbook = load_workbook(io.BytesIO(advisor.get(f"{url}/export.xlsx").data))
+    names = [row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
+    assert names == ["Anna Berg"]
+
+
 def test_printable_report_has_chart_disagreements_and_path(
     app: Flask, questionnaire: Any, advisor: FlaskClient
 ) -> None:
