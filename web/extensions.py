@@ -1,6 +1,7 @@
 """Extension singletons, bound to the app in ``create_app``."""
 
 import logging
+import time
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
@@ -54,6 +55,9 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 
 
+STORAGE_CHECK_SECONDS = 5.0
+
+
 class ViewLimiter(Limiter):
     """Flask-Limiter that skips its check before every view when no limit needs it.
 
@@ -82,6 +86,7 @@ class ViewLimiter(Limiter):
         # One limiter serves every app a process makes (the tests make many): a new app's
         # storage is presumed to answer, whatever an earlier app's did.
         self._counting_apart = False
+        self._last_check: tuple[float, bool] | None = None
 
     @property
     def _storage_dead(self) -> bool:
@@ -103,8 +108,17 @@ class ViewLimiter(Limiter):
     def counting_apart(self) -> bool:
         """Whether the limits count in this process alone although a shared storage is
         configured: it failed a request's count (and has not answered since), or it does
-        not answer now. Always False for the in-memory storage (one process by design)."""
-        return self._storage_dead or not self.storage.check()
+        not answer now. Always False for the in-memory storage (one process by design).
+
+        Redis is asked at most once per ``STORAGE_CHECK_SECONDS``: while it hangs, each
+        ask holds this worker for the socket's timeout, and /healthz answers anyone.
+        """
+        if self._storage_dead:
+            return True
+        now = time.monotonic()
+        if self._last_check is None or now - self._last_check[0] >= STORAGE_CHECK_SECONDS:
+            self._last_check = (now, self.storage.check())
+        return not self._last_check[1]
 
     def _limits_outside_views(self) -> bool:
         manager = self.limit_manager

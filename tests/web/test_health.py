@@ -5,10 +5,12 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
+import web.extensions
 from tests.conftest import _test_app
-from web.extensions import db
+from web.extensions import db, limiter
 
 
 def test_a_process_with_its_database_is_healthy_over_plain_http(database_url: str) -> None:
@@ -33,6 +35,26 @@ def test_a_process_whose_redis_does_not_answer_is_healthy_but_degraded(
         response = app.test_client().get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok", "rate_limits": "degraded"}
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_redis_is_asked_at_most_once_per_few_seconds_however_often_health_is_checked(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While Redis hangs each ask holds a worker for its timeout, and anyone may call
+    /healthz: a flood of checks must not tie up every worker."""
+    app = _test_app(database_url)
+    asked: list[float] = []
+    now = [1000.0]
+    monkeypatch.setattr(web.extensions.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(limiter.storage, "check", lambda: asked.append(now[0]) or False)
+    client = app.test_client()
+    for _ in range(20):
+        assert client.get("/healthz").get_json()["rate_limits"] == "degraded"
+    now[0] += web.extensions.STORAGE_CHECK_SECONDS
+    assert client.get("/healthz").get_json()["rate_limits"] == "degraded"
+    assert asked == [1000.0, 1000.0 + web.extensions.STORAGE_CHECK_SECONDS]
     with app.app_context():
         db.engine.dispose()
 
