@@ -28,7 +28,9 @@ LOGGERS = ("werkzeug", "gunicorn.error", "gunicorn.access", "")
 
 MASK = "…"
 _PRIVATE_PATH = re.compile(
-    r"(?P<area>/api/v1/assessments|/w/deltagare|/a|/w)/[^/?#\s\"'<>\\]+", re.IGNORECASE
+    # "/a//<token>" is the same link (werkzeug redirects it): any run of slashes.
+    r"(?P<area>/api/v1/assessments|/w/deltagare|/a|/w)/+[^/?#\s\"'<>\\]+",
+    re.IGNORECASE,
 )
 # A query string after a path (a space or "(" before "?" is prose or SQL, not a URL).
 _QUERY = re.compile(r"(?<=[\w/.~%\-…])\?[^\s\"'<>]+")
@@ -40,11 +42,20 @@ _IPV6 = re.compile(
     r"(?:%[\w.]+)?(?![\w:])"
 )
 _IPV4 = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?!\.?\w)")
-# Characters that end or break a line in a log file, a viewer or a terminal; a tab stays,
-# and so does a colour (werkzeug colours its lines on a terminal).
+# Characters that end or break a line in a log file, a viewer or a terminal (C0 and C1
+# controls, the Unicode line and paragraph separators); a tab stays. A colour stays only
+# in the development server's own lines (werkzeug colours them on a terminal): anywhere
+# else it came from a request, and one that hides text would hide the lines after it.
 _COLOUR = r"\x1b\[[0-9;]*m|"
-_CONTROL = re.compile(_COLOUR + r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
-_CONTROL_BUT_NEWLINE = re.compile(_COLOUR + r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
+_BREAKS = r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]"
+_BREAKS_BUT_NEWLINE = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]"
+_CONTROL = {
+    (one_line, colour): re.compile(
+        (_COLOUR if colour else "") + (_BREAKS if one_line else _BREAKS_BUT_NEWLINE)
+    )
+    for one_line in (True, False)
+    for colour in (True, False)
+}
 _ESCAPES = {"\n": "\\n", "\r": "\\r"}
 
 
@@ -69,11 +80,11 @@ def _address(match: re.Match[str]) -> str:
     return MASK + text[len(address) :]
 
 
-def mask(text: str, one_line: bool = True, addresses: bool = True) -> str:
+def mask(text: str, one_line: bool = True, addresses: bool = True, colour: bool = False) -> str:
     """``text`` with private paths, query strings, a database error's parameters and IP
     addresses (unless ``addresses`` is false) masked, and every character that could
     start a new line escaped (newlines kept when ``one_line`` is false: a traceback's own
-    lines)."""
+    lines; terminal colours kept when ``colour`` is true)."""
     if _PERCENT.search(text):
         # The app sees /a%2F<token> as /a/<token>, and %0A as a newline: so does the log.
         text = unquote(text, errors="replace")
@@ -83,7 +94,7 @@ def mask(text: str, one_line: bool = True, addresses: bool = True) -> str:
     if addresses:
         text = _IPV6.sub(_address, text)
         text = _IPV4.sub(_address, text)
-    return (_CONTROL if one_line else _CONTROL_BUT_NEWLINE).sub(_escape, text)
+    return _CONTROL[one_line, colour].sub(_escape, text)
 
 
 def _traceback(exc_info: tuple[type[BaseException], BaseException, TracebackType | None]) -> str:
@@ -114,9 +125,9 @@ class PrivacyFilter(logging.Filter):
             if record.name == "werkzeug" and not record.args:
                 # What the development server says of itself ("Running on http://…"):
                 # a developer opens that address. Its request lines all have arguments.
-                message = mask(message, one_line=False, addresses=False)
+                message = mask(message, one_line=False, addresses=False, colour=True)
             else:
-                message = mask(message)
+                message = mask(message, colour=record.name == "werkzeug")
             if record.exc_text:  # formatted already (by this filter on the logger)
                 record.exc_text = mask(record.exc_text, one_line=False)
             elif record.exc_info and record.exc_info[0] is not None:

@@ -40,6 +40,12 @@ SECRET = "Zq3xSecretToken0123456789"
             "[parameters: …]\\n(Background on this error at: x)",
         ),
         ("a\u2028b\x85c\x1b[2Ad", "a\\u2028b\\x85c\\x1b[2Ad"),
+        # The same link with more slashes (werkzeug redirects it to the one with one).
+        (f"GET /a//{SECRET}/steg/2 HTTP/1.1", "GET /a/…/steg/2 HTTP/1.1"),
+        (f"/api/v1/assessments///{SECRET}", "/api/v1/assessments/…"),
+        (f"GET /a/%2F{SECRET}", "GET /a/…"),
+        # A colour from a request (hidden text: "\x1b[8m") and C1 controls are escaped.
+        ("GET /%1b[8mhidden\x9bx", "GET /\\x1b[8mhidden\\x9bx"),
         # Left alone: times, versions, SQL placeholders, questions, the paths that are public.
         ("[04/Dec/2026:18:12:24 +0000] 18:12:27", "[04/Dec/2026:18:12:24 +0000] 18:12:27"),
         ("gunicorn 27.0.1, lib 1.2.3.4.5", "gunicorn 27.0.1, lib 1.2.3.4.5"),
