@@ -107,3 +107,20 @@ def test_repair_text_replaces_lone_surrogates_with_u_fffd_and_lists_them(
 
     again = _repair(app)
     assert again.output == "No lone surrogates found; nothing changed\n"
+
+
+def test_repair_text_refuses_to_merge_two_keys_and_changes_nothing(
+    app: Flask, client: FlaskClient, questionnaire: Any
+) -> None:
+    # "\ud800" and "\udc00" both become U+FFFD: one of the two values would be lost.
+    stored = _store_surrogates(app, client, questionnaire)
+    with app.app_context():
+        assessment = db.session.get(Assessment, stored["assessment"])
+        assessment.profile = {**assessment.profile, chr(0xD800): "k1", chr(0xDC00): "k2"}
+        db.session.commit()
+    before = every_row(app)
+    result = _repair(app)
+    assert result.exit_code != 0
+    assert "two keys would become the same" in result.output
+    assert f"table assessments, row id={stored['assessment']}" in result.output
+    assert every_row(app) == before

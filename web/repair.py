@@ -65,6 +65,19 @@ def _repaired(value: Any) -> tuple[Any, list[tuple[str, bool, tuple[str, ...]]]]
     return map_strings(value, repair), found
 
 
+def _key_count(value: Any) -> int:
+    """How many object keys ``value`` holds, at every depth."""
+    count, pending = 0, [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            count += len(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return count
+
+
 def _row_name(table: Table, key: tuple[Any, ...]) -> str:
     return ", ".join(f"{c.name}={v!r}" for c, v in zip(table.primary_key.columns, key, strict=True))
 
@@ -107,6 +120,14 @@ def repair_text(session: Session, dry_run: bool = False) -> list[TextRepair]:
                 new, found = _repaired(value)
                 if not found:
                     continue
+                if _key_count(new) != _key_count(value):
+                    # Two keys that differ only in their lone surrogates would become one,
+                    # and one of their values would be lost without a word.
+                    raise RepairError(
+                        f"table {table.name}, row {_row_name(table, key)}, column "
+                        f"{column.name}: two keys would become the same once repaired; "
+                        "repair this value by hand"
+                    )
                 changed[column.name] = new
                 repairs.extend(
                     TextRepair(table.name, _row_name(table, key), column.name, *place)
