@@ -134,7 +134,7 @@ def test_the_health_check_answers_a_probe_by_ip_address(public_app: Flask) -> No
     for host in ("10.0.0.11:8000", "127.0.0.1:8000", "lyftkollen.example.se"):
         probe = public_app.test_client().get("/healthz", headers={"Host": host})
         assert probe.status_code == 200, host
-        assert probe.get_json() == {"status": "ok", "database": "ok"}
+        assert probe.get_json() == {"status": "ok", "database": "ok", "rate_limits": "ok"}
 
 
 def test_without_a_public_base_url_links_follow_the_request(app: Flask) -> None:
