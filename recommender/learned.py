@@ -966,10 +966,10 @@ Trained {m.created_at}.
 Ranks Produktionslyftet's and Smart industri's offerings as the next step for a Swedish
 industrial company, from its Lyftkollen self-assessment, the way the advisors have
 chosen for companies like it. The app uses it only when it beat the rule-based ranking
-in cross-validation, was saved by the same scikit-learn version, runs on the database it
-was trained on and, if it learned from demo decisions, only in demo mode; the hard rules
-(size, industry, prerequisites, already completed) always apply on top of it, and the
-complements and later step come from the rules. It supports an advisor's conversation
+in cross-validation, was saved by the same scikit-learn version and runs on the database
+it was trained on; a model that learned from demo decisions is used only in demo mode.
+The hard rules (size, industry, prerequisites, already completed) always apply on top of
+it, and the complements and later step come from the rules. It supports an advisor's conversation
 with a company; it does not decide anything about the company, and it is not meant for
 companies outside Swedish industry or for any other purpose.
 

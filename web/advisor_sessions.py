@@ -26,7 +26,8 @@ Choices:
   ends between 29 and 30 idle minutes, never later than the limit.
 - Expired rows are deleted when they are met, and every login deletes those of every
   account. That keeps the table at about the logins of the last day without a job to
-  schedule; the rows hold no personal data and no usable secret meanwhile.
+  schedule. Meanwhile a row holds no usable secret, but it is personal data (which
+  advisor was logged in, and when): the privacy page says so, and for how long.
 """
 
 from __future__ import annotations

@@ -393,13 +393,16 @@ def _advisor_decisions() -> list[Any]:
     include_demo = current_app.config["DEMO_MODE"]
     data = training_data(include_demo)
     demo = sum(d.demo for d in data.decisions)
-    made_up = (
-        f" ({demo} of them demo decisions: DEMO_MODE is on, and a model that learns from "
-        "them is used only with DEMO_MODE on)"
-        if demo
-        else ""
-    )
-    click.echo(f"{_count(len(data.decisions), 'advisor decision')} to learn from{made_up}.")
+    if demo:
+        # Demo decisions were made by no advisor: say so, not "N advisor decisions".
+        click.echo(
+            f"{_count(len(data.decisions), 'decision')} to learn from: "
+            f"{len(data.decisions) - demo} by advisors, {demo} made up by the demo data "
+            "(DEMO_MODE is on). A model that learns from demo decisions is used only with "
+            "DEMO_MODE on."
+        )
+    else:
+        click.echo(f"{_count(len(data.decisions), 'advisor decision')} to learn from.")
     if data.skipped:
         click.echo(
             f"Left out {_count(data.skipped, 'decision')} whose assessment or workshop "

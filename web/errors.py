@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Flask, abort, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -25,7 +27,19 @@ def _wrong_host() -> tuple[Response | str, int]:
     if _wants_json():
         message = f"this server answers only for {base_url}"
         return jsonify({"error": message, "field": "Host"}), 400
-    return render_template("errors/host.html", base_url=base_url), 400
+    return render_template("errors/host.html", same_page=_same_page_on(base_url)), 400
+
+
+def _same_page_on(base_url: str) -> str:
+    """The address asked for, on ``PUBLIC_BASE_URL``: a bookmarked private link
+    (``/a/<token>``) still leads to the answers. Never another site: the base comes from
+    the configuration (checked to be http(s):// and a host, config.public_base_url) and
+    Werkzeug's path always starts with one "/", so whatever the request says, it can only
+    add a path and a query to the base. Both are percent-encoded here, and the template
+    escapes the result for HTML."""
+    path = quote(request.path, safe="/:@!$&'()*+,;=~")
+    query = quote(request.query_string.decode("latin-1"), safe="/?:@!$&'()*+,;=~%")
+    return base_url + path + (f"?{query}" if query else "")
 
 
 def _database_gone(error: Exception) -> bool:

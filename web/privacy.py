@@ -7,7 +7,7 @@ The retention of unfinished assessments is set here, so the page and the ``purge
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 
 # Unfinished assessments untouched for this many days are removed by the purge command.
 UNFINISHED_KEPT_DAYS = 90
@@ -24,5 +24,8 @@ def page() -> str:
         session_days=current_app.permanent_session_lifetime.days,
         # The statistics export's k (data/statistics.yaml), as web.statistics applies it.
         min_group=current_app.extensions["lyftkollen.anonymity"].min_group,
+        # An advisor's login limits (web.advisor_sessions): "30" and "12", not "30.0".
+        idle_minutes=format_decimal(current_app.config["ADVISOR_IDLE_MINUTES"]),
+        login_hours=format_decimal(current_app.config["ADVISOR_SESSION_HOURS"]),
         lang=str(get_locale()),
     )

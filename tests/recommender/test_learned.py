@@ -460,6 +460,11 @@ def test_the_metadata_and_card_record_real_and_demo_decisions_and_the_database(
     card = (tmp_path / CARD_FILE).read_text("utf-8")
     assert "300 advisor decisions given (200 real, 100 made up" in card
     assert f"installation id `{HERE}`" in card and "only with DEMO_MODE on" in card
+    intended_use = " ".join(card.split("## Intended use", 1)[1].split("## Data")[0].split())
+    assert (
+        "was saved by the same scikit-learn version and runs on the database it was trained "
+        "on; a model that learned from demo decisions is used only in demo mode." in intended_use
+    )
     assert (model.metadata.real_decisions, model.metadata.demo_decisions) == (1500, 0)
 
 

@@ -123,7 +123,8 @@ def test_a_connection_ended_before_a_query_gets_the_apps_503_page(
 
     page = survey.client.get(survey.url(1), headers=_kill("checkout"))
     assert page.status_code == 503
-    assert "Lyftkollen är inte tillgänglig just nu" in page.text
+    assert "Lyftkollen är tillfälligt otillgänglig" in page.text
+    assert "Om felet består, kontakta organisationen som driver tjänsten." in page.text
     assert f'href="{survey.url(1)}"' in page.text  # try again
     _has_security_headers(page.headers)
 
@@ -133,6 +134,9 @@ def test_a_connection_ended_before_a_query_gets_the_apps_503_page(
     survey.client.get("/sprak/en")
     english = survey.client.get(survey.url(1), headers=_kill("checkout"))
     assert english.status_code == 503 and "Lyftkollen is unavailable for a moment" in english.text
+    assert "If it keeps happening, contact the organisation that runs this service." in (
+        english.text
+    )
 
 
 def test_the_api_answers_503_json_when_its_connection_is_ended(faulty: Flask) -> None:

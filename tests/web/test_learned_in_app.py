@@ -252,6 +252,13 @@ def test_a_model_trained_in_demo_mode_is_used_only_in_demo_mode_on_its_own_datab
     assert seeded.exit_code == 0, seeded.output
     trained = run(demo, "train")
     assert trained.exit_code == 0, trained.output
+    n = json.loads((model_dir(app) / "model.json").read_text())["n_decisions"]
+    assert (
+        f"{n} decisions to learn from: 0 by advisors, {n} made up by the demo data "
+        "(DEMO_MODE is on). A model that learns from demo decisions is used only with "
+        "DEMO_MODE on." in trained.output
+    )
+    assert "advisor decisions to learn from" not in trained.output
     assert "the app uses the learned ranking" in trained.output
     assert "the app uses it only with DEMO_MODE on" in trained.output
     metadata = json.loads((model_dir(app) / "model.json").read_text())
@@ -285,6 +292,7 @@ def test_a_model_is_used_on_its_database_and_its_full_restore_not_on_another(
     trained = run(app, "train", "--folds", "3", "--seed", "1")
     assert trained.exit_code == 0, trained.output
     assert "demo decision" not in trained.output
+    assert "240 advisor decisions to learn from." in trained.output
     metadata = json.loads((model_dir(app) / "model.json").read_text())
     assert (metadata["real_decisions"], metadata["demo_decisions"]) == (240, 0)
     page, _ = english_result(app, questionnaire, ONLINE_PROFILE)

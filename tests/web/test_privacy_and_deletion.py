@@ -71,8 +71,23 @@ def test_privacy_page_in_swedish_renders_and_is_linked_from_every_page(
     assert 'href="/integritet"' in client.get("/").text
     # Company names are stored, and the page says so (it once said no names were).
     assert "Namnen på de företag som rådgivarna arbetar med" in page.text
-    assert "inga e-postadresser, telefonnummer eller adresser" in page.text
-    assert "Rådgivaren kan radera ett företag med allt som sparats om det" in page.text
+    assert "inga e-postadresser, telefonnummer eller postadresser" in page.text
+    assert "Rådgivaren kan ta bort ett företag med allt som sparats om det" in page.text
+    # The interface says "ta bort" for deleting; the page once said "radera" too.
+    assert "radera" not in page.text.lower()
+    # Who sees a company's name: its workshops' join page shows it to every participant.
+    assert "de som ansluter till en av företagets workshoppar ser namnet" in page.text
+    assert "Bara den rådgivaren" not in page.text
+    # An advisor's logins are stored (advisor_sessions), and for how long.
+    assert "Medan en rådgivare är inloggad sparas också inloggningen" in page.text
+    assert "(30 minuter utan aktivitet eller 12 timmar efter inloggningen)" in page.text
+    assert "inloggning upphör efter 30 minuter utan aktivitet eller 12 timmar." in page.text
+    # No command deletes an advisor's account: it is deactivated and keeps its address.
+    assert "tills organisationen som driver tjänsten inaktiverar dem" in page.text
+    assert "Har företaget delat länken med en rådgivare tas de också bort" in page.text
+    assert "Ingen rad sticker ut" not in page.text
+    assert "om det besvarades på webben eller i en workshop" in page.text
+    assert "webb eller workshop, antal svarande, storleksklass" in page.text
 
 
 def test_privacy_page_in_english_says_what_is_kept_and_for_how_long(client: FlaskClient) -> None:
@@ -86,6 +101,16 @@ def test_privacy_page_in_english_says_what_is_kept_and_for_how_long(client: Flas
     assert "The advisor can delete a company with everything stored about it" in page.text
     assert "The advisor can remove one participant" in page.text
     assert "is shared by at least 5 rows" in page.text
+    assert "No row stands out" not in page.text
+    assert "To make single companies hard to recognise, facts are left out" in page.text
+    assert "Only that advisor and the service’s administrators see it." not in page.text
+    assert "and the people who join one of its workshops see it." in page.text
+    assert "no e-mail addresses, phone numbers or postal addresses" in page.text
+    assert "when the account was created and when the advisor last logged in" in page.text
+    assert "(30 minutes unused or 12 hours after logging in)" in page.text
+    assert "an advisor’s login ends after 30 minutes without use or 12 hours." in page.text
+    assert "removes them" not in page.text
+    assert "deactivates them; a deactivated account keeps its e-mail address." in page.text
     assert "We store no IP addresses with anything you give us" in page.text
     assert (
         "Unfinished assessments are removed automatically once they have not been changed "
@@ -93,6 +118,20 @@ def test_privacy_page_in_english_says_what_is_kept_and_for_how_long(client: Flas
     )
     assert "Finished assessments are kept until the company deletes them" in page.text
     assert "Anyone who has your private link can see" in page.text
+
+
+def test_privacy_page_gives_the_configured_login_limits_as_numbers(
+    app: Flask, client: FlaskClient
+) -> None:
+    # The settings are floats from the environment (config._positive): the page must say
+    # "45", not "45.0", and a fraction the Swedish way.
+    app.config.update(ADVISOR_IDLE_MINUTES=45.0, ADVISOR_SESSION_HOURS=1.5)
+    page = client.get("/integritet").text
+    assert "(45 minuter utan aktivitet eller 1,5 timmar efter inloggningen)" in page
+    assert "45.0" not in page
+    client.get("/sprak/en")
+    page = client.get("/integritet").text
+    assert "(45 minutes unused or 1.5 hours after logging in)" in page
 
 
 # ---------------------------------------------------------------- deleting an assessment
@@ -370,8 +409,8 @@ def test_an_advisor_removes_a_participant_and_their_answers_from_an_open_worksho
     done = advisor.post(link, data={"csrf_token": csrf_token(confirm.text)})
     assert done.status_code == 302 and done.location == url
     page = advisor.get(url).text
-    assert "Karin är borttagen ur workshoppen, med alla sina svar." in page
-    assert "Karin" not in page.split("Karin är borttagen", 1)[1]  # no longer listed
+    assert "Karin har tagits bort ur workshoppen, med alla sina svar." in page
+    assert "Karin" not in page.split("Karin har tagits bort", 1)[1]  # no longer listed
 
     assert count(app, Assessment, Assessment.id == karin) == 0
     assert answers_of(app, karin) == 0
@@ -400,7 +439,10 @@ def test_removing_from_a_closed_workshop_recalculates_the_stored_team_result(
     assert "its stored team result" in confirm.text and "is recalculated" in confirm.text
     advisor.post(remove_link(page, "Karin"), data={"csrf_token": csrf_token(confirm.text)})
     told = advisor.get(url).text
-    assert "The workshop is closed, so its stored team result was recalculated" in told
+    assert (
+        "Karin and their answers are removed from the workshop. The workshop is closed, so "
+        "its stored team result was recalculated without their answers" in told
+    )
     after = team_row(app)
     assert after is not None and after[0] == 2
     assert before[1] is not None and after[1] is not None and after[1] > before[1]
@@ -417,6 +459,64 @@ def test_removing_from_a_closed_workshop_recalculates_the_stored_team_result(
     assert "så dess sparade teamresultat är också borttaget" in advisor.get(url).text
     assert team_row(app) is None
     assert count(app, Assessment) == 0 and count(app, Answer) == 0
+
+
+def test_a_participant_without_a_name_is_not_called_by_a_name(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    """The fallback once went into "Remove %(name)s …": "Ta bort Deltagaren utan namn
+    ur workshoppen?". A participant without a name has sentences of their own, with the
+    role when there is one, so that two of them can be told apart."""
+    url, code = create_workshop(advisor)
+    set_profile(advisor, url)
+    for role in ("VD", "", "Produktion"):
+        person = Survey(app.test_client(), questionnaire)
+        person.join(code, role=role)
+        person.answer_maturity_pages(2)
+    links = re.findall(r'href="([^"]+/ta-bort)"', advisor.get(url).text)
+    assert len(links) == 3
+    asked = {}
+    for link in links:
+        question = re.search(r"<h1>([^<]+)</h1>", advisor.get(link).text)
+        assert question
+        asked[question.group(1)] = link
+    assert set(asked) == {
+        "Ta bort deltagaren utan namn (VD) ur workshoppen?",
+        "Ta bort deltagaren utan namn ur workshoppen?",
+        "Ta bort deltagaren utan namn (Produktion) ur workshoppen?",
+    }
+
+    def remove(question: str) -> str:
+        page = advisor.get(asked[question])
+        advisor.post(asked[question], data={"csrf_token": csrf_token(page.text)})
+        return advisor.get(url).text
+
+    told = remove("Ta bort deltagaren utan namn (VD) ur workshoppen?")
+    assert "Deltagaren utan namn (VD) har tagits bort ur workshoppen, med alla sina svar." in told
+
+    page = advisor.get(url)
+    advisor.post(f"{url}/stang", data={"csrf_token": csrf_token(page.text), "open": "0"})
+    told = remove("Ta bort deltagaren utan namn ur workshoppen?")
+    assert (
+        "Deltagaren utan namn har tagits bort ur workshoppen, med alla sina svar. "
+        "Workshoppen är avslutad, så dess sparade teamresultat har räknats om utan "
+        "deltagarens svar: programöversikten" in told
+    )
+    assert "utan dem" not in told
+
+    advisor.get("/sprak/en")
+    link = asked["Ta bort deltagaren utan namn (Produktion) ur workshoppen?"]
+    assert "Remove the participant without a name (Produktion) from the workshop?" in (
+        advisor.get(link).text
+    )
+    page = advisor.get(link)
+    advisor.post(link, data={"csrf_token": csrf_token(page.text)})
+    told = advisor.get(url).text
+    assert (
+        "The participant without a name (Produktion) and their answers are removed from the "
+        "workshop. The workshop is closed and nobody who finished is left" in told
+    )
+    assert "The participant without a name from" not in told
 
 
 def test_another_advisor_cannot_remove_a_participant(
@@ -510,8 +610,17 @@ def test_an_advisor_deletes_a_company_with_everything_that_belongs_to_it(
     assert f'href="{home}/radera"' in company_page
     confirm = advisor.get(f"{home}/radera")
     assert confirm.status_code == 200
-    for said in ("2 workshops", "3 workshop participants", "1 self-assessment linked"):
+    for said in (
+        "2 workshops",
+        "3 workshop participants",
+        "1 self-assessment linked",
+        "The company cannot open the linked self-assessment any more either: tell the "
+        "company before you delete it.",
+        "the decisions on the company’s next step recorded for these workshops and "
+        "self-assessments.",
+    ):
         assert said in confirm.text
+    assert "the decisions recorded for any of these" not in confirm.text
     assert rows_per_table(app) == before  # asking deletes nothing
     done = advisor.post(f"{home}/radera", data={"csrf_token": csrf_token(confirm.text)})
     assert done.status_code == 302 and done.location == "/radgivare/foretag"
@@ -527,6 +636,26 @@ def test_an_advisor_deletes_a_company_with_everything_that_belongs_to_it(
     assert kept_online.client.get(f"/a/{kept_online.token}").status_code != 404
     with app.app_context():
         assert overview.fingerprint() != counter  # the overview's cache sees the change
+
+
+def test_deleting_a_company_in_swedish_lists_only_what_it_has(
+    app: Flask, advisor: FlaskClient
+) -> None:
+    create_workshop(advisor)  # one workshop, nobody has joined, no linked self-assessment
+    home = company_url(app, "Verkstaden i Gnosjö AB")
+    assert "Tar du bort företaget försvinner för gott namnet" in advisor.get(home).text
+    confirm = advisor.get(f"{home}/radera").text
+    assert "Ta bort Verkstaden i Gnosjö AB och allt som sparats om företaget?" in confirm
+    assert "1 workshop, med sin företagsprofil och sitt teamresultat;" in confirm
+    assert "de beslut om nästa steg som registrerats för workshopparna" in confirm
+    assert "Ta bort företaget och allt som sparats om det" in confirm
+    # Nothing of what it does not have: no "0 workshopdeltagare", no linked warning.
+    assert "workshopdeltagare" not in confirm and "som kopplats till företaget" not in confirm
+    assert "Företaget kan då inte heller" not in confirm
+    assert "radera" not in re.sub(r'"[^"]*"', "", confirm).lower()  # outside attributes
+    advisor.post(f"{home}/radera", data={"csrf_token": csrf_token(confirm)})
+    listed = advisor.get("/radgivare/foretag").text
+    assert "Verkstaden i Gnosjö AB och allt som sparats om företaget har tagits bort." in listed
 
 
 def url_company(client: FlaskClient, workshop_url: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,13 +64,62 @@ def test_absolute_links_come_from_the_public_base_url(
     assert "lyftkollen.example.se/w" in projector  # "go to … and enter the code"
 
 
+@pytest.mark.parametrize(
+    ("asked", "link"),
+    [
+        # A bookmarked private link still leads to the answers, query and all.
+        ("/a/abc123/resultat?steg=2", f"{BASE}/a/abc123/resultat?steg=2"),
+        # Whatever the path says, the link stays on PUBLIC_BASE_URL's host...
+        ("/@evil.example", f"{BASE}/@evil.example"),
+        ("/%2F%2Fevil.example", f"{BASE}/evil.example"),
+        ("/%5C%5Cevil.example", f"{BASE}/%5C%5Cevil.example"),
+        # ...and is encoded for a URL, then escaped for HTML.
+        ('/a/"><script>x</script>', f"{BASE}/a/%22%3E%3Cscript%3Ex%3C/script%3E"),
+        ('/a/b?q="><x', f"{BASE}/a/b?q=%22%3E%3Cx"),
+        ("/sök", f"{BASE}/s%C3%B6k"),
+    ],
+)
+def test_the_wrong_host_page_links_to_the_same_page_on_the_public_base_url(
+    public_app: Flask, asked: str, link: str
+) -> None:
+    page = public_app.test_client().get(asked, headers={"Host": "evil.example"})
+    assert page.status_code == 400
+    assert f'<a href="{link}">{link}</a>' in page.text
+    assert "<script>" not in page.text
+    hrefs = re.findall(r'href="([^"]*)"', page.text)
+    assert hrefs == [link] and all(h.startswith(f"{BASE}/") for h in hrefs)
+
+
+def test_the_wrong_host_page_never_links_to_a_host_named_in_the_path(public_app: Flask) -> None:
+    # A raw request line "GET //evil.example/x": Werkzeug's path starts with one "/".
+    page = public_app.test_client().get(
+        "/", headers={"Host": "evil.example"}, environ_overrides={"PATH_INFO": "//evil.example/x"}
+    )
+    assert page.status_code == 400
+    assert re.findall(r'href="([^"]*)"', page.text) == [f"{BASE}/evil.example/x"]
+
+
+def test_the_wrong_host_page_in_english(public_app: Flask) -> None:
+    client = public_app.test_client()
+    # The language is in the session cookie, which a browser sends to the host it was
+    # set by: here the refused one.
+    cookie = public_app.session_interface.get_signing_serializer(public_app).dumps({"lang": "en"})
+    client.set_cookie(public_app.config["SESSION_COOKIE_NAME"], cookie, domain="evil.example")
+    page = client.get("/integritet", headers={"Host": "evil.example"})
+    assert page.status_code == 400 and '<html lang="en">' in page.text
+    assert "This address is not Lyftkollen’s. Go on to:" in page.text
+    assert f'<a href="{BASE}/integritet">' in page.text
+    assert "If you came from a bookmark or a saved link, update it." in page.text
+
+
 @pytest.mark.parametrize("host", ["evil.example", "10.0.0.11:8000", "lyftkollen.example.se.evil"])
 def test_another_host_gets_400_saying_where_lyftkollen_is(public_app: Flask, host: str) -> None:
     client = public_app.test_client()
     page = client.get("/", headers={"Host": host})
     assert page.status_code == 400
-    assert "Lyftkollen finns på den här adressen" in page.text
-    assert f'<a href="{BASE}/">{BASE}</a>' in page.text
+    assert "Den här adressen används inte för Lyftkollen. Fortsätt till:" in page.text
+    assert f'<a href="{BASE}/">{BASE}/</a>' in page.text
+    assert "Kom du hit från ett bokmärke eller en sparad länk, uppdatera den." in page.text
     # Refused before CSRF is checked, or its error page would need the refused host's URLs.
     form = client.post("/start", data={"csrf_token": "x"}, headers={"Host": host})
     assert form.status_code == 400 and "Fel adress" in form.text
@@ -84,7 +134,7 @@ def test_the_health_check_answers_a_probe_by_ip_address(public_app: Flask) -> No
     for host in ("10.0.0.11:8000", "127.0.0.1:8000", "lyftkollen.example.se"):
         probe = public_app.test_client().get("/healthz", headers={"Host": host})
         assert probe.status_code == 200, host
-        assert probe.get_json()["status"] == "ok" and probe.get_json()["database"] == "ok"
+        assert probe.get_json() == {"status": "ok", "database": "ok", "rate_limits": "ok"}
 
 
 def test_without_a_public_base_url_links_follow_the_request(app: Flask) -> None:

@@ -488,3 +488,42 @@ def test_a_participant_who_finished_before_the_profile_gets_the_path_on_the_resu
     page = person.client.get(finished.location)
     assert "Ert nästa steg" in page.text
     assert stored(app, person.token).recommendation is not None
+
+
+def _try_to_join(app: Flask, code: str, language: str) -> Any:
+    phone = app.test_client()
+    phone.get(f"/sprak/{language}")
+    page = phone.get(f"/w/{code}")
+    return phone.post(f"/w/{code}", data={"csrf_token": csrf_token(page.text), "name": "Sist"})
+
+
+def test_a_full_workshop_says_so_in_the_singular_and_points_to_whoever_runs_it(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    app.config["WORKSHOP_MAX_PARTICIPANTS"] = 1
+    _, code = create_workshop(advisor)
+    participant(app, questionnaire, code, name="Först")
+    full = _try_to_join(app, code, "sv")
+    assert full.status_code == 409
+    assert (
+        "har redan 1 deltagare, det högsta antal deltagare en workshop kan ha, så du kan "
+        "inte ansluta." in full.text
+    )
+    assert "Fråga den som leder workshoppen hur du kan delta i stället." in full.text
+    assert "rådgivare" not in full.text and "ta emot" not in full.text
+    english = _try_to_join(app, code, "en")
+    assert "already has 1 participant, the most one workshop can take" in english.text
+    assert "Ask the person running the workshop how you can take part instead." in english.text
+    assert "advisor" not in english.text
+
+
+def test_a_full_workshop_writes_its_limit_as_a_number_in_the_reader_s_language(
+    app: Flask, advisor: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from web import workshops
+
+    app.config["WORKSHOP_MAX_PARTICIPANTS"] = 1500
+    _, code = create_workshop(advisor)
+    monkeypatch.setattr(workshops, "join", lambda *args: None)  # as if 1500 had joined
+    assert "har redan 1\xa0500 deltagare" in _try_to_join(app, code, "sv").text
+    assert "already has 1,500 participants" in _try_to_join(app, code, "en").text

@@ -35,7 +35,7 @@ from web.advisor.forms import NEW_COMPANY, ActionForm, WorkshopForm
 from web.content import content, content_for
 from web.extensions import db
 from web.links import absolute_url_for
-from web.models import Workshop
+from web.models import Assessment, Workshop
 from web.recent import recent
 from web.survey import forms as page_forms
 from web.team_view import TeamView, build_team_view
@@ -334,21 +334,46 @@ def report(public_id: str) -> str:
         )
 
 
-REMOVED = {
-    "open": lambda name: gettext(
-        "%(name)s and their answers are removed from the workshop.", name=name
+def _who_is_removed(person: Assessment) -> dict[str, str]:
+    """The confirmation's question and the first sentence said afterwards. A participant
+    without a name gets sentences of their own, so that the fallback never lands in the
+    middle of a sentence as if it were a name ("Ta bort Deltagaren utan namn …")."""
+    name, role = person.participant_name, person.participant_role
+    if name:
+        return {
+            "question": gettext("Remove %(name)s from the workshop?", name=name),
+            "done": gettext("%(name)s and their answers are removed from the workshop.", name=name),
+        }
+    if role:
+        return {
+            "question": gettext(
+                "Remove the participant without a name (%(role)s) from the workshop?", role=role
+            ),
+            "done": gettext(
+                "The participant without a name (%(role)s) and their answers are removed "
+                "from the workshop.",
+                role=role,
+            ),
+        }
+    return {
+        "question": gettext("Remove the participant without a name from the workshop?"),
+        "done": gettext(
+            "The participant without a name and their answers are removed from the workshop."
+        ),
+    }
+
+
+# What removing did to a workshop's stored team result, by workshops.remove_participant's
+# outcome; nothing to add while the workshop is open.
+REMOVED_FROM_RESULT = {
+    "open": lambda: "",
+    "recalculated": lambda: gettext(
+        "The workshop is closed, so its stored team result was recalculated without their "
+        "answers: the program overview and the comparisons now count the new result."
     ),
-    "recalculated": lambda name: gettext(
-        "%(name)s and their answers are removed from the workshop. The workshop is closed, "
-        "so its stored team result was recalculated without them: the program overview "
-        "and the comparisons now count the new result.",
-        name=name,
-    ),
-    "removed": lambda name: gettext(
-        "%(name)s and their answers are removed from the workshop. The workshop is closed "
-        "and nobody who finished is left, so its stored team result is removed too: the "
-        "program overview and the comparisons no longer count it.",
-        name=name,
+    "removed": lambda: gettext(
+        "The workshop is closed and nobody who finished is left, so its stored team result "
+        "is removed too: the program overview and the comparisons no longer count it."
     ),
 }
 
@@ -362,14 +387,18 @@ def remove_participant(public_id: str, key: str) -> Response | str:
     person = workshops.participant_by_key(w, key)
     if person is None:
         abort(404)
-    name = person.participant_name or gettext("The participant without a name")
+    said = _who_is_removed(person)
     if request.method == "POST" and ActionForm().validate_on_submit():
         outcome = workshops.remove_participant(w, person)
         db.session.commit()
-        flash(REMOVED[outcome](name))
+        flash(" ".join(filter(None, (said["done"], REMOVED_FROM_RESULT[outcome]()))))
         return redirect(url_for("advisor.workshop", public_id=w.public_id))
     return render_template(
-        "advisor/remove_participant.html", workshop=w, person=person, name=name, action=ActionForm()
+        "advisor/remove_participant.html",
+        workshop=w,
+        person=person,
+        question=said["question"],
+        action=ActionForm(),
     )
 
 

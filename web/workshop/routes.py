@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
-from flask_babel import refresh
+from flask_babel import format_number, refresh
 from werkzeug.wrappers import Response
 
 from questionnaire.model import LANGUAGES
@@ -86,7 +86,12 @@ def join(code: str) -> Response | str | tuple[str, int]:
         limit = int(current_app.config["WORKSHOP_MAX_PARTICIPANTS"])
         participant = workshops.join(workshop, form.name.data, form.role.data, limit)
         if participant is None:
-            page = render_template("workshop/full.html", workshop=workshop, limit=limit)
+            page = render_template(
+                "workshop/full.html",
+                workshop=workshop,
+                limit=limit,
+                limit_shown=format_number(limit),  # "1 500" in Swedish, "1,500" in English
+            )
             return page, 409
         _remember(workshop, participant)
         return redirect(url_for("survey.resume", token=participant.token))
