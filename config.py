@@ -217,6 +217,12 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour"),
         # Wrong workshop codes per address: enough for a room's typos, far too few to guess.
         "JOIN_CODE_RATE_LIMIT": os.environ.get("JOIN_CODE_RATE_LIMIT", "30 per minute"),
+        # Participants one address may add to one workshop: a seminar of 200 behind one
+        # router joins with room to spare; one address cannot fill a workshop (1500) in
+        # minutes with fresh cookies. Only participants created count.
+        "JOIN_RATE_LIMIT_PER_WORKSHOP": os.environ.get(
+            "JOIN_RATE_LIMIT_PER_WORKSHOP", "300 per 10 minutes"
+        ),
         # New assessments (online and through the API) per address: far more than a team
         # starting on one office connection, far too few to fill the database.
         "ASSESSMENT_RATE_LIMIT": os.environ.get(

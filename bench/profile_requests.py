@@ -218,6 +218,7 @@ def main() -> None:
         app.config.update(
             ASSESSMENT_RATE_LIMIT="1000000 per minute",
             JOIN_CODE_RATE_LIMIT="1000000 per minute",
+            JOIN_RATE_LIMIT_PER_WORKSHOP="1000000 per minute",
             LOGIN_RATE_LIMIT="1000000 per minute",
         )
         tokens = seed.stored_assessments(app, 20)

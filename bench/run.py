@@ -225,6 +225,7 @@ def base_env(args: argparse.Namespace) -> dict[str, str]:
             "AUTO_MIGRATE": "0",  # migrated once before start, as on a deploy
             "ASSESSMENT_RATE_LIMIT": UNLIMITED,
             "JOIN_CODE_RATE_LIMIT": UNLIMITED,
+            "JOIN_RATE_LIMIT_PER_WORKSHOP": UNLIMITED,
             "LOGIN_RATE_LIMIT": UNLIMITED,
             "PYTHONDONTWRITEBYTECODE": "1",
             # A worker that crashes (SIGSEGV) writes every thread's Python stack to the log.

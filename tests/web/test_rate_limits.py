@@ -27,7 +27,7 @@ from tests.conftest import (
 )
 from tests.servers import RedisServer, Servers, wait_until
 from web.extensions import ViewLimiter, db, limiter
-from web.models import Assessment
+from web.models import Assessment, Workshop
 
 LIMIT = "3 per minute"
 
@@ -86,6 +86,79 @@ def test_addresses_behind_a_trusted_proxy_count_apart_and_forged_ones_do_not(
     for app in (direct, proxied):
         with app.app_context():
             db.engine.dispose()
+
+
+def _join(app: Flask, code: str) -> Any:
+    """A new phone (fresh cookies) joins workshop ``code``; all phones share one address."""
+    phone = app.test_client()
+    page = phone.get(f"/w/{code}")
+    assert page.status_code == 200, page.text
+    return phone.post(f"/w/{code}", data={"csrf_token": csrf_token(page.text)})
+
+
+def _participants(app: Flask, code: str) -> int:
+    with app.app_context():
+        workshop = db.session.execute(select(Workshop).where(Workshop.code == code)).scalar_one()
+        return len(workshop.participants)
+
+
+def test_one_address_cannot_fill_a_workshop_past_its_join_limit(app: Flask) -> None:
+    app.config["JOIN_RATE_LIMIT_PER_WORKSHOP"] = LIMIT
+    advisor = logged_in(app, "radgivare@example.se")
+    _, code = create_workshop(advisor, language="en")
+    assert [_join(app, code).status_code for _ in range(3)] == [302, 302, 302]
+    refused = _join(app, code)
+    # The workshop's language (English), as on its join page: wait a little, try again.
+    assert refused.status_code == 429 and "Too many attempts" in refused.text
+    assert "Wait a minute and try again" in refused.text
+    assert int(refused.headers["Retry-After"]) > 0
+    assert _participants(app, code) == 3
+
+    # Another workshop counts apart: the same address still joins it.
+    _, other = create_workshop(advisor, title="Ledningsgruppen, uppföljning")
+    assert _join(app, other).status_code == 302
+    assert _participants(app, other) == 1
+
+
+def test_wrong_codes_rejoins_and_forms_sent_back_leave_the_join_limit_alone(
+    app: Flask, questionnaire: Any
+) -> None:
+    app.config["JOIN_RATE_LIMIT_PER_WORKSHOP"] = LIMIT
+    advisor = logged_in(app, "radgivare@example.se")
+    _, code = create_workshop(advisor)
+    phone = app.test_client()
+    token = csrf_token(phone.get("/w").text)
+    for typo in ("AAAAAA", "BBBBBB", "CCCCCC", "DDDDDD"):
+        assert phone.post("/w", data={"csrf_token": token, "code": typo}).status_code == 404
+        assert phone.post(f"/w/{typo}", data={"csrf_token": token}).status_code == 404
+    for _ in range(3):
+        sent_back = phone.post(f"/w/{code}", data={"csrf_token": token, "name": "x" * 81})
+        assert sent_back.status_code == 422
+    assert _participants(app, code) == 0
+
+    first = participant(app, questionnaire, code)
+    token = csrf_token(first.client.get("/w").text)
+    for _ in range(3):  # the same phone again: its own participant, nobody new
+        again = first.client.post(f"/w/{code}", data={"csrf_token": token})
+        assert again.location == f"/a/{first.token}"
+
+    assert [_join(app, code).status_code for _ in range(3)] == [302, 302, 429]
+    assert _participants(app, code) == 3
+
+
+def test_the_default_lets_a_room_of_200_on_one_address_join_and_stops_it_at_300(
+    app: Flask,
+) -> None:
+    """The default (300 per 10 minutes): a room of 200 on one connection gets in with a
+    third to spare, one address still cannot fill a workshop of 1500 in minutes."""
+    advisor = logged_in(app, "radgivare@example.se")
+    _, code = create_workshop(advisor)
+    app.config["WTF_CSRF_ENABLED"] = False  # one request per phone: half the test's time
+    phones = [app.test_client().post(f"/w/{code}").status_code for _ in range(300)]
+    assert phones.count(302) == 300 and _participants(app, code) == 300
+    refused = app.test_client().post(f"/w/{code}")
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 60
+    assert _participants(app, code) == 300
 
 
 @pytest.mark.parametrize("where", ["default", "application", "blueprint"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import current_app, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import format_number, refresh
 from werkzeug.wrappers import Response
 
@@ -23,6 +23,22 @@ def _code_limit() -> str:
 def _missed(response: Response) -> bool:
     """Only wrong codes count towards the limit: a whole room may share one address."""
     return response.status_code == 404
+
+
+def _joins_limit() -> str:
+    return str(current_app.config["JOIN_RATE_LIMIT_PER_WORKSHOP"])
+
+
+def _this_workshop(endpoint: str) -> str:
+    """Each workshop's joins count apart: one address filling one workshop cannot keep
+    the same room (or anyone else behind that address) out of the next."""
+    return f"code={(request.view_args or {}).get('code', '')}"
+
+
+def _created(response: Response) -> bool:
+    """Only participants actually created count, not a rejoin, a form sent back or a
+    full workshop: a room behind one address must all get in."""
+    return bool(g.get("participant_created"))
 
 
 def _joined(workshop: Workshop) -> Assessment | None:
@@ -67,6 +83,9 @@ def enter_code() -> Response | str | tuple[str, int]:
 
 @bp.route("/w/<code>", methods=["GET", "POST"])
 @limiter.limit(_code_limit, deduct_when=_missed)
+# A join code is no secret (it hangs on the projector): without this one address could
+# fill a workshop (WORKSHOP_MAX_PARTICIPANTS) with fresh cookies before the room joins.
+@limiter.limit(_joins_limit, methods=["POST"], scope=_this_workshop, deduct_when=_created)
 def join(code: str) -> Response | str | tuple[str, int]:
     normal = workshops.normalise_code(code)
     workshop = workshops.find_by_code(normal) if normal else None
@@ -93,6 +112,7 @@ def join(code: str) -> Response | str | tuple[str, int]:
                 limit_shown=format_number(limit),  # "1 500" in Swedish, "1,500" in English
             )
             return page, 409
+        g.participant_created = True
         _remember(workshop, participant)
         return redirect(url_for("survey.resume", token=participant.token))
     page = render_template("workshop/join.html", workshop=workshop, form=form)
