@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
-from flask import Flask, abort, current_app, jsonify, render_template, request
+from flask import Flask, abort, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm.exc import ObjectDeletedError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 from werkzeug.wrappers import Response
+
+
+def _page(template: str, **context: Any) -> str:
+    """An error page, drawn without touching the database.
+
+    Every page's context names the logged-in advisor (Flask-Login's ``current_user``).
+    If this request has not loaded them yet, loading them now would query the database
+    inside the error handler: when the database is what failed (or failed as they were
+    loaded, before the view), that raises again, and the person gets the server's bare
+    "Internal Server Error" instead of this page. So an advisor not loaded by now is
+    nobody on the error page; their login itself is untouched.
+    """
+    from web.extensions import login_manager
+
+    if "_login_user" not in g:
+        g._login_user = login_manager.anonymous_user()
+    return render_template(template, **context)
 
 
 def _wants_json() -> bool:
@@ -27,7 +45,7 @@ def _wrong_host() -> tuple[Response | str, int]:
     if _wants_json():
         message = f"this server answers only for {base_url}"
         return jsonify({"error": message, "field": "Host"}), 400
-    return render_template("errors/host.html", same_page=_same_page_on(base_url)), 400
+    return _page("errors/host.html", same_page=_same_page_on(base_url)), 400
 
 
 def _same_page_on(base_url: str) -> str:
@@ -91,7 +109,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
-        return render_template("errors/csrf.html"), 400
+        return _page("errors/csrf.html"), 400
 
     @app.errorhandler(HTTPException)
     def http_error(
@@ -110,7 +128,7 @@ def register(app: Flask) -> None:
         template = {404: "errors/404.html", 405: "errors/404.html", 429: "errors/429.html"}.get(
             code, "errors/generic.html"
         )
-        return render_template(template, code=code, name=error.name), code, headers
+        return _page(template, code=code, name=error.name), code, headers
 
     @app.errorhandler(ObjectDeletedError)
     def deleted_meanwhile(error: ObjectDeletedError) -> tuple[Response | str, int]:
@@ -120,7 +138,7 @@ def register(app: Flask) -> None:
         db.session.rollback()
         if _wants_json():
             return jsonify({"error": "not found", "field": None}), 404
-        return render_template("errors/404.html", code=404, name="Not Found"), 404
+        return _page("errors/404.html", code=404, name="Not Found"), 404
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Response | str, int]:
@@ -131,10 +149,8 @@ def register(app: Flask) -> None:
             if _wants_json():
                 message = "the database is unavailable for a moment; retry later"
                 return jsonify({"error": message, "field": None}), 503
-            return render_template("errors/503.html", retry=request.method == "GET"), 503
+            return _page("errors/503.html", retry=request.method == "GET"), 503
         app.logger.exception("Unhandled error on %s", request.path)
         if _wants_json():
             return jsonify({"error": "internal error", "field": None}), 500
-        return render_template(
-            "errors/generic.html", code=500, name=InternalServerError.description
-        ), 500
+        return _page("errors/generic.html", code=500, name=InternalServerError.description), 500

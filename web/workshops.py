@@ -200,11 +200,26 @@ def find_by_code(code: str) -> Workshop | None:
     return db.session.execute(select(Workshop).where(Workshop.code == code)).scalar_one_or_none()
 
 
+class WorkshopGone(LookupError):
+    """The workshop (or its company) was deleted while someone joined it."""
+
+
+def _still_there(workshop_id: int, lock: bool = False) -> bool:
+    query = select(Workshop.id).where(Workshop.id == workshop_id)
+    if lock:
+        # A key-share lock, as the participant's foreign key takes: a deletion after it
+        # waits for this join's commit (and then deletes the participant too), one before
+        # it is seen here. Closing, reopening or a profile save does not wait for it.
+        query = query.with_for_update(read=True, key_share=True)
+    return db.session.execute(query).first() is not None
+
+
 def join(
     workshop: Workshop, name: str | None, role: str | None, max_participants: int
 ) -> Assessment | None:
     """A new participant's assessment in ``workshop``, committed; None (and nothing
-    stored) if it already has ``max_participants``.
+    stored) if it already has ``max_participants``. Raises ``WorkshopGone`` (nothing
+    stored) if the workshop or its company was deleted since the caller read it.
 
     Race-safe: joins of one workshop are made one at a time. The new row is written,
     then the participants are counted in the same transaction, which by then excludes
@@ -212,8 +227,12 @@ def join(
     the workshop (taken first; answer saves do not wait for it), on SQLite the one write
     lock that the insert took. So a room joining at once never gets past the cap.
     """
+    workshop_id = workshop.id
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(func.pg_advisory_xact_lock(JOIN_LOCK_CLASS, workshop.id)))
+        db.session.execute(select(func.pg_advisory_xact_lock(JOIN_LOCK_CLASS, workshop_id)))
+        if not _still_there(workshop_id, lock=True):
+            db.session.rollback()
+            raise WorkshopGone(workshop_id)
     participant = Assessment(
         questionnaire_version=workshop.questionnaire_version,
         content_id=workshop.content_id,
@@ -224,9 +243,16 @@ def join(
         participant_role=(role or "").strip() or None,
     )
     db.session.add(participant)
-    db.session.flush()  # the write first: on SQLite it takes the write lock
+    try:
+        db.session.flush()  # the write first: on SQLite it takes the write lock
+    except IntegrityError:
+        # SQLite: deleted between the caller's read and this write (the foreign key).
+        db.session.rollback()
+        if not _still_there(workshop_id):
+            raise WorkshopGone(workshop_id) from None
+        raise
     joined = db.session.execute(
-        select(func.count(Assessment.id)).where(Assessment.workshop_id == workshop.id)
+        select(func.count(Assessment.id)).where(Assessment.workshop_id == workshop_id)
     ).scalar_one()
     if joined > max_participants:
         db.session.rollback()

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 import requests
 from flask import Flask
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from tests import faults
-from tests.conftest import WORKSHOP_PROFILE, Survey, csrf_token
+from tests.conftest import PASSWORD, WORKSHOP_PROFILE, Survey, csrf_token, logged_in, make_user
 from tests.servers import Servers
 from web import database
 
@@ -212,4 +214,87 @@ def test_a_gunicorn_worker_answers_503_and_lives_on(
         assert unfinished.status_code == 404 and unfinished.json()["field"] == "id"
         _has_security_headers(unfinished.headers)
     assert browser.get(first_page, timeout=30).status_code == 200
+    assert server.workers() == [worker]  # the same worker served them all
+
+
+@contextmanager
+def _refusing_connections(app: Flask) -> Iterator[None]:
+    """The server refuses every new connection to the app's database, and has ended the
+    open ones (as while it is restored or moved: ``ALLOW_CONNECTIONS false``); then it
+    accepts them again, whatever the test did."""
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    allow = f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS'
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f"{allow} false"))
+            others = "datname = :name"
+            connection.execute(
+                text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE {others}"),
+                {"name": url.database},
+            )
+            for _ in range(100):
+                left = f"SELECT count(*) FROM pg_stat_activity WHERE {others}"
+                if connection.execute(text(left), {"name": url.database}).scalar_one() == 0:
+                    break
+                time.sleep(0.02)
+        yield
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f"{allow} true"))
+        server.dispose()
+
+
+# What a logged-in advisor may ask for: their own pages, a form, logging out, the public
+# pages. Each loads the advisor before the view: that is where the database is missed.
+ADVISOR_REQUESTS = [
+    ("GET", "/radgivare/"),
+    ("POST", "/radgivare/foretag"),
+    ("POST", "/radgivare/logga-ut"),
+    ("GET", "/"),
+]
+
+
+def test_a_logged_in_advisor_gets_the_503_page_while_the_database_refuses(app: Flask) -> None:
+    """The advisor's login is checked against the database before every request. When
+    that fails, the 503 page must not try again (it names the logged-in user): it was
+    gunicorn's bare "Internal Server Error". Neither may the error pages of requests
+    answered before the login is checked (a bad CSRF token, a missing static file)."""
+    advisor = logged_in(app, "anna@example.se")
+    token = csrf_token(advisor.get("/radgivare/").text)
+    with _refusing_connections(app):
+        for method, path in ADVISOR_REQUESTS:
+            data = {"csrf_token": token, "name": "Verkstaden AB"} if method == "POST" else None
+            page = advisor.open(path, method=method, data=data)
+            assert page.status_code == 503, (path, page.text)
+            assert "Lyftkollen är inte tillgänglig just nu" in page.text
+            _has_security_headers(page.headers)
+        refused = advisor.post("/radgivare/logga-ut", data={"csrf_token": "stale"})
+        assert refused.status_code == 400 and "<h1" in refused.text
+        missing = advisor.get("/static/finns-inte.css")  # static files skip the login check
+        assert missing.status_code == 404 and "<h1" in missing.text
+    home = advisor.get("/radgivare/")  # still logged in once the database is back
+    assert home.status_code == 200 and "anna@example.se" in home.text
+
+
+def test_a_gunicorn_worker_answers_a_logged_in_advisor_503_and_lives_on(
+    app: Flask, servers: Servers, postgresql_database: str
+) -> None:
+    make_user(app, "anna@example.se")
+    server = servers.start(postgresql_database, workers=1)
+    [worker] = server.workers()
+    advisor = requests.Session()
+    login = advisor.get(server.url + "/radgivare/logga-in", timeout=30)
+    data = {"csrf_token": csrf_token(login.text), "email": "anna@example.se", "password": PASSWORD}
+    home = advisor.post(server.url + "/radgivare/logga-in", data=data, timeout=30)
+    assert home.status_code == 200 and "anna@example.se" in home.text
+    token = csrf_token(home.text)
+    with _refusing_connections(app):
+        for method, path in ADVISOR_REQUESTS:
+            data = {"csrf_token": token, "name": "Verkstaden AB"} if method == "POST" else {}
+            page = advisor.request(method, server.url + path, data=data, timeout=30)
+            assert page.status_code == 503, (path, page.text)
+            assert "Lyftkollen är inte tillgänglig just nu" in page.text
+            _has_security_headers(page.headers)
+    assert "anna@example.se" in advisor.get(server.url + "/radgivare/", timeout=30).text
     assert server.workers() == [worker]  # the same worker served them all

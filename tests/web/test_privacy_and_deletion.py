@@ -19,7 +19,7 @@ from tests.conftest import (
     participant,
     set_profile,
 )
-from web import overview
+from web import assessments, overview
 from web.extensions import db
 from web.models import (
     Answer,
@@ -417,6 +417,36 @@ def test_an_advisor_removes_a_participant_and_their_answers_from_an_open_worksho
     assert answers_of(app, olle) == olle_answers
     assert people["Karin"].client.get(f"/a/{people['Karin'].token}").status_code == 404
     assert advisor.get(link).status_code == 404  # gone: the link leads nowhere now
+
+
+@pytest.mark.parametrize("action", ["next", "autosave"])
+def test_answers_sent_as_the_participant_is_removed_get_404(
+    app: Flask,
+    questionnaire: Any,
+    advisor: FlaskClient,
+    monkeypatch: pytest.MonkeyPatch,
+    action: str,
+) -> None:
+    """The advisor removes Karin after her answers were read and before they are
+    written: she is told the assessment is gone (404), not a 500, and nothing of hers
+    is stored."""
+    url, code = create_workshop(advisor)
+    karin = participant(app, questionnaire, code, name="Karin")
+    link = remove_link(advisor.get(url).text, "Karin")
+    confirm = csrf_token(advisor.get(link).text)
+    form = karin.client.get(karin.url(2))
+    lock = assessments.lock_workshop
+
+    def removed_meanwhile(assessment: Assessment) -> None:
+        with app.app_context():  # the advisor's request: its own session and connection
+            assert advisor.post(link, data={"csrf_token": confirm}).status_code == 302
+        lock(assessment)
+
+    monkeypatch.setattr(assessments, "lock_workshop", removed_meanwhile)
+    data = {"csrf_token": csrf_token(form.text), "action": action, **karin.answers_at_level(2)[2]}
+    late = karin.client.post(karin.url(2), data=data)
+    assert late.status_code == 404, late.text
+    assert count(app, Assessment) == 0 and count(app, Answer) == 0
 
 
 def test_removing_from_a_closed_workshop_recalculates_the_stored_team_result(

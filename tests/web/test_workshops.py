@@ -26,6 +26,7 @@ from tests.conftest import (
     participant,
     set_profile,
 )
+from web import workshops
 from web.export import answer_cell
 from web.extensions import db
 from web.models import JOIN_CODE_ALPHABET, Answer, Assessment, Workshop, new_join_code
@@ -229,6 +230,41 @@ def test_a_closed_workshop_refuses_new_participants_and_changed_answers(
 
     advisor.post(f"{url}/stang", data={"csrf_token": csrf_token(page.text), "open": "1"})
     assert app.test_client().get(f"/w/{code}").status_code == 200
+
+
+@pytest.mark.parametrize("deleted", ["workshop", "company"])
+def test_a_join_as_the_workshop_is_deleted_says_there_is_no_such_workshop(
+    app: Flask, advisor: FlaskClient, monkeypatch: pytest.MonkeyPatch, deleted: str
+) -> None:
+    """The advisor deletes the workshop (or its company) after the join read it and
+    before it stored the participant: the person is told the code leads nowhere, as for
+    a code that never existed, and nothing is stored (it was a 500 on PostgreSQL)."""
+    url, code = create_workshop(advisor)
+    if deleted == "workshop":
+        delete_url = f"{url}/radera"
+    else:
+        company = re.search(r'href="(/radgivare/foretag/[\w-]+)"', advisor.get(url).text)
+        assert company
+        delete_url = f"{company.group(1)}/radera"
+    confirm = csrf_token(advisor.get(delete_url).text)
+    phone = app.test_client()
+    form = csrf_token(phone.get(f"/w/{code}").text)
+
+    join = workshops.join
+
+    def deleted_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        with app.app_context():  # the advisor's request: its own session and connection
+            gone = advisor.post(delete_url, data={"csrf_token": confirm})
+        assert gone.status_code == 302
+        return join(*args, **kwargs)
+
+    monkeypatch.setattr(workshops, "join", deleted_meanwhile)
+    late = phone.post(f"/w/{code}", data={"csrf_token": form, "name": "Karin"})
+    assert late.status_code == 404, late.text
+    assert f"Ingen workshop har koden ”{code}”" in late.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Assessment.id))) == 0
+        assert db.session.scalar(select(func.count(Workshop.id))) == 0
 
 
 def test_live_counts_answer_304_until_something_changes(

@@ -81,6 +81,11 @@ def enter_code() -> Response | str | tuple[str, int]:
     return (page, 422) if form.errors else page
 
 
+def _no_such_workshop(code: str) -> tuple[str, int]:
+    form = CodeForm(formdata=None)
+    return render_template("workshop/enter_code.html", form=form, unknown=code), 404
+
+
 @bp.route("/w/<code>", methods=["GET", "POST"])
 @limiter.limit(_code_limit, deduct_when=_missed)
 # A join code is no secret (it hangs on the projector): without this one address could
@@ -90,8 +95,7 @@ def join(code: str) -> Response | str | tuple[str, int]:
     normal = workshops.normalise_code(code)
     workshop = workshops.find_by_code(normal) if normal else None
     if workshop is None:
-        form = CodeForm(formdata=None)
-        return render_template("workshop/enter_code.html", form=form, unknown=code), 404
+        return _no_such_workshop(code)
     if normal != code:
         return redirect(url_for("workshop.join", code=normal))
     _use_workshop_language(workshop)
@@ -103,7 +107,10 @@ def join(code: str) -> Response | str | tuple[str, int]:
     form = JoinForm()
     if form.validate_on_submit():
         limit = int(current_app.config["WORKSHOP_MAX_PARTICIPANTS"])
-        participant = workshops.join(workshop, form.name.data, form.role.data, limit)
+        try:
+            participant = workshops.join(workshop, form.name.data, form.role.data, limit)
+        except workshops.WorkshopGone:  # deleted as this person joined: as if never there
+            return _no_such_workshop(code)
         if participant is None:
             page = render_template(
                 "workshop/full.html",
