@@ -267,7 +267,7 @@ def test_a_logged_in_advisor_gets_the_503_page_while_the_database_refuses(app: F
             data = {"csrf_token": token, "name": "Verkstaden AB"} if method == "POST" else None
             page = advisor.open(path, method=method, data=data)
             assert page.status_code == 503, (path, page.text)
-            assert "Lyftkollen är inte tillgänglig just nu" in page.text
+            assert "Lyftkollen är tillfälligt otillgänglig" in page.text
             _has_security_headers(page.headers)
         refused = advisor.post("/radgivare/logga-ut", data={"csrf_token": "stale"})
         assert refused.status_code == 400 and "<h1" in refused.text
@@ -294,7 +294,7 @@ def test_a_gunicorn_worker_answers_a_logged_in_advisor_503_and_lives_on(
             data = {"csrf_token": token, "name": "Verkstaden AB"} if method == "POST" else {}
             page = advisor.request(method, server.url + path, data=data, timeout=30)
             assert page.status_code == 503, (path, page.text)
-            assert "Lyftkollen är inte tillgänglig just nu" in page.text
+            assert "Lyftkollen är tillfälligt otillgänglig" in page.text
             _has_security_headers(page.headers)
     assert "anna@example.se" in advisor.get(server.url + "/radgivare/", timeout=30).text
     assert server.workers() == [worker]  # the same worker served them all
