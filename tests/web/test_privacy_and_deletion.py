@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -863,3 +864,28 @@ def test_purge_spares_people_answering_a_real_survey_now(app: Flask, survey: Sur
     result = purge(app, "--older-than", "1")
     assert "Removed 0 unfinished assessments" in result.output
     assert survey.client.get(f"/a/{survey.token}").status_code == 302
+
+
+def test_every_way_to_delete_looks_destructive_and_is_left_off_paper(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    """Red, never the green of the next step: a tired advisor must not take "delete the
+    company" for "go on"; and none of it is printed with the workshop's page."""
+    url, code = create_workshop(advisor)
+    participant(app, questionnaire, code, name="Anna")
+    workshop_page = advisor.get(url).text
+    remove = re.search(r'<a class="([^"]*)" href="([^"]*/ta-bort[^"]*)"', workshop_page)
+    assert remove and "remove-link" in remove.group(1).split()
+    company = company_url(app, "Verkstaden i Gnosjö AB")
+    for page, confirm in (
+        (workshop_page, f"{url}/radera"),
+        (advisor.get(company).text, f"{company}/radera"),
+        (None, remove.group(2)),
+    ):
+        if page is not None:
+            link = re.search(rf'<a class="([^"]*)" href="{re.escape(confirm)}"', page)
+            assert link and "danger-outline" in link.group(1).split(), confirm
+        button = re.search(r'<button type="submit" class="([^"]*)"', advisor.get(confirm).text)
+        assert button and "danger" in button.group(1).split(), confirm
+    style = (Path(app.static_folder or "") / "style.css").read_text("utf-8")
+    assert re.search(r"\.button\.danger \{[^}]*background: var\(--error\)", style)

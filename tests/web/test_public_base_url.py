@@ -84,7 +84,8 @@ def test_the_wrong_host_page_links_to_the_same_page_on_the_public_base_url(
 ) -> None:
     page = public_app.test_client().get(asked, headers={"Host": "evil.example"})
     assert page.status_code == 400
-    assert f'<a href="{link}">{link}</a>' in page.text
+    assert f'<a href="{link}">{link}</a>' in page.text.replace("<wbr>", "")
+    assert link.count("/") == page.text.count("/<wbr>")  # a phone may break after each "/"
     assert "<script>" not in page.text
     hrefs = re.findall(r'href="([^"]*)"', page.text)
     assert hrefs == [link] and all(h.startswith(f"{BASE}/") for h in hrefs)
@@ -118,7 +119,7 @@ def test_another_host_gets_400_saying_where_lyftkollen_is(public_app: Flask, hos
     page = client.get("/", headers={"Host": host})
     assert page.status_code == 400
     assert "Den här adressen används inte för Lyftkollen. Fortsätt till:" in page.text
-    assert f'<a href="{BASE}/">{BASE}/</a>' in page.text
+    assert f'<a href="{BASE}/">{BASE}/</a>' in page.text.replace("<wbr>", "")
     assert "Kom du hit från ett bokmärke eller en sparad länk, uppdatera den." in page.text
     # Refused before CSRF is checked, or its error page would need the refused host's URLs.
     form = client.post("/start", data={"csrf_token": "x"}, headers={"Host": host})
