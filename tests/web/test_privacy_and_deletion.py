@@ -516,6 +516,9 @@ def test_a_participant_without_a_name_is_not_called_by_a_name(
         "Ta bort deltagaren utan namn ur workshoppen?",
         "Ta bort deltagaren utan namn (Produktion) ur workshoppen?",
     }
+    # Nor does the page promise to remove a name that was never given.
+    nameless = advisor.get(asked["Ta bort deltagaren utan namn ur workshoppen?"]).text
+    assert "med namn och roll om de angavs" in nameless and "Deltagaren, med namn" not in nameless
 
     def remove(question: str) -> str:
         page = advisor.get(asked[question])
@@ -670,9 +673,9 @@ def test_an_advisor_deletes_a_company_with_everything_that_belongs_to_it(
 
 
 def test_deleting_a_company_in_swedish_lists_only_what_it_has(
-    app: Flask, advisor: FlaskClient
+    app: Flask, questionnaire: Any, advisor: FlaskClient
 ) -> None:
-    create_workshop(advisor)  # one workshop, nobody has joined, no linked self-assessment
+    _, code = create_workshop(advisor)  # one workshop, nobody has joined, no linked self-assessment
     home = company_url(app, "Verkstaden i Gnosjö AB")
     assert "Tar du bort företaget försvinner för gott namnet" in advisor.get(home).text
     confirm = advisor.get(f"{home}/radera").text
@@ -683,6 +686,11 @@ def test_deleting_a_company_in_swedish_lists_only_what_it_has(
     # Nothing of what it does not have: no "0 workshopdeltagare", no linked warning.
     assert "workshopdeltagare" not in confirm and "som kopplats till företaget" not in confirm
     assert "Företaget kan då inte heller" not in confirm
+    # A participant may give no name or role: the list does not claim one.
+    with_one = Survey(app.test_client(), questionnaire)
+    with_one.join(code)
+    joined = advisor.get(f"{home}/radera").text
+    assert "1 workshopdeltagare, med alla svar och namn och roll om de angavs;" in joined
     assert "radera" not in re.sub(r'"[^"]*"', "", confirm).lower()  # outside attributes
     advisor.post(f"{home}/radera", data={"csrf_token": csrf_token(confirm)})
     listed = advisor.get("/radgivare/foretag").text

@@ -542,8 +542,8 @@ def test_a_full_workshop_says_so_in_the_singular_and_points_to_whoever_runs_it(
     full = _try_to_join(app, code, "sv")
     assert full.status_code == 409
     assert (
-        "har redan 1 deltagare, det högsta antal deltagare en workshop kan ha, så du kan "
-        "inte ansluta." in full.text
+        "har redan 1 deltagare, det högsta antalet deltagare som en workshop kan ha, så du "
+        "kan inte ansluta." in full.text
     )
     assert "Fråga den som leder workshoppen hur du kan delta i stället." in full.text
     assert "rådgivare" not in full.text and "ta emot" not in full.text
