@@ -114,9 +114,7 @@ def _user(email: str) -> User:
     return user
 
 
-@users_cli.command("create")
-@click.option("--email", required=True)
-@click.option(
+password_option = click.option(
     "--password",
     prompt=True,
     hide_input=True,
@@ -124,6 +122,11 @@ def _user(email: str) -> User:
     help=f"At least {MIN_PASSWORD} characters. Left out, it is asked for twice, unseen; "
     "given here, it stays in the shell's history.",
 )
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@password_option
 @click.option("--role", type=click.Choice(ROLES), default="advisor", show_default=True)
 def create_user(email: str, password: str, role: str) -> None:
     """Create an account."""
@@ -139,14 +142,7 @@ def create_user(email: str, password: str, role: str) -> None:
 
 @users_cli.command("set-password")
 @click.option("--email", required=True)
-@click.option(
-    "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    help=f"At least {MIN_PASSWORD} characters. Left out, it is asked for twice, unseen; "
-    "given here, it stays in the shell's history.",
-)
+@password_option
 def set_password(email: str, password: str) -> None:
     """Give an account a new password; its open sessions end."""
     user = _user(email)
