@@ -54,8 +54,8 @@ class PrivateAccessLogger(Logger):
         atoms = super().atoms(resp, req, environ, request_time)
         # gunicorn's own answer to a request it could not parse (a 400) has no PATH_INFO:
         # the path then comes from the raw request line, or is "-".
+        # The private parts of the path are masked by the filter on the whole line.
         path = atoms.get("U") or urlsplit(environ.get("RAW_URI") or "").path or "-"
-        path = logging_privacy.mask(path)
         query = "?…" if atoms.get("q") else ""  # a query may carry a link (?next=…)
         method, protocol = atoms.get("m") or "-", atoms.get("H") or "-"
         atoms.update(U=path, q="", r=f"{method} {path}{query} {protocol}")
