@@ -11,6 +11,27 @@ config = context.config
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
+
+class OnlyMigrationSteps(logging.Filter):
+    """Of Alembic's informational lines, only "Running upgrade A -> B, what it does".
+
+    Alembic also says "Context impl SQLiteImpl." and "Will assume non-transactional DDL."
+    whenever it looks at the database: the app's start, `flask db upgrade` and `flask db
+    current` on a database already at head printed them and nothing else. Now a command
+    with nothing to migrate prints nothing, and one that migrates names each migration
+    as it starts. Warnings and errors pass.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.msg == "Running %s"
+
+
+# This file runs anew for each command: replace the filter, never pile them up.
+migration_log = logging.getLogger("alembic.runtime.migration")
+for earlier in [f for f in migration_log.filters if type(f).__name__ == "OnlyMigrationSteps"]:
+    migration_log.removeFilter(earlier)
+migration_log.addFilter(OnlyMigrationSteps())
+
 db = current_app.extensions["migrate"].db
 config.set_main_option(
     "sqlalchemy.url", db.engine.url.render_as_string(hide_password=False).replace("%", "%%")

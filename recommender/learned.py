@@ -440,6 +440,12 @@ def cross_validate(
 # --- Training ------------------------------------------------------------------------------
 
 
+# The libraries whose objects are pickled in a saved model: scikit-learn's estimators, with
+# NumPy arrays and SciPy's objects inside them. Unpickled by other versions of any of them,
+# a model may fail to load, or load and compute something else: it is refused instead.
+PICKLED_BY: Final = ("scikit-learn", "numpy", "scipy")
+
+
 def library_versions() -> dict[str, str]:
     import joblib
     import scipy
@@ -606,7 +612,7 @@ class LoadStatus(enum.StrEnum):
     UNREADABLE = "unreadable"  # metadata or model file missing, broken or not ours
     TAMPERED = "tampered"  # the model file is not the one the metadata names (sha256)
     FORMAT_VERSION = "format_version"  # saved in another layout
-    SKLEARN_VERSION = "sklearn_version"  # saved by another scikit-learn version
+    LIBRARY_VERSION = "library_version"  # saved by another scikit-learn, NumPy or SciPy
     STALE = "stale"  # trained on other features or offerings than the app's now
     NOT_BETTER = "not_better"  # did not beat the rules in cross-validation
     OTHER_DATABASE = "other_database"  # trained on another database's decisions
@@ -683,9 +689,9 @@ def load(
     is checked before anything is unpickled: the format version, that it was trained on
     this database (``installation_id``, the app's; None: it has none, so no model is
     used), that it learned from no demo decision unless ``demo_mode`` is on, the
-    scikit-learn version it was saved by, the features and offerings it knows (stale
-    when they are not the app's now), whether it beat the rules, and the model file's
-    sha256.
+    scikit-learn, NumPy and SciPy versions it was saved by (:data:`PICKLED_BY`), the
+    features and offerings it knows (stale when they are not the app's now), whether it
+    beat the rules, and the model file's sha256.
     """
     metadata_path = directory / METADATA_FILE
     if not metadata_path.is_file():
@@ -721,16 +727,11 @@ def load(
             f"learned from {metadata.demo_decisions} demo decisions, and DEMO_MODE is off",
         )
     import joblib
-    import sklearn
     from sklearn.pipeline import Pipeline
 
-    saved_by = metadata.versions.get("scikit-learn")
-    if saved_by != sklearn.__version__:
-        return LoadResult(
-            None,
-            LoadStatus.SKLEARN_VERSION,
-            f"saved by scikit-learn {saved_by}, this is {sklearn.__version__}",
-        )
+    other_versions = _other_versions(metadata.versions, library_versions())
+    if other_versions:
+        return LoadResult(None, LoadStatus.LIBRARY_VERSION, other_versions)
     if (
         metadata.feature_names != FEATURE_NAMES
         or metadata.feature_spec_sha256 != feature_spec_hash(catalogue)
@@ -766,6 +767,19 @@ def load(
         return LoadResult(None, LoadStatus.UNREADABLE, f"{model_file} is not the model described")
     model = TrainedModel(pipeline=pipeline, metadata=metadata)
     return LoadResult(model, LoadStatus.LOADED, f"trained {metadata.created_at}")
+
+
+def _other_versions(saved: Mapping[str, str], running: Mapping[str, str]) -> str:
+    """What differs between the versions a model was saved by and these ("": nothing).
+
+    Every model this app saves records all three; a version not recorded counts as another.
+    """
+    differ = [name for name in PICKLED_BY if saved.get(name) != running[name]]
+    if not differ:
+        return ""
+    then = " and ".join(f"{name} {saved.get(name, '(version not recorded)')}" for name in differ)
+    now = " and ".join(f"{name} {running[name]}" for name in differ)
+    return f"saved by {then}, this is {now}: train it again"
 
 
 # --- Recommending --------------------------------------------------------------------------
@@ -966,8 +980,9 @@ Trained {m.created_at}.
 Ranks Produktionslyftet's and Smart industri's offerings as the next step for a Swedish
 industrial company, from its Lyftkollen self-assessment, the way the advisors have
 chosen for companies like it. The app uses it only when it beat the rule-based ranking
-in cross-validation, was saved by the same scikit-learn version and runs on the database
-it was trained on; a model that learned from demo decisions is used only in demo mode.
+in cross-validation, was saved by the same scikit-learn, NumPy and SciPy versions and runs
+on the database it was trained on; a model that learned from demo decisions is used only in
+demo mode.
 The hard rules (size, industry, prerequisites, already completed) always apply on top of
 it, and the complements and later step come from the rules. It supports an advisor's conversation
 with a company; it does not decide anything about the company, and it is not meant for

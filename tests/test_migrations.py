@@ -6,6 +6,9 @@ TEST_DATABASE_URL is set), not the already-migrated one the other tests use.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -300,3 +303,52 @@ def test_data_from_the_first_revision_is_intact_at_head(app: Flask) -> None:
     primary = content.catalogue.offering(recommended["primary"]["id"])
     assert primary.name.get("sv") in page.text
     assert "2026-11-21" in page.text
+
+
+# How a deploy migrates (docs/deploy.md): the app at start, or the command. Each in a
+# process of its own, with the app's settings from the environment, as in production.
+START = ("-c", "from app import create_app; create_app()")
+UPGRADE = ("-m", "flask", "--app", "app", "db", "upgrade")
+ROOT = Path(MIGRATIONS_DIR).parent
+
+
+def _printed(database_url: str, command: tuple[str, ...], auto_migrate: bool) -> str:
+    """What ``command`` printed, stdout and stderr together; it must succeed."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-migrations-secret-key",
+        "AUTO_MIGRATE": "1" if auto_migrate else "0",
+        "LYFTKOLLEN_ENV": "development",
+    }
+    environment.pop("REDIS_URL", None)
+    done = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+        [sys.executable, *command],
+        cwd=ROOT,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout
+    return done.stdout
+
+
+@pytest.mark.parametrize(
+    ("first", "auto_migrate"), [(START, True), (UPGRADE, False)], ids=["app start", "db upgrade"]
+)
+def test_migrating_names_each_migration_and_an_up_to_date_database_prints_nothing(
+    empty_database_url: str, first: tuple[str, ...], auto_migrate: bool
+) -> None:
+    printed = _printed(empty_database_url, first, auto_migrate).splitlines()
+    revisions = _revisions()
+    assert len(printed) == len(revisions), printed
+    for line, revision in zip(printed, revisions, strict=True):
+        assert line.endswith(f"-> {revision.revision}, {revision.doc}"), line
+
+    # Alembic's "Context impl SQLiteImpl." and "Will assume non-transactional DDL." are gone.
+    assert _printed(empty_database_url, START, auto_migrate=True) == ""
+    assert _printed(empty_database_url, UPGRADE, auto_migrate=True) == ""  # start, then the command

@@ -6,7 +6,8 @@ The model is read only from the directory the app itself writes,
 given anywhere else: loading it unpickles. It is loaded once per process and kept on the
 app, keyed by the modification time of its ``model.json``, so a newly trained model is
 picked up without a restart, and a model that may not be used (it did not beat the
-rules, another scikit-learn saved it, it is stale) leaves the rules in charge.
+rules, another scikit-learn, NumPy or SciPy saved it, it is stale) leaves the rules in
+charge, with the reason in the log.
 
 An instance folder can serve apps on several databases, so a model is used only on the
 database it was trained on (its installation id, web.installation, read anew for every

@@ -256,15 +256,32 @@ def test_a_tampered_model_file_is_refused(
     assert result.model is None and result.status is LoadStatus.TAMPERED
 
 
-def test_a_model_from_another_scikit_learn_version_is_refused(
+@pytest.mark.parametrize("library", ["scikit-learn", "numpy", "scipy"])
+def test_a_model_saved_by_another_version_of_a_pickled_library_is_refused(
+    tmp_path: Path, model: TrainedModel, catalogue: Catalogue, library: str
+) -> None:
+    save(model, tmp_path)
+    running = _document(tmp_path)["versions"][library]
+    _rewrite(tmp_path, versions={**_document(tmp_path)["versions"], library: "1.0.2"})
+    result = load(tmp_path, catalogue, **HERE_REAL)
+    assert result.model is None and result.status is LoadStatus.LIBRARY_VERSION
+    assert result.detail == f"saved by {library} 1.0.2, this is {library} {running}: train it again"
+    case = random_case(random.Random(3))
+    assert recommendation_for(case, catalogue, result.model).source == "rules"
+
+
+def test_a_model_that_does_not_say_which_numpy_and_scipy_saved_it_is_refused(
     tmp_path: Path, model: TrainedModel, catalogue: Catalogue
 ) -> None:
     save(model, tmp_path)
-    versions = {**_document(tmp_path)["versions"], "scikit-learn": "1.0.2"}
-    _rewrite(tmp_path, versions=versions)
+    versions = _document(tmp_path)["versions"]
+    _rewrite(tmp_path, versions={"scikit-learn": versions["scikit-learn"]})
     result = load(tmp_path, catalogue, **HERE_REAL)
-    assert result.model is None and result.status is LoadStatus.SKLEARN_VERSION
-    assert "1.0.2" in result.detail
+    assert result.model is None and result.status is LoadStatus.LIBRARY_VERSION
+    assert result.detail == (
+        "saved by numpy (version not recorded) and scipy (version not recorded), "
+        f"this is numpy {versions['numpy']} and scipy {versions['scipy']}: train it again"
+    )
 
 
 @pytest.mark.parametrize(
@@ -462,8 +479,9 @@ def test_the_metadata_and_card_record_real_and_demo_decisions_and_the_database(
     assert f"installation id `{HERE}`" in card and "only with DEMO_MODE on" in card
     intended_use = " ".join(card.split("## Intended use", 1)[1].split("## Data")[0].split())
     assert (
-        "was saved by the same scikit-learn version and runs on the database it was trained "
-        "on; a model that learned from demo decisions is used only in demo mode." in intended_use
+        "was saved by the same scikit-learn, NumPy and SciPy versions and runs on the database "
+        "it was trained on; a model that learned from demo decisions is used only in demo "
+        "mode." in intended_use
     )
     assert (model.metadata.real_decisions, model.metadata.demo_decisions) == (1500, 0)
 

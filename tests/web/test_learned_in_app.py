@@ -5,6 +5,7 @@ it beat the rules, and the result page saying which ranking decided."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from questionnaire.profile import company_profile
 from recommender.eligibility import excluded_offerings
 from recommender.features import DecisionCase
 from recommender.learned import Decision as LearnedDecision
-from recommender.learned import rules_recommendation
+from recommender.learned import library_versions, rules_recommendation
 from recommender.synthetic import advisor_rule, synthetic_decisions
 from tests.conftest import Survey, _test_app, make_user
 from tests.recommender.test_learned import profile_only_decisions
@@ -167,6 +168,30 @@ def test_a_model_that_did_not_beat_the_rules_is_saved_but_not_used(
     page, token = english_result(app, questionnaire, ONLINE_PROFILE)
     assert "rules of thumb" in page and "advisor decision" not in page
     assert stored_recommendation(app, token)["source"] == "rules"
+
+
+def test_a_model_saved_by_another_numpy_is_not_used_and_the_log_says_why(
+    app: Flask, questionnaire: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    with app.app_context():
+        catalogue = content().catalogue
+    insert_decisions(app, synthetic_decisions(240, seed=7, rule=advisor_rule, catalogue=catalogue))
+    trained = run(app, "train", "--folds", "3", "--seed", "1")
+    assert trained.exit_code == 0 and "the app uses the learned ranking" in trained.output
+    saved = model_dir(app) / "model.json"
+    document = json.loads(saved.read_text())
+    document["versions"]["numpy"] = "1.26.4"
+    saved.write_text(json.dumps(document))
+
+    with caplog.at_level(logging.INFO, logger="web.ranking"):
+        page, token = english_result(app, questionnaire, ONLINE_PROFILE)
+    assert "rules of thumb" in page and "advisor decision" not in page
+    assert stored_recommendation(app, token)["source"] == "rules"
+    numpy = library_versions()["numpy"]
+    assert (
+        "learned ranking not used: library_version "
+        f"(saved by numpy 1.26.4, this is numpy {numpy}: train it again)"
+    ) in caplog.messages
 
 
 def test_results_stored_before_the_learned_ranking_still_render(
