@@ -90,7 +90,7 @@ def select_locale() -> str:
 
 
 # Flask-Babel parses the selector's answer anew on every request unless it is a Locale.
-_LOCALES = {language: Locale.parse(language) for language in LANGUAGES}
+_LOCALES: dict[str, Locale] = {language: Locale.parse(language) for language in LANGUAGES}
 
 
 def _babel_locale() -> Locale:

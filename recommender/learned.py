@@ -41,7 +41,7 @@ import re
 import tempfile
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -274,19 +274,19 @@ class Evaluation:
 
     @property
     def model_top1(self) -> float:
-        return _weighted(self.folds, "model_top1")
+        return _weighted(self.folds, lambda f: f.model_top1)
 
     @property
     def model_top2(self) -> float:
-        return _weighted(self.folds, "model_top2")
+        return _weighted(self.folds, lambda f: f.model_top2)
 
     @property
     def rules_top1(self) -> float:
-        return _weighted(self.folds, "rules_top1")
+        return _weighted(self.folds, lambda f: f.rules_top1)
 
     @property
     def rules_top2(self) -> float:
-        return _weighted(self.folds, "rules_top2")
+        return _weighted(self.folds, lambda f: f.rules_top2)
 
     @property
     def beats_rules(self) -> bool:
@@ -320,12 +320,12 @@ class Evaluation:
         )
 
 
-def _weighted(folds: Sequence[FoldScore], name: str) -> float:
+def _weighted(folds: Sequence[FoldScore], share: Callable[[FoldScore], float]) -> float:
     """The share over all test decisions (each decision is tested exactly once)."""
     total = sum(f.n_test for f in folds)
     if not total:
         return 0.0
-    return sum(getattr(f, name) * f.n_test for f in folds) / total
+    return sum(share(f) * f.n_test for f in folds) / total
 
 
 class InsufficientData(ValueError):
@@ -831,7 +831,8 @@ def _class_coefficients(model: LogisticRegression) -> FloatMatrix:
     coefficients = np.asarray(model.coef_, dtype=np.float64)
     if coefficients.shape[0] == 1:  # two classes: one row for the second class
         coefficients = np.vstack([-coefficients[0] / 2, coefficients[0] / 2])
-    return coefficients - coefficients.mean(axis=0, keepdims=True)
+    means: FloatMatrix = coefficients.mean(axis=0, keepdims=True)
+    return coefficients - means
 
 
 def _column_sources(pipeline: Pipeline) -> list[int]:

@@ -143,6 +143,20 @@ def load(login_id: str) -> User | None:
     return user
 
 
+def signed_in() -> User | None:
+    """The advisor this request belongs to, or None: Flask-Login's ``current_user``, typed."""
+    user = current_user._get_current_object()
+    return user if isinstance(user, User) else None
+
+
+def advisor() -> User:
+    """The advisor of a view that requires a login (``login_required``)."""
+    user = signed_in()
+    if user is None:
+        raise RuntimeError("an advisor's view without login_required")
+    return user
+
+
 def load_first() -> None:
     """Before every request that carries a session id: check it (and renew it) before the
     view runs, so the commits in ``load`` never carry a view's unfinished changes."""

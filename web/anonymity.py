@@ -53,6 +53,7 @@ def anonymity_from_document(document: Any, source: Path | str) -> Anonymity:
     k = document.get("min_group")
     if isinstance(k, bool) or not isinstance(k, int) or k < 2:
         problems.append(f"min_group: must be a whole number of at least 2, not {k!r}")
+        k = 0  # never used: the problems are raised below
     raw = document.get("respondent_buckets")
     buckets: list[Bucket] = []
     if not isinstance(raw, list) or not raw:

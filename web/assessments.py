@@ -159,13 +159,20 @@ def page_state(connection: Connection, token: str) -> PageState | None:
         cursor.close()
     if row is None:
         return None
-    # In the statement's order: id, token, version, content id, status, profile,
-    # workshop id, the workshop's status, the answers.
-    workshop_id, workshop_status, answers = row[6:]
+    # In the statement's order.
+    id_, token_, version, content_id, status, profile, workshop_id, workshop_status, answers = row
     workshop = None if workshop_id is None else WorkshopState(workshop_status == "open")
-    profile = _json(row[5]) or {}
-    answers = _json(answers) or {}  # PostgreSQL aggregates no rows to NULL
-    return PageState(*row[:5], profile, workshop_id, workshop, answers)
+    return PageState(
+        id_,
+        token_,
+        version,
+        content_id,
+        status,
+        _json(profile) or {},
+        workshop_id,
+        workshop,
+        _json(answers) or {},  # PostgreSQL aggregates no rows to NULL
+    )
 
 
 def _json(value: Any) -> Any:

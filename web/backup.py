@@ -96,9 +96,9 @@ FORMAT = "lyftkollen-export"
 FORMAT_VERSION = 1
 
 # The account table: never part of a company's export (password hashes, session ids).
-ACCOUNTS: Table = User.__table__  # type: ignore[assignment]
+ACCOUNTS: Table = User.__table__
 # A company's export starts from its row in this table.
-COMPANIES: Table = Company.__table__  # type: ignore[assignment]
+COMPANIES: Table = Company.__table__
 # No Werkzeug hash looks like this, so check_password_hash is False for every password.
 UNUSABLE_PASSWORD = "!imported-without-password"  # noqa: S105  (not a password: no hash)
 
@@ -148,7 +148,7 @@ def dumps(document: Mapping[str, Any]) -> str:
 
 def _unwritable(document: Mapping[str, Any]) -> str:
     """Where every value is that the export cannot write, and why, one per line."""
-    found = []
+    found: list[str] = []
     by_name = {table.name: table for table in tables()}
     for name, rows in document["tables"].items():
         for index, row in enumerate(rows, start=1):
@@ -380,8 +380,8 @@ def _check_company_references(
                         f"{values}, which is not part of this company's export"
                     )
     advisors: dict[Any, str] = {}
-    for column, values in accounts.items():
-        query = select(ACCOUNTS.c.id, ACCOUNTS.c.email).where(column.in_(sorted(values)))
+    for column, user_ids in accounts.items():
+        query = select(ACCOUNTS.c.id, ACCOUNTS.c.email).where(column.in_(sorted(user_ids)))
         advisors.update({user_id: email for user_id, email in session.execute(query)})
     return [{"email": advisors[user_id], "id": user_id} for user_id in sorted(advisors)]
 

@@ -9,12 +9,12 @@ import os
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any, NoReturn, cast
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, CursorResult, and_, delete, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from questionnaire.content import ContentError
@@ -227,10 +227,12 @@ def purge_command(days: int, dry_run: bool) -> None:
             f"and {_count(answers, 'answer')} (not changed for {days} days); nothing removed"
         )
         return
-    # One DELETE; the database removes the answers (ON DELETE CASCADE).
-    removed = db.session.execute(
+    # One DELETE; the database removes the answers (ON DELETE CASCADE). A DELETE's result
+    # is a CursorResult, which SQLAlchemy's types of Session.execute do not tell apart.
+    result = db.session.execute(
         delete(Assessment).where(where).execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    removed = cast(CursorResult[Any], result).rowcount
     db.session.commit()
     click.echo(
         f"Removed {_count(removed, 'unfinished assessment')} "
@@ -272,7 +274,7 @@ def export_command(company: str | None, output: Path | None) -> None:
     with `users set-password`).
     """
     try:
-        document = export_data(db.session, company)
+        document = export_data(db.session(), company)
         content = dumps(document)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
@@ -321,7 +323,7 @@ def import_command(file: IO[bytes]) -> None:
     except (ValueError, UnicodeDecodeError) as error:
         raise click.ClickException(f"{file.name} is not a JSON file: {error}") from None
     try:
-        counts = import_data(db.session, document)
+        counts = import_data(db.session(), document)
     except BackupError as error:
         db.session.rollback()
         raise click.ClickException(f"nothing imported: {error}") from None
@@ -351,7 +353,7 @@ def repair_text_command(dry_run: bool) -> None:
     from web.repair import RepairError, repair_text
 
     try:
-        repairs = repair_text(db.session, dry_run=dry_run)
+        repairs = repair_text(db.session(), dry_run=dry_run)
     except RepairError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None

@@ -99,8 +99,10 @@ def content() -> Content:
 class Pinned(Protocol):
     """An assessment or a workshop: a record answered on one version of the content."""
 
-    questionnaire_version: str
-    content_id: str | None
+    @property
+    def questionnaire_version(self) -> str: ...
+    @property
+    def content_id(self) -> str | None: ...
 
 
 def content_for(record: Pinned) -> Content:
@@ -134,7 +136,7 @@ def kept_content(content_id: str) -> Content:
     )
 
 
-def pin(record: Pinned, c: Content) -> None:
+def pin(record: Assessment | Workshop, c: Content) -> None:
     """Answer ``record`` on ``c``: keep ``c`` in the database if it is not there yet.
 
     Runs in the caller's transaction, so the record and its content land together.

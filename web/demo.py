@@ -19,12 +19,12 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import CursorResult, delete, insert, or_, select
 
 from questionnaire.profile import company_profile
 from questionnaire.scoring import score_assessment
@@ -370,9 +370,9 @@ def clear() -> dict[str, int]:
     counts: dict[str, int] = {}
 
     def remove(name: str, statement: Any) -> None:
-        counts[name] = db.session.execute(
-            statement.execution_options(synchronize_session=False)
-        ).rowcount
+        # A DELETE's result is a CursorResult (Session.execute's types say only Result).
+        result = db.session.execute(statement.execution_options(synchronize_session=False))
+        counts[name] = cast(CursorResult[Any], result).rowcount
 
     remove(
         "decisions",

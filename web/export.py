@@ -16,6 +16,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from questionnaire.model import DONT_KNOW, Question, Questionnaire
 from web.models import LOCAL_TIME, Assessment, Workshop
@@ -128,9 +129,8 @@ def to_xlsx(table: Sequence[Sequence[Cell]], sheet_title: str) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "C2"
-    for index, column in enumerate(sheet.columns, start=1):
-        letter = column[0].column_letter
-        sheet.column_dimensions[letter].width = 14 if index > 2 else 22
+    for index, _column in enumerate(sheet.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = 14 if index > 2 else 22
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

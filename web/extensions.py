@@ -2,7 +2,7 @@
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask import Flask, current_app, has_app_context
 from flask.sessions import SecureCookieSessionInterface
@@ -15,7 +15,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -31,6 +31,10 @@ class Base(DeclarativeBase):
         }
     )
 
+    if TYPE_CHECKING:
+        # SQLAlchemy types it as any FromClause; every model here is declared on a Table.
+        __table__: ClassVar[Table]
+
 
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, its signing serializer made once per set of keys
@@ -42,13 +46,22 @@ class SessionInterface(SecureCookieSessionInterface):
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
         kept = self._serializers.get(keys, False)
-        if kept is False:
+        if isinstance(kept, bool):  # False: none made for these keys yet
             kept = super().get_signing_serializer(app)
             self._serializers = {keys: kept}  # the newest only; a new dict, for threads
         return kept
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. At run time it is db.Model: Base with Flask-SQLAlchemy's mixins
+# (a table name made up when none is given, the ``query`` attribute), which the models do
+# not use. mypy cannot take a base class from an attribute (python/mypy#8603): to it, the
+# models derive from Base itself.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

@@ -97,6 +97,10 @@ def mask(text: str, one_line: bool = True, addresses: bool = True, colour: bool 
     return _CONTROL[one_line, colour].sub(_escape, text)
 
 
+# Where CPython 3.11-3.13 keep a TracebackException's message: private, so not in its types.
+_MESSAGE = "_str"
+
+
 def _traceback(exc_info: tuple[type[BaseException], BaseException, TracebackType | None]) -> str:
     """The traceback as logging writes it, each exception's message on one line, so that
     a message holding a newline (a decoded URL, a SQL statement) cannot start a line."""
@@ -107,8 +111,9 @@ def _traceback(exc_info: tuple[type[BaseException], BaseException, TracebackType
         if id(part) in seen:
             continue
         seen.add(id(part))
-        if isinstance(getattr(part, "_str", None), str):  # the message, CPython 3.11-3.13
-            part._str = mask(part._str)
+        message = getattr(part, _MESSAGE, None)
+        if isinstance(message, str):
+            setattr(part, _MESSAGE, mask(message))
         pending.extend(p for p in (part.__cause__, part.__context__) if p is not None)
         pending.extend(getattr(part, "exceptions", None) or ())
     return mask("".join(report.format()).rstrip("\n"), one_line=False)
@@ -131,7 +136,7 @@ class PrivacyFilter(logging.Filter):
             if record.exc_text:  # formatted already (by this filter on the logger)
                 record.exc_text = mask(record.exc_text, one_line=False)
             elif record.exc_info and record.exc_info[0] is not None:
-                record.exc_text = _traceback(record.exc_info)  # type: ignore[arg-type]
+                record.exc_text = _traceback(record.exc_info)
             if record.stack_info:
                 record.stack_info = mask(record.stack_info, one_line=False)
         except Exception:  # a log line is never worth a failed request or a dead worker

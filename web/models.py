@@ -26,7 +26,7 @@ from sqlalchemy.sql.expression import false
 from werkzeug.security import generate_password_hash
 
 from questionnaire.dimensions import DIMENSION_IDS
-from web.extensions import db
+from web.extensions import Model
 
 # Dates and times a person reads are Swedish: an assessment finished at 00:30 belongs to that day.
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
@@ -71,7 +71,7 @@ def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
 
 
-class ContentVersion(db.Model):
+class ContentVersion(Model):
     """The content (questionnaire, offerings, recommender settings) as it was when used.
 
     Kept so that a record answered on it is shown as it was, after ``data/`` changes.
@@ -85,7 +85,7 @@ class ContentVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Company(db.Model):
+class Company(Model):
     """A company an advisor works with: its workshops and the online assessments it shared."""
 
     __tablename__ = "companies"
@@ -110,7 +110,7 @@ class Company(db.Model):
 REVEAL_MODES = ("immediate", "on_reveal")
 
 
-class Workshop(db.Model):
+class Workshop(Model):
     """A session where a company's team answers together; its participants are assessments."""
 
     __tablename__ = "workshops"
@@ -157,7 +157,7 @@ class Workshop(db.Model):
         return self.reveal == "immediate" or self.revealed
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     __tablename__ = "assessments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -207,7 +207,7 @@ class Assessment(db.Model):
         return {a.question_id: a.value for a in self.answers}
 
 
-class Answer(db.Model):
+class Answer(Model):
     __tablename__ = "answers"
     __table_args__ = (UniqueConstraint("assessment_id", "question_id"),)
 
@@ -229,7 +229,7 @@ def new_login_id() -> str:
     return secrets.token_urlsafe(24)
 
 
-class User(db.Model):
+class User(Model):
     """An advisor or admin. Companies answering online have no account."""
 
     __tablename__ = "users"
@@ -271,7 +271,7 @@ class User(db.Model):
         self.login_id = new_login_id()
 
 
-class AdvisorSession(db.Model):
+class AdvisorSession(Model):
     """One advisor login, open until logout, a new password, a deactivation, or its limits
     (web.advisor_sessions). The cookie holds the random session id; only its SHA-256 is
     stored, so reading the database gives no login. Never backed up: a restored session
@@ -292,7 +292,7 @@ class AdvisorSession(db.Model):
 DECISION_REASON_MAX = 500
 
 
-class Decision(db.Model):
+class Decision(Model):
     """What a company went on to do, as its advisor recorded it: the labels the learned
     ranking learns from.
 
@@ -332,7 +332,7 @@ class Decision(db.Model):
         return None if self.recommended is None else self.offering == self.recommended
 
 
-class ResultSummary(db.Model):
+class ResultSummary(Model):
     """One company result in plain, indexed columns: what peer benchmarks, the program
     overview and "companies like yours" count, so the database can aggregate it.
 
@@ -417,7 +417,7 @@ class ResultSummary(db.Model):
     workshop: Mapped[Workshop | None] = relationship(foreign_keys=[workshop_id])
 
 
-class ChangeCounter(db.Model):
+class ChangeCounter(Model):
     """How many times a kind of data has changed: a cheap, exact cache key.
 
     Database triggers (migration 0010) add one to ``results`` in every transaction that
@@ -441,7 +441,7 @@ def new_installation_id() -> str:
     return secrets.token_hex(16)
 
 
-class Installation(db.Model):
+class Installation(Model):
     """This database's identity, one row (migration 0011 makes it).
 
     A trained model records it (``flask recommender train``) and the app uses a model

@@ -324,7 +324,7 @@ def csv_rows(
         return labels.get(table, {}).get(key, key or "")
 
     f = view.filters
-    out: list[list[Cell]] = [CSV_HEADERS]
+    out: list[list[Cell]] = [list(CSV_HEADERS)]
     for name, value in (
         ("from_month", f.first_month.strftime("%Y-%m") if f.first_month else ""),
         ("to_month", f.last_month.strftime("%Y-%m") if f.last_month else ""),

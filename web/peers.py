@@ -165,7 +165,7 @@ def _packed(dimensions: Sequence[str]) -> ColumnElement[int]:
     return functools.reduce(operator.add, terms)
 
 
-def histograms_statement(band: str, group: str | None) -> Select[Any]:
+def histograms_statement(band: str, group: str | None) -> Select[*tuple[Any, ...]]:
     """The group's rows, each as its packed scores (see _HALVES)."""
     conditions = [_scope(), ResultSummary.size_band == band]
     if group is not None:
@@ -173,7 +173,7 @@ def histograms_statement(band: str, group: str | None) -> Select[Any]:
     return select(*(_packed(half) for half in _HALVES)).where(*conditions)
 
 
-def _plain_rows(statement: Select[Any]) -> list[tuple[Any, ...]]:
+def _plain_rows(statement: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """The statement's rows as the driver's own tuples, in the session's transaction.
 
     For the tens of thousands of rows of a large group, SQLAlchemy's Row objects cost

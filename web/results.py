@@ -61,9 +61,12 @@ class PathBasis:
 
 
 class _Row(Protocol):
-    id: str
-    name: str
-    score: int | None
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def score(self) -> int | None: ...
 
 
 def path_basis(stored: Mapping[str, Any] | None, rows: Sequence[_Row]) -> PathBasis:

@@ -187,7 +187,7 @@ def rows(
         )
     generalise(body, LADDER, anonymity.min_group)
     body.sort(key=_sort_key)
-    return [headers(questionnaire), *body]
+    return [list(headers(questionnaire)), *body]
 
 
 # The identifying facts, in the order they are given up when a combination is rare:

@@ -7,18 +7,19 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from web import assessments, workshops
 from web.advisor import bp
 from web.advisor.forms import ActionForm, CompanyForm, LinkAssessmentForm
+from web.advisor_sessions import advisor
 from web.extensions import db
 from web.models import Company
 
 
 def _company_or_404(public_id: str) -> Company:
-    company = workshops.company_for(current_user, public_id)
+    company = workshops.company_for(advisor(), public_id)
     if company is None:
         abort(404)
     return company
@@ -39,7 +40,7 @@ def token_from_link(link: str) -> str:
 @bp.get("/foretag")
 @login_required
 def companies() -> str:
-    listed = db.session.execute(workshops.visible_companies(current_user)).scalars().all()
+    listed = db.session.execute(workshops.visible_companies(advisor())).scalars().all()
     return render_template("advisor/companies.html", companies=listed, form=CompanyForm())
 
 
@@ -48,9 +49,9 @@ def companies() -> str:
 def create_company() -> Response | tuple[str, int]:
     form = CompanyForm()
     if not form.validate_on_submit():
-        listed = db.session.execute(workshops.visible_companies(current_user)).scalars().all()
+        listed = db.session.execute(workshops.visible_companies(advisor())).scalars().all()
         return render_template("advisor/companies.html", companies=listed, form=form), 422
-    company = workshops.create_company(current_user, form.name.data or "")
+    company = workshops.create_company(advisor(), form.name.data or "")
     db.session.commit()
     return redirect(url_for("advisor.company", public_id=company.public_id))
 
@@ -88,15 +89,15 @@ def link_assessment(public_id: str) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         assessment = assessments.find(token_from_link(form.link.data or ""))
         if assessment is None or assessment.workshop_id is not None:
-            form.link.errors = [
-                gettext("No self-assessment has that link. Check that it is complete.")
-            ]
+            form.link.errors = (
+                gettext("No self-assessment has that link. Check that it is complete."),
+            )
         elif not assessment.completed:
-            form.link.errors = [gettext("That self-assessment is not finished yet.")]
+            form.link.errors = (gettext("That self-assessment is not finished yet."),)
         elif assessment.company_id not in (None, company.id):
-            form.link.errors = [
-                gettext("That self-assessment is already linked to another company.")
-            ]
+            form.link.errors = (
+                gettext("That self-assessment is already linked to another company."),
+            )
         else:
             assessment.company_id = company.id
             db.session.commit()

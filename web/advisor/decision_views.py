@@ -14,12 +14,13 @@ from typing import Any
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import get_locale, gettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from web import decisions, workshops
 from web.advisor import bp
 from web.advisor.forms import DecisionForm
+from web.advisor_sessions import advisor
 from web.content import content_for
 from web.extensions import db
 from web.models import LOCAL_TIME, Assessment, Company, Decision, Workshop
@@ -138,7 +139,7 @@ def _save(
         offering=form.offering.data or "",
         reason=form.reason.data or "",
         recommended=recommended,
-        user=current_user,
+        user=advisor(),
         **target,
     )
     db.session.commit()

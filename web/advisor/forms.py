@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,6 +25,12 @@ from web.models import DECISION_REASON_MAX, LOCAL_TIME
 from web.text import clean_line, strip_control
 
 NEW_COMPANY = "new"
+
+
+def _lazy_choice(value: str, label: LazyString) -> SelectChoice:
+    """A choice whose label is translated when the page is drawn. WTForms types a label
+    as str only; a lazy string renders as the str it stands for."""
+    return SelectChoice(value, label)  # type: ignore[arg-type]
 
 
 class LoginForm(FlaskForm):
@@ -86,15 +93,15 @@ class WorkshopForm(FlaskForm):
     reveal = RadioField(
         _l("When do participants see their own result?"),
         choices=[
-            SelectChoice("immediate", _l("As soon as they have answered")),
-            SelectChoice("on_reveal", _l("When I show the results")),
+            _lazy_choice("immediate", _l("As soon as they have answered")),
+            _lazy_choice("on_reveal", _l("When I show the results")),
         ],
         default="immediate",
     )
 
     def set_companies(self, companies: list[tuple[str, str]]) -> None:
         choices = [SelectChoice(public_id, name) for public_id, name in companies]
-        self.company.choices = [*choices, SelectChoice(NEW_COMPANY, _l("A new company …"))]
+        self.company.choices = [*choices, _lazy_choice(NEW_COMPANY, _l("A new company …"))]
         if not self.company.data and not companies:
             self.company.data = NEW_COMPANY
 

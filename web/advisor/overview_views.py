@@ -12,13 +12,14 @@ from typing import Any
 from flask import abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from recommender.peers import INDUSTRY_GROUP_IDS
 from web import charts, export, overview
 from web.advisor import bp
 from web.advisor.forms import OverviewFilterForm, month_value
+from web.advisor_sessions import advisor
 from web.content import Content, content
 from web.models import utcnow
 from web.recent import Recent, recent
@@ -99,7 +100,7 @@ def _filters(form: OverviewFilterForm) -> overview.Filters:
 
 
 def _admin_only() -> None:
-    if not current_user.is_admin:
+    if not advisor().is_admin:
         abort(403)
 
 

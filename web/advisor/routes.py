@@ -7,7 +7,7 @@ from functools import cache
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
@@ -34,7 +34,7 @@ def _login_limit() -> str:
 @bp.route("/logga-in", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login() -> Response | str | tuple[str, int]:
-    if current_user.is_authenticated:
+    if advisor_sessions.signed_in() is not None:
         return redirect(url_for("advisor.home"))
     form = LoginForm()
     failed = False
@@ -68,7 +68,8 @@ def logout() -> Response:
 @bp.get("/")
 @login_required
 def home() -> str:
-    listed = db.session.execute(workshops.visible_workshops(current_user)).scalars().all()
+    user = advisor_sessions.advisor()
+    listed = db.session.execute(workshops.visible_workshops(user)).scalars().all()
     return render_template("advisor/home.html", workshops=listed)
 
 
@@ -79,7 +80,9 @@ def statistics_export() -> Response:
     c = content()
     include_demo = current_app.config["DEMO_MODE"]
     anonymity = current_app.extensions["lyftkollen.anonymity"]
-    table = statistics.rows(current_user, c.questionnaire, c.catalogue, anonymity, include_demo)
+    table = statistics.rows(
+        advisor_sessions.advisor(), c.questionnaire, c.catalogue, anonymity, include_demo
+    )
     body = export.to_csv(table)
     response = Response(body, mimetype="text/csv; charset=utf-8")
     name = f"lyftkollen-statistik-{utcnow().date().isoformat()}.csv"

@@ -23,7 +23,7 @@ from flask import (
     url_for,
 )
 from flask_babel import force_locale, get_locale, gettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import delete as sql_delete
 from werkzeug.wrappers import Response
@@ -32,6 +32,7 @@ from questionnaire.answers import AnswerError
 from web import export, peers, workshops
 from web.advisor import bp
 from web.advisor.forms import NEW_COMPANY, ActionForm, WorkshopForm
+from web.advisor_sessions import advisor
 from web.content import content, content_for
 from web.extensions import db
 from web.links import absolute_url_for
@@ -46,7 +47,7 @@ def _language() -> str:
 
 
 def _workshop_or_404(public_id: str) -> Workshop:
-    workshop = workshops.workshop_for(current_user, public_id)
+    workshop = workshops.workshop_for(advisor(), public_id)
     if workshop is None:
         abort(404)
     return workshop
@@ -76,13 +77,13 @@ def team_context(
 @login_required
 def new_workshop() -> Response | str | tuple[str, int]:
     form = WorkshopForm()
-    companies = db.session.execute(workshops.visible_companies(current_user)).scalars().all()
+    companies = db.session.execute(workshops.visible_companies(advisor())).scalars().all()
     form.set_companies([(c.public_id, c.name) for c in companies])
     if request.method == "GET" and request.args.get("foretag"):
         form.company.data = request.args["foretag"]
     if form.validate_on_submit() and form.held_on.data is not None:
         if form.company.data == NEW_COMPANY:
-            company = workshops.create_company(current_user, form.new_company.data or "")
+            company = workshops.create_company(advisor(), form.new_company.data or "")
         else:
             company = next(c for c in companies if c.public_id == form.company.data)
         workshop = workshops.create_workshop(
@@ -134,7 +135,7 @@ def workshop_page(w: Workshop, decision: Any = None) -> str:
 def workshop_status(public_id: str) -> Response:
     """The live counts, for the pages' script: cheap, and 304 when nothing changed (the
     script sends the last ETag itself: like every advisor response, this one is no-store)."""
-    counts = workshops.live_counts(current_user, public_id)
+    counts = workshops.live_counts(advisor(), public_id)
     if counts is None:
         abort(404)
     response = jsonify(counts.as_json())

@@ -39,11 +39,6 @@ SELECT_FROM = 9
 DONT_KNOW_SUFFIX = "__dont_know"
 
 
-class CheckboxListField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 def _field_for(question: Question, language: str) -> dict[str, Field]:
     label = question.text.get(language)
     choices = [SelectChoice(o.value, o.label.get(language)) for o in question.options]
@@ -53,7 +48,14 @@ def _field_for(question: Question, language: str) -> dict[str, Field]:
             return {question.id: SelectField(label, choices=choices, validate_choice=False)}
         return {question.id: RadioField(label, choices=choices, validate_choice=False)}
     if question.type == "multi":
-        return {question.id: CheckboxListField(label, choices=choices, validate_choice=False)}
+        checkboxes = SelectMultipleField(
+            label,
+            choices=choices,
+            validate_choice=False,
+            widget=ListWidget(prefix_label=False),
+            option_widget=CheckboxInput(),
+        )
+        return {question.id: checkboxes}
     if question.type == "number":
         mode = "numeric" if question.integer else "decimal"
         fields: dict[str, Field] = {

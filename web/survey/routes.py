@@ -142,7 +142,7 @@ def _page_at(
 
 
 @bp.route("/a/<token>/steg/<int:number>", methods=["GET", "POST"])
-def step(token: str, number: int) -> Response | str | tuple[str, int]:
+def step(token: str, number: int) -> Response | str | tuple[Response | str, int]:
     if request.method == "GET":
         return _show_step(token, number)
     assessment = _assessment_or_404(token)
@@ -251,8 +251,8 @@ def _show_step(token: str, number: int) -> Response | str:
     shown = shown_answers(section, stored)
     drawn = drawn_page(c, section, lang, state.profile, shown)
     questions_html = drawn_questions(c, section, lang, drawn["questions"], drawn["shown"])
-    plain = questions_html is not None and not request.query_string and "_flashes" not in session
-    if plain and DRAW_ONCE:
+    plain = not request.query_string and "_flashes" not in session
+    if questions_html is not None and plain and DRAW_ONCE:
         closed = not assessments.accepts_answers(state)
         page = drawn_step_page(c, section, lang, first, closed)
         return fill_step_page(page, token, questions_html)
