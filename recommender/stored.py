@@ -1,0 +1,187 @@
+"""How an :class:`~recommender.outcome.Outcome` is kept: one versioned serialiser.
+
+An assessment keeps its outcome as two JSON documents, exactly as the company was shown
+it: ``scores`` (the figures) and ``recommendation`` (the path, or null when there was
+none). :func:`to_stored` writes both, :func:`from_stored` reads both; nothing else reads
+or writes their keys.
+
+Format 1, written with ``"format": 1`` in the scores document::
+
+    scores = {"format": 1,
+              "dimensions": {<id>: {"score", "band", "coverage", "answered", "total"}},
+              "areas": {<id>: index | null}, "overall": index | null}
+    recommendation = null | {
+              "primary": step | null, "complementary": [step], "later": step | null,
+              "excluded": [{"id", "reason": reason}],
+              "source": "rules" | "learned",
+              "explanation": {"decisions", "offering", "probability",
+                              "dimensions": [{"dimension", "score", "weight"}]}}
+    step = {"id": <offering id>, "reasons": [reason]};  reason = {"code", "params": {}}
+
+Rows written before the format was named have no ``format`` key and are read as
+format 1. The keys they may lack read as:
+
+- ``source`` (paths stored before the learned ranking): ``"rules"``, no explanation;
+- ``complementary`` and ``excluded``: ``[]``; ``later`` and ``primary``: null;
+- a reason's ``params``: ``{}``;
+- a dimension's ``coverage``, ``answered`` and ``total``: unknown (None); its ``band``:
+  None; ``areas``: none; ``overall``: null.
+
+A format this code does not know is refused (:class:`StoredFormatError`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from recommender.learned import DimensionWeight
+from recommender.outcome import RULES, Basis, DimensionOutcome, Explanation, Outcome
+from recommender.path import Exclusion, Reason, Recommendation, Step
+
+FORMAT: Final = 1
+
+
+class StoredFormatError(ValueError):
+    """A stored outcome in a format this code does not read."""
+
+
+def to_stored(outcome: Outcome) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The two JSON documents an assessment keeps: scores, and the path (or None)."""
+    scores: dict[str, Any] = {
+        "format": FORMAT,
+        "dimensions": {
+            d: {
+                "score": r.score,
+                "band": r.band,
+                "coverage": r.coverage,
+                "answered": r.answered,
+                "total": r.total,
+            }
+            for d, r in outcome.dimensions.items()
+        },
+        "areas": dict(outcome.areas),
+        "overall": outcome.overall,
+    }
+    if outcome.recommendation is None:
+        return scores, None
+    return scores, {**_path_to_stored(outcome.recommendation), **_basis_to_stored(outcome)}
+
+
+def _reason_to_stored(reason: Reason) -> dict[str, Any]:
+    return {"code": reason.code, "params": dict(reason.params)}
+
+
+def _step_to_stored(step: Step | None) -> dict[str, Any] | None:
+    if step is None:
+        return None
+    return {"id": step.offering, "reasons": [_reason_to_stored(r) for r in step.reasons]}
+
+
+def _path_to_stored(recommendation: Recommendation) -> dict[str, Any]:
+    return {
+        "primary": _step_to_stored(recommendation.primary),
+        "complementary": [_step_to_stored(s) for s in recommendation.complementary],
+        "later": _step_to_stored(recommendation.later),
+        "excluded": [
+            {"id": e.offering, "reason": _reason_to_stored(e.reason)}
+            for e in recommendation.excluded
+        ],
+    }
+
+
+def _basis_to_stored(outcome: Outcome) -> dict[str, Any]:
+    explanation = outcome.basis.explanation
+    if outcome.basis.source != "learned" or explanation is None:
+        return {"source": "rules"}
+    return {
+        "source": "learned",
+        "explanation": {
+            "decisions": explanation.decisions,
+            "offering": explanation.offering,
+            "probability": round(explanation.probability, 4),
+            "dimensions": [
+                {"dimension": w.dimension, "score": w.score, "weight": round(w.weight, 4)}
+                for w in explanation.dimensions
+            ],
+        },
+    }
+
+
+def from_stored(
+    scores: Mapping[str, Any] | None, recommendation: Mapping[str, Any] | None
+) -> Outcome | None:
+    """The outcome kept as these two documents; None when nothing was scored."""
+    if not scores:
+        return None
+    version = scores.get("format", 1)
+    if version != FORMAT:
+        raise StoredFormatError(f"stored outcome format {version!r} is not known")
+    dimensions = {
+        str(d): DimensionOutcome(
+            score=r.get("score"),
+            band=r.get("band"),
+            coverage=_float(r.get("coverage")),
+            answered=r.get("answered"),
+            total=r.get("total"),
+        )
+        for d, r in (scores.get("dimensions") or {}).items()
+    }
+    areas = dict(scores.get("areas") or {})
+    if recommendation is None:
+        return Outcome(dimensions, areas, scores.get("overall"))
+    return Outcome(
+        dimensions,
+        areas,
+        scores.get("overall"),
+        _recommendation(recommendation),
+        _basis(recommendation),
+    )
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _reason(data: Mapping[str, Any]) -> Reason:
+    return Reason(str(data["code"]), dict(data.get("params") or {}))
+
+
+def _step(data: Mapping[str, Any] | None) -> Step | None:
+    if data is None:
+        return None
+    return Step(str(data["id"]), tuple(_reason(r) for r in data.get("reasons") or []))
+
+
+def _recommendation(data: Mapping[str, Any]) -> Recommendation:
+    return Recommendation(
+        primary=_step(data.get("primary")),
+        complementary=tuple(
+            s for s in (_step(d) for d in data.get("complementary") or []) if s is not None
+        ),
+        later=_step(data.get("later")),
+        excluded=tuple(
+            Exclusion(str(d["id"]), _reason(d["reason"])) for d in data.get("excluded") or []
+        ),
+    )
+
+
+def _basis(data: Mapping[str, Any]) -> Basis:
+    if data.get("source") != "learned":
+        return RULES
+    explanation = data.get("explanation") or {}
+    decisions = explanation.get("decisions")
+    weights = tuple(
+        DimensionWeight(str(w["dimension"]), w.get("score"), float(w.get("weight") or 0.0))
+        for w in explanation.get("dimensions") or []
+        if isinstance(w, Mapping) and "dimension" in w
+    )
+    return Basis(
+        "learned",
+        Explanation(
+            decisions=decisions if isinstance(decisions, int) else None,
+            offering=str(explanation.get("offering") or ""),
+            probability=float(explanation.get("probability") or 0.0),
+            dimensions=weights,
+        ),
+    )

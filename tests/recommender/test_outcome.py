@@ -1,0 +1,181 @@
+"""The two entry points (assess, assess_scores) and the one serialiser of their outcome."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from questionnaire.model import Questionnaire
+from questionnaire.profile import CompanyProfile
+from questionnaire.scoring import score_assessment
+from questionnaire.team import team_result
+from recommender.catalogue import Catalogue
+from recommender.features import DecisionCase
+from recommender.learned import DimensionWeight, Explanation, RankedRecommendation
+from recommender.outcome import Outcome, assess, assess_scores, rules_ranking
+from recommender.path import Recommendation, Step
+from recommender.ranking import recommend
+from recommender.stored import FORMAT, StoredFormatError, from_stored, to_stored
+
+SHAPES = json.loads(
+    (Path(__file__).parents[1] / "data" / "stored_outcomes.json").read_text(encoding="utf-8")
+)
+HISTORICAL = [name for name in SHAPES if not name.startswith("_")]
+PROFILE = {"employees": 45, "turnover_msek": 62.5, "sni": "25", "region": "06"}
+
+
+@dataclass(frozen=True)
+class Content:
+    questionnaire: Questionnaire
+    catalogue: Catalogue
+
+
+@pytest.fixture(scope="module")
+def content(questionnaire: Questionnaire, catalogue: Catalogue) -> Content:
+    return Content(questionnaire, catalogue)
+
+
+def _answers(q: Questionnaire, level: int) -> dict[str, Any]:
+    """Every single-choice item at ``level`` (or the nearest), one ticked practice per
+    checklist, numbers in the middle; ``dont_know`` on each dimension's first item."""
+    answers: dict[str, Any] = {}
+    for _, section in q.dimension_sections:
+        for i, question in enumerate(section.questions):
+            if i == 0:
+                answers[question.id] = "dont_know"
+            elif question.type == "single":
+                levelled = [o for o in question.options if o.level is not None]
+                answers[question.id] = min(levelled, key=lambda o: abs(o.level - level)).value
+            elif question.type == "multi":
+                answers[question.id] = [question.answer_options[0].value]
+            elif question.type == "number":
+                answers[question.id] = 10
+    return answers
+
+
+def test_assess_gives_the_scoring_figures_and_the_rules_path(content: Content) -> None:
+    answers = _answers(content.questionnaire, 2)
+    outcome = assess(answers, PROFILE, content)
+
+    report = score_assessment(content.questionnaire, answers)
+    assert outcome.scores == report.scores
+    assert outcome.areas == report.areas and outcome.overall == report.overall
+    assert outcome.coverage == {d: r.coverage for d, r in report.dimensions.items()}
+    assert all(r.coverage is not None and r.coverage < 1 for r in outcome.dimensions.values())
+    expected = recommend(CompanyProfile(employees=45, sni="25", region="06"), report.scores,
+                         content.catalogue)  # fmt: skip
+    assert outcome.recommendation == expected
+    assert expected.primary is not None
+    assert outcome.primary == expected.primary.offering
+    assert outcome.basis.source == "rules"
+
+
+def test_assess_without_a_profile_scores_only(content: Content) -> None:
+    outcome = assess(_answers(content.questionnaire, 3), None, content)
+    assert outcome.recommendation is None and outcome.primary is None
+    assert outcome.overall is not None
+
+
+def test_the_ranking_is_a_parameter(content: Content) -> None:
+    """A ranking given to either entry point chooses the path, and the outcome says which."""
+    seen: list[DecisionCase] = []
+    chosen = Recommendation(Step("testbadd", ()), (), None, ())
+
+    def learned(case: DecisionCase, catalogue: Catalogue) -> RankedRecommendation:
+        seen.append(case)
+        why = Explanation(7, "testbadd", 0.5, (DimensionWeight("data", 80.0, 0.3),), ())
+        return RankedRecommendation(chosen, "learned", why)
+
+    answers = _answers(content.questionnaire, 4)
+    outcome = assess(answers, PROFILE, content, learned)
+    assert outcome.recommendation == chosen
+    assert outcome.basis.source == "learned" and outcome.basis.decisions == 7
+    assert seen[0].coverage == outcome.coverage  # the answers' coverage reaches the ranking
+
+    from_scores = assess_scores({"data": 80}, PROFILE, content, learned)
+    assert from_scores.recommendation == chosen and from_scores.basis.decisions == 7
+    assert seen[1].coverage == {}  # figures alone have no coverage
+
+
+def test_assess_scores_matches_a_team_and_rounds_what_it_keeps(content: Content) -> None:
+    q = content.questionnaire
+    team = team_result(q, [_answers(q, 1), _answers(q, 3), _answers(q, 4)])
+    outcome = assess_scores(team.scores, PROFILE, content)
+    assert outcome.scores == team.scores
+    assert outcome.areas == team.areas and outcome.overall == team.overall
+    assert outcome.coverage == {}  # not known from figures
+    bands = {d: r.band for d, r in outcome.dimensions.items() if r.band is not None}
+    assert bands == {d: q.band_for(s).id for d, s in team.scores.items() if s is not None}
+
+    given = {"data": 54.5, "change": None, "not_a_dimension": 10}
+    figures = assess_scores(given, PROFILE, content, rules_ranking)
+    assert figures.scores["data"] == 55 and figures.scores["change"] is None
+    assert "not_a_dimension" not in figures.scores
+    profile = CompanyProfile(employees=45, sni="25", region="06")
+    assert figures.recommendation == recommend(profile, {"data": 54.5}, content.catalogue)
+
+
+def test_an_outcome_is_frozen(content: Content) -> None:
+    outcome = assess(_answers(content.questionnaire, 2), PROFILE, content)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        outcome.overall = 100  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("shape", HISTORICAL)
+def test_every_stored_shape_is_read(shape: str) -> None:
+    entry = SHAPES[shape]
+    outcome = from_stored(entry["scores"], entry["recommendation"])
+    assert isinstance(outcome, Outcome)
+    expected = entry["expected"]
+    assert outcome.primary == expected["primary"]
+    assert outcome.basis.source == expected["source"]
+    assert outcome.basis.decisions == expected["decisions"]
+    assert outcome.overall == expected["overall"]
+    path = outcome.recommendation
+    complementary = [s.offering for s in path.complementary] if path else []
+    assert complementary == expected["complementary"]
+    assert (path.later.offering if path and path.later else None) == expected["later"]
+    assert outcome.scores == {d: r["score"] for d, r in entry["scores"]["dimensions"].items()}
+    if path is not None:  # every reason comes back with its figures
+        stored_primary = entry["recommendation"]["primary"]
+        assert [r.params for r in path.primary.reasons] == [
+            r["params"] for r in stored_primary["reasons"]
+        ]
+
+
+def test_a_stored_outcome_is_written_as_it_is_read(content: Content) -> None:
+    outcome = assess(_answers(content.questionnaire, 2), PROFILE, content)
+    scores, recommendation = to_stored(outcome)
+    assert scores["format"] == FORMAT
+    assert json.loads(json.dumps([scores, recommendation])) == [scores, recommendation]
+    assert from_stored(scores, recommendation) == outcome
+    current = SHAPES["format_1"]
+    assert to_stored(from_stored(current["scores"], current["recommendation"])) == (
+        current["scores"],
+        current["recommendation"],
+    )
+
+
+def test_keys_older_rows_lack_read_as_documented() -> None:
+    scores = {"dimensions": {"data": {"score": 40}}}
+    recommendation = {"primary": {"id": "startprogram", "reasons": [{"code": "overall_low"}]}}
+    outcome = from_stored(scores, recommendation)
+    assert outcome is not None and outcome.recommendation is not None
+    data = outcome.dimensions["data"]
+    assert (data.band, data.coverage, data.answered, data.total) == (None, None, None, None)
+    assert outcome.areas == {} and outcome.overall is None
+    assert outcome.recommendation.complementary == () and outcome.recommendation.later is None
+    assert outcome.recommendation.excluded == ()
+    assert outcome.recommendation.primary.reasons[0].params == {}
+    assert outcome.basis.source == "rules" and outcome.basis.explanation is None
+    assert from_stored(None, None) is None
+
+
+def test_a_format_this_code_does_not_know_is_refused() -> None:
+    with pytest.raises(StoredFormatError, match="format 2"):
+        from_stored({"format": 2, "dimensions": {}}, None)
