@@ -7,9 +7,10 @@ test suite (pyproject.toml's ``testpaths`` is ``tests``); run it on its own:
     python -m pytest bench/test_scoring_speed.py
     python -m pytest bench/test_scoring_speed.py --benchmark-json instance/bench/scoring.json
 
-It times ``web.assessments.evaluate`` (questionnaire/scoring.py's ``score_assessment``
-and recommender/ranking.py's ``recommend``: what finishing an assessment computes), on
-the content in data/ loaded and validated once, as the app does at start.
+It times ``recommender.outcome.assess``, the entry point the app calls when an assessment
+is finished (the scoring, and the path by the rules of thumb: the ranking the app uses
+while no learned model may be), on the content in data/ loaded and validated once, as
+the app does at start.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from common import DONT_KNOW_SUFFIX, REPO, maturity_pages  # noqa: E402
 from questionnaire.answers import parse_answer  # noqa: E402
 from questionnaire.model import DONT_KNOW  # noqa: E402
 from questionnaire.team import team_result  # noqa: E402
-from recommender.path import recommendation_to_dict  # noqa: E402
-from web.assessments import evaluate, report_to_dict  # noqa: E402
+from recommender.outcome import Outcome, assess, rules_ranking  # noqa: E402
+from recommender.stored import to_stored  # noqa: E402
 from web.content import load_content  # noqa: E402
 
 MEDIAN_LIMIT = 0.002  # seconds
@@ -56,23 +57,22 @@ def stored_answers(content: Any, person: int) -> dict[str, Any]:
 
 def test_scoring_and_recommendation_of_one_assessment(benchmark: Any, content: Any) -> None:
     answers = stored_answers(content, 3)
-    report, recommendation = benchmark(evaluate, content, PROFILE, answers)
-    assert report.overall is not None
-    assert recommendation.primary is not None
+    outcome: Outcome = benchmark(assess, answers, PROFILE, content, rules_ranking)
+    assert outcome.overall is not None
+    assert outcome.primary is not None
     median = benchmark.stats.stats.median
     assert median < MEDIAN_LIMIT, f"median {median * 1000:.3f} ms, limit 2 ms"
 
 
 def test_scoring_recommendation_and_what_is_stored(benchmark: Any, content: Any) -> None:
-    """evaluate() plus turning both into the JSON kept on the assessment (complete())."""
+    """assess() plus the JSON kept on the assessment (what web.assessments.complete does)."""
     answers = stored_answers(content, 5)
 
-    def complete() -> tuple[dict[str, Any], dict[str, Any]]:
-        report, recommendation = evaluate(content, PROFILE, answers)
-        return report_to_dict(report), recommendation_to_dict(recommendation)
+    def complete() -> tuple[dict[str, Any], dict[str, Any] | None]:
+        return to_stored(assess(answers, PROFILE, content, rules_ranking))
 
     scores, path = benchmark(complete)
-    assert scores["overall"] is not None and path["primary"] is not None
+    assert scores["overall"] is not None and path is not None and path["primary"] is not None
     median = benchmark.stats.stats.median
     assert median < MEDIAN_LIMIT, f"median {median * 1000:.3f} ms, limit 2 ms"
 

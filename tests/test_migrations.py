@@ -6,6 +6,7 @@ TEST_DATABASE_URL is set), not the already-migrated one the other tests use.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -24,13 +25,19 @@ from sqlalchemy.engine import make_url
 
 import config
 from app import MIGRATIONS_DIR
-from recommender.path import recommendation_to_dict
 from tests.conftest import BACKENDS, TEST_DATABASE_URL, _test_app
 from web import assessments
-from web.assessments import evaluate, report_to_dict
 from web.extensions import db
 
 SCRIPTS = ScriptDirectory(MIGRATIONS_DIR)
+# Outcomes as assessments stored them over time (recommender/stored.py's formats).
+STORED_SHAPES = {
+    name: shape
+    for name, shape in json.loads(
+        (Path(__file__).parent / "data" / "stored_outcomes.json").read_text(encoding="utf-8")
+    ).items()
+    if not name.startswith("_")
+}
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -190,10 +197,9 @@ def test_data_from_the_first_revision_is_intact_at_head(app: Flask) -> None:
 
     content = app.extensions["lyftkollen.content"]
     answers = _answers(app)
-    report, recommendation = evaluate(content, PROFILE, answers)
-    scores = report_to_dict(report)
-    recommended = recommendation_to_dict(recommendation)
-    assert recommended["primary"] is not None, "pick answers that give a next step"
+    # The scores and path exactly as the first revision's code kept them.
+    scores = STORED_SHAPES["first_revision"]["scores"]
+    recommended = STORED_SHAPES["first_revision"]["recommendation"]
     token = "0123456789abcdefABCDEF_-xyz"
     assessment = {
         "token": token,
@@ -352,3 +358,52 @@ def test_migrating_names_each_migration_and_an_up_to_date_database_prints_nothin
     # Alembic's "Context impl SQLiteImpl." and "Will assume non-transactional DDL." are gone.
     assert _printed(empty_database_url, START, auto_migrate=True) == ""
     assert _printed(empty_database_url, UPGRADE, auto_migrate=True) == ""  # start, then the command
+
+
+def test_every_stored_outcome_shape_shows_at_head(app: Flask) -> None:
+    """A result kept in any of the shapes used over time is read by today's app: its page
+    and its API document show the path it was given, and where it came from."""
+    _upgrade(app, _revisions()[0].revision)
+    content = app.extensions["lyftkollen.content"]
+    with app.app_context(), db.engine.begin() as connection:
+        for name, shape in STORED_SHAPES.items():
+            connection.execute(
+                text(
+                    "INSERT INTO assessments (token, questionnaire_version, language, source,"
+                    " status, profile, scores, recommendation, created_at, updated_at,"
+                    " completed_at) VALUES (:token, :version, 'sv', 'web', 'completed',"
+                    " :profile, :scores, :recommendation, :at, :at, :at)"
+                ).bindparams(
+                    bindparam("profile", type_=JSON),
+                    bindparam("scores", type_=JSON),
+                    bindparam("recommendation", type_=JSON),
+                    bindparam("at", type_=DateTime(timezone=True)),
+                ),
+                {
+                    "token": f"shape_{name}",
+                    "version": content.questionnaire.version,
+                    "profile": PROFILE,
+                    "scores": shape["scores"],
+                    "recommendation": shape["recommendation"],
+                    "at": COMPLETED,
+                },
+            )
+    _upgrade(app, "head")
+
+    client = app.test_client()
+    for name, shape in STORED_SHAPES.items():
+        expected = shape["expected"]
+        page = client.get(f"/a/shape_{name}/resultat")
+        assert page.status_code == 200, (name, page.text)
+        if expected["primary"] is None:  # scores only (a workshop participant's): no path
+            continue
+        document = client.get(f"/api/v1/assessments/shape_{name}")
+        offering = content.catalogue.offering(expected["primary"])
+        assert offering.name.get("sv") in page.text, name
+        assert document.status_code == 200, name
+        path = document.get_json()["recommendation"]
+        assert path["primary"]["id"] == expected["primary"], name
+        assert [s["id"] for s in path["complementary"]] == expected["complementary"], name
+        assert document.get_json()["overall"] == expected["overall"], name
+        if expected["decisions"] is not None:
+            assert str(expected["decisions"]) in page.text, name

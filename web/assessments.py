@@ -25,17 +25,9 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import joinedload
 
 from questionnaire.model import LANGUAGES, Questionnaire, Text
-from questionnaire.profile import company_profile
-from questionnaire.scoring import ScoreReport, score_assessment
 from recommender.catalogue import Catalogue
-from recommender.path import (
-    Reason,
-    Recommendation,
-    recommendation_from_dict,
-    recommendation_to_dict,
-    render_reason,
-)
-from recommender.ranking import recommend
+from recommender.outcome import Outcome, assess
+from recommender.path import Reason, Recommendation, render_reason
 from web import ranking, summaries
 from web.content import Content
 from web.extensions import db
@@ -282,31 +274,6 @@ def save_answers(assessment: Assessment, values: Mapping[str, Any]) -> None:
     assessment.updated_at = now
 
 
-def evaluate(
-    content: Content, profile_values: Mapping[str, Any], answers: Mapping[str, Any]
-) -> tuple[ScoreReport, Recommendation]:
-    report = score_assessment(content.questionnaire, answers)
-    recommendation = recommend(company_profile(profile_values), report.scores, content.catalogue)
-    return report, recommendation
-
-
-def report_to_dict(report: ScoreReport) -> dict[str, Any]:
-    return {
-        "dimensions": {
-            d: {
-                "score": r.score,
-                "band": r.band,
-                "coverage": r.coverage,
-                "answered": r.answered,
-                "total": r.total,
-            }
-            for d, r in report.dimensions.items()
-        },
-        "areas": report.areas,
-        "overall": report.overall,
-    }
-
-
 def complete(
     assessment: Assessment,
     content: Content,
@@ -316,7 +283,8 @@ def complete(
     """Score the answers, choose the path, and keep both as shown to the company.
 
     The path is the learned ranking's when a saved model may be used (see
-    :mod:`web.ranking`), else the rules'; the hard rules apply on top of either.
+    :mod:`web.ranking`), else the rules'; the hard rules apply on top of either. Which
+    ranking made it, and why, is kept with it, so it is shown as it was.
 
     A workshop participant without the company's profile yet gets scores only
     (``with_path=False``): the path needs the profile, which the advisor gives.
@@ -324,19 +292,8 @@ def complete(
     """
     if answers is None:
         answers = assessment.answer_map()
-    if with_path:
-        report = score_assessment(content.questionnaire, answers)
-        coverage = {d: r.coverage for d, r in report.dimensions.items()}
-        ranked = ranking.ranked(assessment.profile, report.scores, coverage, content)
-        # Which ranking made the path, and why, is kept with it: shown as it was.
-        assessment.recommendation = {
-            **recommendation_to_dict(ranked.recommendation),
-            **ranking.basis_to_dict(ranked),
-        }
-    else:
-        report = score_assessment(content.questionnaire, answers)
-        assessment.recommendation = None
-    assessment.scores = report_to_dict(report)
+    profile = assessment.profile if with_path else None
+    assessment.keep_outcome(assess(answers, profile, content, ranking.ranking_for(content)))
     assessment.status = "completed"
     assessment.completed_at = assessment.completed_at or utcnow()
     summaries.refresh_assessment(assessment, content)
@@ -383,20 +340,21 @@ def dimension_names(questionnaire: Questionnaire) -> dict[str, Text]:
     return {d.id: d.name for d in questionnaire.dimensions}
 
 
-def scores_document(scores: Mapping[str, Any]) -> dict[str, Any]:
-    dimensions = scores["dimensions"]
+def scores_document(outcome: Outcome) -> dict[str, Any]:
+    dimensions = outcome.dimensions
     return {
-        "scores": {d: r["score"] for d, r in dimensions.items()},
-        "bands": {d: r["band"] for d, r in dimensions.items()},
-        "coverage": {d: r["coverage"] for d, r in dimensions.items()},
-        "areas": scores["areas"],
-        "overall": scores["overall"],
+        "scores": {d: r.score for d, r in dimensions.items()},
+        "bands": {d: r.band for d, r in dimensions.items()},
+        "coverage": {d: r.coverage for d, r in dimensions.items()},
+        "areas": dict(outcome.areas),
+        "overall": outcome.overall,
     }
 
 
 def assessment_document(assessment: Assessment, content: Content, url: str) -> dict[str, Any]:
     """A completed assessment as the API describes it."""
-    if assessment.scores is None or assessment.recommendation is None:
+    outcome = assessment.outcome
+    if outcome is None or outcome.recommendation is None:
         raise ValueError("only a completed assessment with a path has a document")
     return {
         "id": assessment.token,
@@ -405,10 +363,8 @@ def assessment_document(assessment: Assessment, content: Content, url: str) -> d
         "status": assessment.status,
         "profile": assessment.profile,
         "answers": assessment.answer_map(),
-        **scores_document(assessment.scores),
-        "recommendation": recommendation_document(
-            recommendation_from_dict(assessment.recommendation), content
-        ),
+        **scores_document(outcome),
+        "recommendation": recommendation_document(outcome.recommendation, content),
         "created_at": assessment.created_at.isoformat(),
         "completed_at": assessment.completed_at.isoformat() if assessment.completed_at else None,
     }

@@ -60,9 +60,8 @@ def for_workshop(workshop: Workshop) -> Decision | None:
 
 def recommended_for_assessment(assessment: Assessment) -> str | None:
     """The primary step the company was shown, or None."""
-    primary = (assessment.recommendation or {}).get("primary") or {}
-    offering = primary.get("id")
-    return str(offering) if offering else None
+    outcome = assessment.outcome
+    return outcome.primary if outcome is not None else None
 
 
 def recommended_for_workshop(workshop: Workshop, content: Content) -> str | None:
@@ -138,9 +137,8 @@ class TrainingData:
 
 
 def _assessment_case(assessment: Assessment) -> DecisionCase | None:
-    scores = assessment.scores or {}
-    dimensions = scores.get("dimensions") or {}
-    if not dimensions or not assessment.profile:
+    outcome = assessment.outcome
+    if outcome is None or not outcome.dimensions or not assessment.profile:
         return None
     try:
         profile = company_profile(assessment.profile)
@@ -148,8 +146,8 @@ def _assessment_case(assessment: Assessment) -> DecisionCase | None:
         return None
     return DecisionCase(
         profile=profile,
-        scores={d: r.get("score") for d, r in dimensions.items()},
-        coverage={d: float(r["coverage"]) for d, r in dimensions.items() if "coverage" in r},
+        scores=dict(outcome.scores),
+        coverage=outcome.coverage,
     )
 
 

@@ -27,15 +27,13 @@ from flask.cli import AppGroup
 from sqlalchemy import CursorResult, delete, insert, or_, select
 
 from questionnaire.profile import company_profile
-from questionnaire.scoring import score_assessment
 from questionnaire.synthetic import SyntheticCompany, random_answers, random_company
-from questionnaire.team import team_result
 from recommender.eligibility import excluded_offerings
 from recommender.features import DecisionCase
-from recommender.path import recommendation_to_dict
+from recommender.outcome import Outcome, assess
+from recommender.stored import to_stored
 from recommender.synthetic import advisor_rule
 from web import ranking, summaries
-from web.assessments import report_to_dict
 from web.content import Content, content, keep
 from web.extensions import db
 from web.models import (
@@ -51,7 +49,7 @@ from web.models import (
     new_public_id,
     new_token,
 )
-from web.workshops import Team
+from web.workshops import team_of
 
 DEMO_ADVISOR = "demo.radgivare@lyftkollen.invalid"
 DEMO_ADMIN = "demo.admin@lyftkollen.invalid"
@@ -98,13 +96,6 @@ def _moment(rng: random.Random, now: datetime) -> datetime:
     return now - timedelta(days=days, seconds=rng.randint(0, 86_399))
 
 
-def _path(
-    profile: dict[str, Any], scores: dict[str, int | None], coverage: dict[str, float], c: Content
-) -> dict[str, Any]:
-    ranked = ranking.ranked(profile, scores, coverage, c)
-    return {**recommendation_to_dict(ranked.recommendation), **ranking.basis_to_dict(ranked)}
-
-
 def _decide(
     profile: dict[str, Any], scores: dict[str, int | None], c: Content, rng: random.Random
 ) -> str:
@@ -124,11 +115,11 @@ def _assessment_row(
     answers: dict[str, Any],
     when: datetime,
     **extra: Any,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The assessment's row (without id) and its scores report as stored."""
-    report = score_assessment(c.questionnaire, answers)
-    scores = report_to_dict(report)
-    coverage = {d: r.coverage for d, r in report.dimensions.items()}
+) -> tuple[dict[str, Any], Outcome]:
+    """The assessment's row (without id), scored and with its path by the app's own
+    entry point, and its outcome."""
+    outcome = assess(answers, company.profile, c, ranking.ranking_for(c))
+    scores, recommendation = to_stored(outcome)
     row = {
         "token": new_token(),
         "questionnaire_version": c.questionnaire.version,
@@ -138,14 +129,14 @@ def _assessment_row(
         "status": "completed",
         "profile": dict(company.profile),
         "scores": scores,
-        "recommendation": _path(company.profile, report.scores, coverage, c),
+        "recommendation": recommendation,
         "created_at": when - timedelta(minutes=15),
         "updated_at": when,
         "completed_at": when,
         "demo": True,
         **extra,
     }
-    return row, scores
+    return row, outcome
 
 
 def seed(
@@ -196,11 +187,15 @@ def _seed_batch(
     )
     # One self-assessment per company.
     online_rows: list[dict[str, Any]] = []
+    online_outcomes: list[Outcome] = []
     online_answers: list[dict[str, Any]] = []
     for company, company_id in zip(people, company_ids, strict=True):
         answers = random_answers(q, company, rng)
-        row, _ = _assessment_row(c, company, answers, _moment(rng, now), company_id=company_id)
+        row, outcome = _assessment_row(
+            c, company, answers, _moment(rng, now), company_id=company_id
+        )
         online_rows.append(row)
+        online_outcomes.append(outcome)
         online_answers.append(answers)
     online_ids = _insert_returning_ids(Assessment, online_rows)
 
@@ -267,18 +262,17 @@ def _seed_batch(
     # Summaries, by the same code the app uses, and the advisors' decisions.
     summary_rows: list[dict[str, Any]] = []
     decision_rows: list[dict[str, Any]] = []
-    for assessment_id, row in zip(online_ids, online_rows, strict=True):
+    for assessment_id, row, outcome in zip(online_ids, online_rows, online_outcomes, strict=True):
         transient = Assessment(**{k: v for k, v in row.items() if k != "token"})
         values = summaries.assessment_values(transient, c)
         if values is not None:
             summary_rows.append({"assessment_id": assessment_id, "workshop_id": None, **values})
         if rng.random() < DECISION_SHARE:
-            scores = {d: s["score"] for d, s in row["scores"]["dimensions"].items()}
             decision_rows.append(
                 _decision_row(
                     row["profile"],
-                    scores,
-                    row["recommendation"],
+                    outcome.scores,
+                    outcome.primary,
                     row["completed_at"],
                     advisor,
                     c,
@@ -290,22 +284,16 @@ def _seed_batch(
     for workshop_id, workshop_row, (company, answer_sets, held) in zip(
         workshop_ids, workshop_rows, teams, strict=True
     ):
-        result = team_result(q, answer_sets)
-        ranked = ranking.ranked(company.profile, result.scores, {}, c)
-        team = Team(result=result, path=ranked.recommendation, basis=ranking.basis_to_dict(ranked))
+        team = team_of(c, dict(company.profile), answer_sets)
         transient_workshop = Workshop(**{k: v for k, v in workshop_row.items() if k != "code"})
         values = summaries.workshop_values(transient_workshop, c, team=team)
         if values is not None:
             summary_rows.append({"assessment_id": None, "workshop_id": workshop_id, **values})
         if rng.random() < DECISION_SHARE:
-            recommended = (
-                {"primary": {"id": values["recommended"]}}
-                if values and values["recommended"]
-                else {}
-            )
+            recommended = values["recommended"] if values else None
             decision_rows.append(
                 _decision_row(
-                    company.profile, result.scores, recommended, held, advisor, c, rng, now
+                    company.profile, team.result.scores, recommended, held, advisor, c, rng, now
                 )
                 | {"assessment_id": None, "workshop_id": workshop_id}
             )
@@ -333,7 +321,7 @@ def _seed_batch(
 def _decision_row(
     profile: dict[str, Any],
     scores: dict[str, int | None],
-    recommendation: dict[str, Any],
+    recommended: str | None,
     finished: datetime,
     advisor: User,
     c: Content,
@@ -343,7 +331,7 @@ def _decision_row(
     decided = min(now, finished + timedelta(days=rng.randint(3, 60)))
     return {
         "offering": _decide(profile, scores, c, rng),
-        "recommended": (recommendation.get("primary") or {}).get("id"),
+        "recommended": recommended,
         "reason": None,
         "decided_by_id": advisor.id,
         "decided_at": decided,

@@ -86,7 +86,7 @@ def rows(
     table: list[list[Cell]] = [list(headers(questionnaire, language))]
     for participant in participants:
         answers = participant.answer_map()
-        scores = participant.scores if participant.completed else None
+        outcome = participant.outcome if participant.completed else None
         row: list[Cell] = [
             participant.participant_name or "",
             participant.participant_role or "",
@@ -95,10 +95,11 @@ def rows(
             local_time(participant.completed_at) if participant.completed else "",
         ]
         row += [answer_cell(q, answers.get(q.id), language) for q in questions]
-        if scores:
-            row += [scores["dimensions"][d.id]["score"] for d in questionnaire.dimensions]
-            row += [scores["areas"][a.id] for a in questionnaire.areas]
-            row.append(scores["overall"])
+        if outcome is not None:
+            scores = outcome.scores
+            row += [scores.get(d.id) for d in questionnaire.dimensions]
+            row += [outcome.areas.get(a.id) for a in questionnaire.areas]
+            row.append(outcome.overall)
         else:  # scores come when the participant has finished
             row += [None] * (len(questionnaire.dimensions) + len(questionnaire.areas) + 1)
         table.append([strip_control(c) if isinstance(c, str) else c for c in row])

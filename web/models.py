@@ -26,6 +26,8 @@ from sqlalchemy.sql.expression import false
 from werkzeug.security import generate_password_hash
 
 from questionnaire.dimensions import DIMENSION_IDS
+from recommender.outcome import Outcome
+from recommender.stored import from_stored, to_stored
 from web.extensions import Model
 
 # Dates and times a person reads are Swedish: an assessment finished at 00:30 belongs to that day.
@@ -205,6 +207,15 @@ class Assessment(Model):
 
     def answer_map(self) -> dict[str, Any]:
         return {a.question_id: a.value for a in self.answers}
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """The scores and path as the company was shown them (None before it finished):
+        the two JSON columns read by the one serialiser, recommender.stored."""
+        return from_stored(self.scores, self.recommendation)
+
+    def keep_outcome(self, outcome: Outcome) -> None:
+        self.scores, self.recommendation = to_stored(outcome)
 
 
 class Answer(Model):

@@ -22,23 +22,13 @@ this existed have neither key: the rules made them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from flask import current_app
 
-from questionnaire.profile import company_profile
-from recommender.features import DecisionCase
 from recommender.learned import METADATA_FILE as MODEL_METADATA
-from recommender.learned import (
-    LoadResult,
-    RankedRecommendation,
-    TrainedModel,
-    load,
-    recommendation_for,
-)
+from recommender.learned import LoadResult, TrainedModel, load
+from recommender.outcome import Ranking, learned_ranking
 from web import installation
 from web.content import Content, content
 
@@ -102,56 +92,7 @@ def current_model(for_content: Content) -> TrainedModel | None:
     return result.model if result is not None else None
 
 
-def ranked(
-    profile_values: Mapping[str, Any],
-    scores: Mapping[str, float | None],
-    coverage: Mapping[str, float],
-    for_content: Content,
-) -> RankedRecommendation:
-    """The path for a company, by the learned ranking when it may be used, else the rules."""
-    case = DecisionCase(
-        profile=company_profile(profile_values), scores=dict(scores), coverage=dict(coverage)
-    )
-    return recommendation_for(case, for_content.catalogue, current_model(for_content))
-
-
-def basis_to_dict(ranking: RankedRecommendation) -> dict[str, Any]:
-    """Which ranking made the path and why, JSON-ready, kept with the recommendation."""
-    explanation = ranking.explanation
-    if ranking.source != "learned" or explanation is None:
-        return {"source": "rules"}
-    return {
-        "source": "learned",
-        "explanation": {
-            "decisions": explanation.decisions,
-            "offering": explanation.offering,
-            "probability": round(explanation.probability, 4),
-            "dimensions": [
-                {"dimension": w.dimension, "score": w.score, "weight": round(w.weight, 4)}
-                for w in explanation.dimensions
-            ],
-        },
-    }
-
-
-@dataclass(frozen=True)
-class Basis:
-    """What the result page says about where the path came from."""
-
-    source: str  # "learned" or "rules"
-    decisions: int | None = None
-    dimensions: tuple[str, ...] = ()  # the ids of the dimensions that weighed most
-
-
-def basis_from_dict(data: Mapping[str, Any] | None) -> Basis:
-    """From a stored recommendation; anything without a learned source is the rules'."""
-    if not data or data.get("source") != "learned":
-        return Basis("rules")
-    explanation = data.get("explanation") or {}
-    decisions = explanation.get("decisions")
-    dimensions = tuple(
-        str(d["dimension"])
-        for d in explanation.get("dimensions") or []
-        if isinstance(d, Mapping) and "dimension" in d
-    )
-    return Basis("learned", int(decisions) if isinstance(decisions, int) else None, dimensions)
+def ranking_for(for_content: Content) -> Ranking:
+    """The ranking for a record answered on ``for_content``: the learned one when a saved
+    model may be used, else the rules of thumb."""
+    return learned_ranking(current_model(for_content))

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from questionnaire.scoring import strongest_and_weakest
 from recommender.catalogue import Offering
-from recommender.path import Reason, recommendation_from_dict, render_reason
+from recommender.outcome import Basis
+from recommender.path import Reason, Recommendation, render_reason
 from web.assessments import dimension_names
 from web.charts import Radar, radar
 from web.content import Content
 from web.models import Assessment
-from web.ranking import basis_from_dict
 
 
 @dataclass(frozen=True)
@@ -69,21 +69,25 @@ class _Row(Protocol):
     def score(self) -> int | None: ...
 
 
-def path_basis(stored: Mapping[str, Any] | None, rows: Sequence[_Row]) -> PathBasis:
-    """From a stored recommendation; one stored before the learned ranking is the rules'."""
-    basis = basis_from_dict(stored)
+def path_basis(basis: Basis, rows: Sequence[_Row]) -> PathBasis:
+    """The page's words on where a path came from (a path from before the learned
+    ranking existed is the rules')."""
     by_id = {r.id: r for r in rows}
+    explanation = basis.explanation
+    weighed = [w.dimension for w in explanation.dimensions] if explanation else []
     return PathBasis(
         learned=basis.source == "learned",
         decisions=basis.decisions,
-        dimensions=[(by_id[d].name, by_id[d].score) for d in basis.dimensions if d in by_id],
+        dimensions=[(by_id[d].name, by_id[d].score) for d in weighed if d in by_id],
     )
 
 
 def build_result(assessment: Assessment, content: Content, language: str) -> Result:
     q = content.questionnaire
     catalogue = content.catalogue
-    stored: dict[str, Any] = assessment.scores or {}
+    outcome = assessment.outcome
+    if outcome is None:
+        raise ValueError("only a completed assessment has a result")
     names = dimension_names(q)
 
     def band_name(score: int | None) -> str | None:
@@ -92,15 +96,15 @@ def build_result(assessment: Assessment, content: Content, language: str) -> Res
 
     rows = []
     for dimension in q.dimensions:
-        scored = stored["dimensions"][dimension.id]
+        scored = outcome.dimensions[dimension.id]
         rows.append(
             DimensionRow(
                 id=dimension.id,
                 name=dimension.name.get(language),
                 area=dimension.area,
-                score=scored["score"],
-                band=band_name(scored["score"]),
-                coverage=scored["coverage"],
+                score=scored.score,
+                band=band_name(scored.score),
+                coverage=scored.coverage if scored.coverage is not None else 1.0,
             )
         )
     by_id = {r.id: r for r in rows}
@@ -114,12 +118,13 @@ def build_result(assessment: Assessment, content: Content, language: str) -> Res
             return None
         return PathStep(catalogue.offering(step.offering), [words(r) for r in step.reasons])
 
-    recommendation = recommendation_from_dict(assessment.recommendation or {})
+    recommendation = outcome.recommendation or Recommendation(None, (), None, ())
+    areas = outcome.areas
     return Result(
-        overall=stored["overall"],
-        overall_band=band_name(stored["overall"]),
+        overall=outcome.overall,
+        overall_band=band_name(outcome.overall),
         areas=[
-            (a.id, a.name.get(language), stored["areas"][a.id], band_name(stored["areas"][a.id]))
+            (a.id, a.name.get(language), areas.get(a.id), band_name(areas.get(a.id)))
             for a in q.areas
         ],
         dimensions=rows,
@@ -134,6 +139,6 @@ def build_result(assessment: Assessment, content: Content, language: str) -> Res
             for e in recommendation.excluded
         ],
         low_coverage=[r for r in rows if r.coverage < 0.5],
-        has_path=assessment.recommendation is not None,
-        basis=path_basis(assessment.recommendation, rows),
+        has_path=outcome.recommendation is not None,
+        basis=path_basis(outcome.basis, rows),
     )

@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from questionnaire.model import Questionnaire
 from recommender.catalogue import Catalogue
+from recommender.outcome import Outcome
 from web import workshops
 from web.anonymity import Anonymity, generalise
 from web.content import content_for
@@ -119,8 +120,7 @@ def _workshops(user: User, include_demo: bool) -> Any:
 
 def _row(
     record: Assessment | Workshop,
-    scores: dict[str, Any],
-    primary: str | None,
+    outcome: Outcome,
     respondents: str,
     questionnaire: Questionnaire,
     catalogue: Catalogue,
@@ -142,11 +142,10 @@ def _row(
         str(profile.get("region") or ""),
         ";".join(sorted(str(o) for o in completed)) if isinstance(completed, list) else "",
     ]
-    dimensions = scores.get("dimensions") or {}
-    areas = scores.get("areas") or {}
-    row += [(dimensions.get(d.id) or {}).get("score") for d in questionnaire.dimensions]
-    row += [areas.get(a.id) for a in questionnaire.areas]
-    row += [scores.get("overall"), primary or ""]
+    scores = outcome.scores
+    row += [scores.get(d.id) for d in questionnaire.dimensions]
+    row += [outcome.areas.get(a.id) for a in questionnaire.areas]
+    row += [outcome.overall, outcome.primary or ""]
     row += decision_cells(decision)
     return row
 
@@ -163,28 +162,19 @@ def rows(
     by_assessment, by_workshop = _decisions()
     body: list[list[Cell]] = []
     for assessment in _stream(_online(user, include_demo)):
-        primary = ((assessment.recommendation or {}).get("primary") or {}).get("id")
+        outcome = assessment.outcome
+        if outcome is None:
+            continue
         decision = by_assessment.get(assessment.id)
-        scores = assessment.scores or {}
         respondents = anonymity.head_count(1)
-        body.append(
-            _row(assessment, scores, primary, respondents, questionnaire, catalogue, decision)
-        )
+        body.append(_row(assessment, outcome, respondents, questionnaire, catalogue, decision))
     for workshop in db.session.execute(_workshops(user, include_demo)).scalars():
         team = workshops.team(workshop, content_for(workshop))
         if team is None:
             continue
-        scores = {
-            "dimensions": {d: {"score": s} for d, s in team.result.scores.items()},
-            "areas": team.result.areas,
-            "overall": team.result.overall,
-        }
-        primary = team.path.primary.offering if team.path and team.path.primary else None
         respondents = anonymity.head_count(team.result.participants)
         decision = by_workshop.get(workshop.id)
-        body.append(
-            _row(workshop, scores, primary, respondents, questionnaire, catalogue, decision)
-        )
+        body.append(_row(workshop, team.outcome, respondents, questionnaire, catalogue, decision))
     generalise(body, LADDER, anonymity.min_group)
     body.sort(key=_sort_key)
     return [list(headers(questionnaire)), *body]

@@ -109,19 +109,19 @@ def assessment_values(assessment: Assessment, content: Content) -> dict[str, Any
     """The row of a completed online self-assessment; None for any other assessment."""
     if assessment.workshop_id is not None or assessment.workshop is not None:
         return None
-    if not assessment.completed or not assessment.scores:
+    outcome = assessment.outcome if assessment.completed else None
+    if outcome is None:
         return None
-    dimensions = assessment.scores.get("dimensions") or {}
-    primary = ((assessment.recommendation or {}).get("primary") or {}).get("id")
+    scores = outcome.scores
     finished = assessment.completed_at or assessment.created_at
     return {
         "demo": bool(assessment.demo),
         "completed_on": finished.astimezone(LOCAL_TIME).date(),
         "respondents": 1,
-        "overall": assessment.scores.get("overall"),
-        "recommended": primary,
+        "overall": outcome.overall,
+        "recommended": outcome.primary,
         **_profile_columns(assessment.profile or {}, content),
-        **{d: (dimensions.get(d) or {}).get("score") for d in DIMENSION_IDS},
+        **{d: scores.get(d) for d in DIMENSION_IDS},
     }
 
 

@@ -140,5 +140,5 @@ def build_team_view(team: Team, content: Content, language: str) -> TeamView:
         if path
         else [],
         has_path=path is not None,
-        basis=path_basis(team.basis, rows),
+        basis=path_basis(team.outcome.basis, rows),
     )

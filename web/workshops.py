@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -16,7 +16,8 @@ from sqlalchemy.orm import contains_eager, selectinload
 from questionnaire.answers import is_blank
 from questionnaire.model import Questionnaire
 from questionnaire.team import TeamResult, team_result
-from recommender.path import Recommendation, recommendation_from_dict
+from recommender.outcome import Outcome, assess_scores
+from recommender.path import Recommendation
 from web import assessments, ranking, summaries
 from web.content import Content, content_for, pin
 from web.extensions import db
@@ -428,10 +429,16 @@ def _counts(
 
 @dataclass(frozen=True)
 class Team:
+    """A team's spreads and disagreements, and its outcome from the team's scores (with
+    a path once the company's profile is given)."""
+
     result: TeamResult
-    path: Recommendation | None  # None until the profile is given
-    # Which ranking made the path (web.ranking.basis_to_dict): learned or the rules.
-    basis: dict[str, Any] = field(default_factory=lambda: {"source": "rules"})
+    outcome: Outcome
+
+    @property
+    def path(self) -> Recommendation | None:
+        """The team's path; None until the profile is given."""
+        return self.outcome.recommendation
 
 
 def completed_answer_sets(workshop: Workshop) -> list[dict[str, Any]]:
@@ -471,14 +478,18 @@ def _team(workshop: Workshop, content: Content) -> Team | None:
     answer_sets = completed_answer_sets(workshop)
     if not answer_sets:
         return None
+    return team_of(content, workshop.profile, answer_sets)
+
+
+def team_of(
+    content: Content, profile: dict[str, Any] | None, answer_sets: list[dict[str, Any]]
+) -> Team:
+    """The team from its finished participants' answers; a path only with a full profile."""
     result = team_result(content.questionnaire, answer_sets)
-    path = None
-    basis: dict[str, Any] = {"source": "rules"}
-    if profile_complete(content.questionnaire, workshop.profile):
-        ranked = ranking.ranked(workshop.profile, result.scores, {}, content)
-        path = ranked.recommendation
-        basis = ranking.basis_to_dict(ranked)
-    return Team(result=result, path=path, basis=basis)
+    complete = profile is not None and profile_complete(content.questionnaire, profile)
+    given = profile if complete else None
+    outcome = assess_scores(result.scores, given, content, ranking.ranking_for(content))
+    return Team(result=result, outcome=outcome)
 
 
 def participants(workshop: Workshop) -> list[Assessment]:
@@ -538,7 +549,8 @@ def measurements(company: Company) -> list[Measurement]:
             )
         )
     for assessment in company.assessments:
-        if not assessment.completed or assessment.scores is None:
+        outcome = assessment.outcome if assessment.completed else None
+        if outcome is None:
             continue
         finished = assessment.completed_at or assessment.created_at
         found.append(
@@ -548,11 +560,9 @@ def measurements(company: Company) -> list[Measurement]:
                 title=assessment.participant_name or "",
                 held_on=finished.astimezone(LOCAL_TIME).date(),
                 respondents=1,
-                scores={d: r["score"] for d, r in assessment.scores["dimensions"].items()},
+                scores=outcome.scores,
                 spread=None,
-                path=recommendation_from_dict(assessment.recommendation)
-                if assessment.recommendation
-                else None,
+                path=outcome.recommendation,
                 taken_at=finished,
             )
         )
