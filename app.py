@@ -15,10 +15,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config
 from questionnaire.content import ContentError
 from questionnaire.model import LANGUAGES
-from web import i18n
-from web.anonymity import load_anonymity
-from web.content import load_content
-from web.extensions import (
+from web.platform import i18n
+from web.platform.extensions import (
     CONTENT_SECURITY_POLICY,
     SessionInterface,
     babel,
@@ -29,6 +27,8 @@ from web.extensions import (
     migrate,
     talisman,
 )
+from web.reporting.anonymity import load_anonymity
+from web.storage.content import load_content
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 
@@ -43,7 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     if app.config["TRUSTED_HOSTS"]:  # from PUBLIC_BASE_URL; health probes come by IP
-        from web.health import AnyHostForHealthChecks
+        from web.operations.health import AnyHostForHealthChecks
 
         app.wsgi_app = AnyHostForHealthChecks(app.wsgi_app, app.config["TRUSTED_HOSTS"][0])  # type: ignore[method-assign]
     if app.config["TRUSTED_PROXIES"]:
@@ -56,11 +56,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     if app.config["TESTING"] and app.config.get("TEST_FAULTS"):
-        from web import faults
+        from web.operations import faults
 
         faults.register(app)
     if app.config["AUTO_MIGRATE"]:
-        from web.database import upgrade_on_start
+        from web.storage.database import upgrade_on_start
 
         upgrade_on_start(app, MIGRATIONS_DIR)
     register_log_privacy(app)  # last: the migrations' logging set-up replaces handlers
@@ -69,7 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def register_log_privacy(app: Flask) -> None:
     """No private link, join code, query string or address in any log (web/logging_privacy)."""
-    from web import logging_privacy
+    from web.platform import logging_privacy
 
     logging_privacy.install(app.logger)
 
@@ -119,13 +119,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "advisor.login"
     login_manager.login_message = None  # the login page itself says what it is for
 
-    from web import advisor_sessions
+    from web.advisor import sessions as advisor_sessions
 
-    # An advisor is logged in only with a live server-side session (web.advisor_sessions).
+    # An advisor is logged in only with a live server-side session (web.advisor.sessions).
     login_manager.user_loader(advisor_sessions.load)
     app.before_request(advisor_sessions.load_first)
 
-    from web.database import configure_engine, end_sessions_safely
+    from web.storage.database import configure_engine, end_sessions_safely
 
     end_sessions_safely(app)
     with app.app_context():
@@ -133,13 +133,16 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from web.advisor import bp as advisor_bp
+    # The views of the advisor's area, from the features that have pages there.
+    from web.advisor import _company_views, _compare_views, _routes, _workshop_views  # noqa: F401
     from web.api import bp as api_bp
-    from web.health import bp as health_bp
-    from web.pages import bp as pages_bp
-    from web.privacy import bp as privacy_bp
+    from web.operations.health import bp as health_bp
+    from web.pages._routes import bp as pages_bp
+    from web.pages.privacy import bp as privacy_bp
+    from web.platform.areas import advisor as advisor_bp
+    from web.reporting import _views as reporting_views  # noqa: F401
     from web.survey import bp as survey_bp
-    from web.workshop import bp as workshop_bp
+    from web.workshops import bp as workshop_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(pages_bp)
@@ -150,7 +153,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # JSON API: no cookies, no session, so no CSRF to forge
 
-    from web import caching
+    from web.platform import caching
 
     caching.register(app)  # private links' and advisors' responses: Cache-Control no-store
 
@@ -162,13 +165,13 @@ def register_template_context(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from web.errors import register
+    from web.platform.errors import register
 
     register(app)
 
 
 def register_commands(app: Flask) -> None:
-    from web.cli import (
+    from web.operations.cli import (
         export_command,
         import_command,
         purge_command,
@@ -178,7 +181,7 @@ def register_commands(app: Flask) -> None:
         summaries_cli,
         users_cli,
     )
-    from web.demo import demo_cli
+    from web.operations.demo import demo_cli
 
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(users_cli)

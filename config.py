@@ -175,7 +175,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
     return {
         "LYFTKOLLEN_ENV": environment,
         # Absolute links are built from it, and requests for another host are refused
-        # (400), except /healthz: see web/health.py.
+        # (400), except /healthz: see web/operations/health.py.
         "PUBLIC_BASE_URL": base_url,
         "TRUSTED_HOSTS": trusted_hosts(base_url),
         "SECRET_KEY": secret_key(instance_path),
@@ -238,7 +238,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
         # How often the live views ask for news, in seconds.
         "LIVE_POLL_SECONDS": _positive("LIVE_POLL_SECONDS", 3, maximum=3600),
         # An advisor's login ends after this long without a request (the live views' polls
-        # count), and this long after logging in whatever happens (web.advisor_sessions).
+        # count), and this long after logging in whatever happens (web.advisor.sessions).
         "ADVISOR_IDLE_MINUTES": _positive("ADVISOR_IDLE_MINUTES", 30, maximum=60 * 24 * 365),
         "ADVISOR_SESSION_HOURS": _positive("ADVISOR_SESSION_HOURS", 12, maximum=24 * 365),
         "REMEMBER_COOKIE_HTTPONLY": True,

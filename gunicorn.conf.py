@@ -17,7 +17,7 @@ from gunicorn.glogging import Logger
 if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from web import logging_privacy  # noqa: E402 - needs the path above
+from web.platform import logging_privacy  # noqa: E402 - needs the path above
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 # Processes share nothing but the database (and Redis when REDIS_URL is set).
@@ -43,7 +43,7 @@ errorlog = "-"
 # A private link (/a/<token>, /api/v1/assessments/<token>) opens, changes and deletes an
 # assessment, and a join code lets anyone into a workshop: neither is written to a log,
 # nor is a query string. Nor is the visitor's address, the referrer or the browser: the
-# privacy page promises no IP addresses. web/logging_privacy.py masks every record of
+# privacy page promises no IP addresses. web/platform/logging_privacy.py masks every record of
 # gunicorn's two logs (and the app's); the access log's own format leaves out the rest.
 class PrivateAccessLogger(Logger):
     def setup(self, cfg):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201

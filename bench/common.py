@@ -21,7 +21,7 @@ if str(REPO) not in sys.path:
 
 from questionnaire.model import DONT_KNOW, Question  # noqa: E402
 
-DONT_KNOW_SUFFIX = "__dont_know"  # web/survey/forms.py: the "don't know" box of a number
+DONT_KNOW_SUFFIX = "__dont_know"  # web/assessments/forms.py: the "don't know" box of a number
 # The company's profile as the self-assessment's first page takes it (employees required).
 PROFILE = {"employees": "45", "turnover_msek": "60", "sni": "25", "region": ""}
 
@@ -40,7 +40,7 @@ def csrf_token(html: str) -> str:
 def questionnaire() -> Any:
     """The questionnaire in ``LYFTKOLLEN_DATA_DIR`` (default ``data/``), validated as the
     app validates it."""
-    from web.content import load_content
+    from web.storage.content import load_content
 
     data_dir = Path(os.environ.get("LYFTKOLLEN_DATA_DIR", REPO / "data"))
     return load_content(data_dir).questionnaire

@@ -1,7 +1,7 @@
 """Server time of the program overview (/radgivare/oversikt) over many stored results.
 
 Makes a fresh database (a SQLite file, or a new PostgreSQL database, dropped at the end),
-migrates it and fills it with ``flask demo seed``'s own function (``web.demo.seed``):
+migrates it and fills it with ``flask demo seed``'s own function (``web.operations.demo.seed``):
 ``--companies`` made-up companies, each with a self-assessment, some with a closed
 workshop, 40 % with an advisor's decision. Then it times the overview in process with
 the Flask test client, logged in as an administrator: the median of ``--repeat``
@@ -38,9 +38,10 @@ from seed import bench_app, migrate
 from sqlalchemy import event, func, select, text, update
 from sqlalchemy.engine import make_url
 
-from web import advisor_sessions, demo
-from web.extensions import db
-from web.models import ResultSummary, User
+from web.advisor import sessions as advisor_sessions
+from web.operations import demo
+from web.platform.extensions import db
+from web.storage.models import ResultSummary, User
 
 TARGET_MS = 300
 CASES = (

@@ -38,7 +38,7 @@ import seed  # noqa: E402
 from common import PROFILE, csrf_token, maturity_pages  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
-from web.extensions import db  # noqa: E402
+from web.platform.extensions import db  # noqa: E402
 
 
 class Statements:

@@ -42,10 +42,10 @@ from sqlalchemy.engine import make_url
 import config
 from questionnaire.dimensions import DIMENSION_IDS
 from recommender.peers import INDUSTRY_GROUP_IDS
-from web import summaries
-from web.content import content_for
-from web.extensions import db
-from web.models import Assessment, Decision, ResultSummary, User
+from web.platform.extensions import db
+from web.storage import summaries
+from web.storage.content import content_for
+from web.storage.models import Assessment, Decision, ResultSummary, User
 
 BANDS = (("small", 6), ("medium", 3), ("large", 1))
 GROUP_WEIGHTS = {"metal": 5, "machinery": 4, "wood_paper": 2, "non_manufacturing": 3}
@@ -120,7 +120,7 @@ def fill(app: Any, rows: int, decided: int, demo: bool) -> None:
 
 
 def explain(app: Any, token: str) -> None:
-    from web import peers  # noqa: PLC0415
+    from web.reporting import peers  # noqa: PLC0415
 
     with app.test_request_context():
         assessment = db.session.scalars(select(Assessment).where(Assessment.token == token)).one()

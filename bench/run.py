@@ -731,8 +731,8 @@ def self_assessment_bench(
 def _completed_answers(app: Any) -> int:
     from sqlalchemy import func, select
 
-    from web.extensions import db as database
-    from web.models import Answer, Assessment
+    from web.platform.extensions import db as database
+    from web.storage.models import Answer, Assessment
 
     with app.app_context():
         n = database.session.execute(

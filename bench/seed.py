@@ -2,7 +2,7 @@
 
 Runs in the driver's process against the same ``DATABASE_URL`` the bench server uses:
 the schema is migrated as on a deploy (``AUTO_MIGRATE``), advisors are made with the
-``users create`` command, workshops with ``web.workshops``, stored assessments with the
+``users create`` command, workshops with ``web.workshops.service``, stored assessments with the
 survey's own ``pin``/``save_answers``/``complete``.
 """
 
@@ -19,10 +19,11 @@ from app import create_app
 from questionnaire.answers import parse_answer
 from questionnaire.model import DONT_KNOW
 from questionnaire.profile import parse_profile_answers
-from web import assessments, workshops
-from web.content import pin
-from web.extensions import db
-from web.models import Answer, Assessment, User, Workshop
+from web.assessments import service as assessments
+from web.platform.extensions import db
+from web.storage.content import pin
+from web.storage.models import Answer, Assessment, User, Workshop
+from web.workshops import service as workshops
 
 ADVISOR_EMAIL = "radgivare@bench.example"
 ADVISOR_PASSWORD = "ett-långt-bänklösenord"  # noqa: S105 (a throwaway bench account)

@@ -30,7 +30,7 @@ from questionnaire.model import DONT_KNOW  # noqa: E402
 from questionnaire.team import team_result  # noqa: E402
 from recommender.outcome import Outcome, assess, rules_ranking  # noqa: E402
 from recommender.stored import to_stored  # noqa: E402
-from web.content import load_content  # noqa: E402
+from web.storage.content import load_content  # noqa: E402
 
 MEDIAN_LIMIT = 0.002  # seconds
 PROFILE = {"employees": 45, "turnover_msek": 60, "sni": "25"}
@@ -65,7 +65,7 @@ def test_scoring_and_recommendation_of_one_assessment(benchmark: Any, content: A
 
 
 def test_scoring_recommendation_and_what_is_stored(benchmark: Any, content: Any) -> None:
-    """assess() plus the JSON kept on the assessment (what web.assessments.complete does)."""
+    """assess() plus the JSON kept on the assessment (web.assessments.service.complete)."""
     answers = stored_answers(content, 5)
 
     def complete() -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -80,7 +80,7 @@ def test_scoring_recommendation_and_what_is_stored(benchmark: Any, content: Any)
 @pytest.mark.parametrize("participants", [30, 200])
 def test_team_result_for_information(benchmark: Any, content: Any, participants: int) -> None:
     """For information, no limit: what the advisor's and presenter's pages recompute on
-    every request (web/workshops.py team()) for a room of ``participants``."""
+    every request (web/workshops/service.py team()) for a room of ``participants``."""
     answer_sets = [stored_answers(content, p) for p in range(participants)]
     result = benchmark(team_result, content.questionnaire, answer_sets)
     assert result.participants == participants

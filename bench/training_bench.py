@@ -2,7 +2,7 @@
 
 Target: under 30 s on this machine (issue 4). What is timed is what
 ``flask --app app recommender train`` does, minus writing the files: reading the
-decisions with their cases from the database (``web.decisions.training_data``), then
+decisions with their cases from the database (``web.learning.decisions.training_data``), then
 ``recommender.learned.train`` (stratified 5-fold cross-validation against the rules on
 the same folds, then the fit on all decisions).
 
@@ -44,10 +44,10 @@ def main() -> int:
 
     from app import create_app
     from recommender import learned
-    from web import demo
-    from web.decisions import training_data
-    from web.extensions import db
-    from web.models import Decision
+    from web.learning.decisions import training_data
+    from web.operations import demo
+    from web.platform.extensions import db
+    from web.storage.models import Decision
 
     app = create_app()
     with app.app_context():

@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 import config
 from app import create_app
 from tests.servers import Servers
-from web.extensions import db
+from web.platform.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -5,7 +5,7 @@ the server (``pg_terminate_backend`` from a second connection, which waits until
 backend is gone) just before that point, once per request:
 
 - ``checkout``: as the request takes a connection from the pool, after the app's own
-  check of it (web/database.py), so its first statement fails;
+  check of it (web/storage/database.py), so its first statement fails;
 - ``commit``: as the view commits;
 - ``rollback``: as a transaction is rolled back, typically the request's session's as
   it is ended in teardown (only a connection with a transaction open on the server:
@@ -30,7 +30,7 @@ HEADER = "X-Kill-Connection"
 
 
 def install(app: Flask) -> None:
-    from web.extensions import db
+    from web.platform.extensions import db
 
     with app.app_context():
         engine = db.engine

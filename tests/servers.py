@@ -23,7 +23,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 SECRET_KEY = "test-servers-secret-key"
 TIMEOUT = 60  # seconds: one request, a server's start, a worker's replacement
-# The app as the tests build it, with the faults of web/faults.py (``application=``).
+# The app as the tests build it, with the faults of web/operations/faults.py (``application=``).
 WITH_FAULTS = 'app:create_app({"TESTING": True, "TEST_FAULTS": True})'
 
 

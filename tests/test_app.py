@@ -16,8 +16,8 @@ from sqlalchemy import create_engine, inspect, text
 import config
 from app import create_app
 from tests.conftest import csrf_token
-from web.extensions import db
-from web.links import absolute_url_for
+from web.platform.extensions import db
+from web.platform.links import absolute_url_for
 
 DATA = Path(__file__).parent.parent / "data"
 

@@ -40,11 +40,11 @@ from tests.conftest import (
     participant,
     set_profile,
 )
-from web import installation
-from web.backup import UNUSABLE_PASSWORD, tables
-from web.cli import export_command, import_command
-from web.extensions import db
-from web.models import Assessment, Company, User, Workshop, new_installation_id
+from web.operations.backup import UNUSABLE_PASSWORD, tables
+from web.operations.cli import export_command, import_command
+from web.platform.extensions import db
+from web.storage import installation
+from web.storage.models import Assessment, Company, User, Workshop, new_installation_id
 
 ANNA = "anna@example.se"
 BO = "bo@example.se"
@@ -244,7 +244,7 @@ def test_the_app_offers_export_and_import() -> None:
         result = app.test_cli_runner().invoke(args=[name, "--help"])
         assert result.exit_code == 0, (
             f"`flask {name}` is not registered: app.py's register_commands must add "
-            f"web.cli's {name}_command"
+            f"web.operations.cli's {name}_command"
         )
 
 

@@ -10,7 +10,7 @@ from flask import Flask
 
 from bench import minimal_app
 from tests.conftest import Survey
-from web import assessments
+from web.assessments import service as assessments
 
 
 @pytest.fixture

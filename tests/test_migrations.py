@@ -26,8 +26,8 @@ from sqlalchemy.engine import make_url
 import config
 from app import MIGRATIONS_DIR
 from tests.conftest import BACKENDS, TEST_DATABASE_URL, _test_app
-from web import assessments
-from web.extensions import db
+from web.assessments import service as assessments
+from web.platform.extensions import db
 
 SCRIPTS = ScriptDirectory(MIGRATIONS_DIR)
 # Outcomes as assessments stored them over time (recommender/stored.py's formats).

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from tests.conftest import Survey, create_workshop, logged_in, set_profile
 from tests.test_backup import every_row
-from web.extensions import db
-from web.models import Assessment, Workshop
+from web.platform.extensions import db
+from web.storage.models import Assessment, Workshop
 
 GOAL = "Kortare ledtider \ud800"
 REPAIRED_GOAL = "Kortare ledtider \ufffd"

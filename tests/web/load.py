@@ -15,9 +15,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from questionnaire.model import DONT_KNOW, Question
-from web import workshops
-from web.extensions import db
-from web.models import Answer, Assessment, User
+from web.platform.extensions import db
+from web.storage.models import Answer, Assessment, User
+from web.workshops import service as workshops
 
 # Where joining a workshop leads: the participant's private link.
 JOINED = re.compile(r"/a/([A-Za-z0-9_-]+)$")

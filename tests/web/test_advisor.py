@@ -157,14 +157,14 @@ def _owned_urls(
 
 def test_another_advisors_workshops_and_companies_answer_404(app: Flask) -> None:
     """Walks the URL map: every route with an id is 404 for anyone but its owner or an admin."""
-    from web.models import Workshop
+    from web.storage.models import Workshop
 
     owner = logged_in(app, "anna@example.se")
     url, _ = create_workshop(owner)
     workshop_id = url.rsplit("/", 1)[1]
     with app.app_context():
-        from web import workshops
-        from web.extensions import db
+        from web.platform.extensions import db
+        from web.workshops import service as workshops
 
         workshop = db.session.get(Workshop, 1)
         company_id = workshop.company.public_id

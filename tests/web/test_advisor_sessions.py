@@ -1,7 +1,7 @@
 """Advisor logins recorded on the server: logout, new passwords and deactivation end them,
 and so do the idle and absolute limits; the CSRF token changes at login and logout.
 
-Time is set, not waited for: ``web.advisor_sessions.utcnow`` is replaced by a clock the
+Time is set, not waited for: ``web.advisor.sessions.utcnow`` is replaced by a clock the
 test moves.
 """
 
@@ -19,12 +19,12 @@ from flask_login.utils import encode_cookie
 from sqlalchemy import event, func, select
 
 import config
-import web.advisor.routes
+import web.advisor._routes
 from tests.conftest import PASSWORD, create_workshop, csrf_token, logged_in, make_user
-from web import advisor_sessions
-from web.backup import UNUSABLE_PASSWORD
-from web.extensions import db
-from web.models import AdvisorSession, User
+from web.advisor import sessions as advisor_sessions
+from web.operations.backup import UNUSABLE_PASSWORD
+from web.platform.extensions import db
+from web.storage.models import AdvisorSession, User
 
 EMAIL = "anna@example.se"
 HOME = "/radgivare/"
@@ -244,13 +244,13 @@ def test_the_csrf_token_changes_at_login_and_logout(app: Flask) -> None:
 def _hash_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The stored hashes the login checks passwords against, from now on."""
     checked: list[str] = []
-    real = web.advisor.routes.check_password_hash
+    real = web.advisor._routes.check_password_hash
 
     def spy(stored: str, password: str) -> bool:
         checked.append(stored)
         return real(stored, password)
 
-    monkeypatch.setattr(web.advisor.routes, "check_password_hash", spy)
+    monkeypatch.setattr(web.advisor._routes, "check_password_hash", spy)
     return checked
 
 

@@ -13,7 +13,7 @@ from flask import Flask
 from app import create_app
 from questionnaire.content import ContentError
 from tests.conftest import DATA_DIR
-from web.anonymity import anonymity_from_document, generalise, load_anonymity
+from web.reporting.anonymity import anonymity_from_document, generalise, load_anonymity
 
 
 def test_the_shipped_settings_are_k_five_and_head_count_ranges() -> None:

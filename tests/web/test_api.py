@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from questionnaire.dimensions import DIMENSION_IDS
 from questionnaire.scoring import score_assessment
-from web.extensions import db
-from web.models import Assessment
+from web.platform.extensions import db
+from web.storage.models import Assessment
 
 
 def _full_answers(questionnaire: Any, level: int = 2) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from questionnaire.profile import company_profile
 from recommender.ranking import recommend
 from tests.conftest import Survey, create_workshop, csrf_token, set_profile
-from web.extensions import db
-from web.models import Assessment, Workshop
+from web.platform.extensions import db
+from web.storage.models import Assessment, Workshop
 
 PASSWORD = "ett-långt-lösenord"
 ANNA = "anna@example.se"

@@ -31,9 +31,9 @@ from tests.conftest import (
     participant,
     set_profile,
 )
-from web.content import load_content
-from web.extensions import db
-from web.models import Assessment, ContentVersion
+from web.platform.extensions import db
+from web.storage.content import load_content
+from web.storage.models import Assessment, ContentVersion
 
 PROFILE = {"employees": "45", "sni": "25", "county": "06"}
 OLD_NAME, NEW_NAME = "Digital affärsstrategi", "Affärsstrategi för det digitala"

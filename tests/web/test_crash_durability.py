@@ -37,8 +37,8 @@ from app import create_app
 from tests.conftest import csrf_token
 from tests.servers import SECRET_KEY, TIMEOUT, Gunicorn, Servers, alive, wait_until
 from tests.web.load import JOINED, Plan, comparable, open_workshop, plans, stored_answers
-from web.extensions import db
-from web.models import Assessment
+from web.platform.extensions import db
+from web.storage.models import Assessment
 
 PROFILE = {"employees": 45, "sni": "25"}
 

@@ -1,5 +1,5 @@
 """PostgreSQL: a pooled connection that died while it waited in the pool is replaced
-before a request uses it (web/database.py, ``check_connections``), so a restarted or
+before a request uses it (web/storage/database.py, ``check_connections``), so a restarted or
 failed-over server costs nobody a page or an answer. One that dies during a request
 costs that request the app's own 503 page (JSON in the API), and nothing more: the
 process serves the next request (tests/faults.py ends the connection at chosen points)."""
@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, make_url, text
 from tests import faults
 from tests.conftest import PASSWORD, WORKSHOP_PROFILE, Survey, csrf_token, logged_in, make_user
 from tests.servers import Servers
-from web import database
+from web.storage import database
 
 
 def _end_the_apps_connections(app: Flask) -> int:

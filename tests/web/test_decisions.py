@@ -25,15 +25,15 @@ from tests.conftest import (
     participant,
     set_profile,
 )
-from web import summaries
-from web.decisions import record
-from web.extensions import db
-from web.models import Assessment, Decision, User, Workshop
-from web.workshops import assessment_key
+from web.learning.decisions import record
+from web.platform.extensions import db
+from web.storage import summaries
+from web.storage.models import Assessment, Decision, User, Workshop
+from web.workshops.service import assessment_key
 
 
 def key_of(token: str) -> str:
-    """The assessment's key in the advisor's pages (web.workshops.assessment_key)."""
+    """The assessment's key in the advisor's pages (web.workshops.service.assessment_key)."""
     return "a-" + hashlib.sha256(token.encode()).hexdigest()[:12]
 
 

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from questionnaire.profile import company_profile
 from recommender.eligibility import excluded_offerings
 from tests.conftest import Survey, create_workshop, logged_in, participant, set_profile
-from web.decisions import training_data
-from web.extensions import db
-from web.models import (
+from web.learning.decisions import training_data
+from web.platform.extensions import db
+from web.storage.models import (
     Answer,
     Assessment,
     Company,
@@ -114,7 +114,7 @@ def test_demo_records_count_only_in_demo_mode(app: Flask, questionnaire: Any) ->
 def test_clear_takes_the_demo_accounts_decisions_off_real_results(
     app: Flask, questionnaire: Any
 ) -> None:
-    from web import summaries
+    from web.storage import summaries
 
     Survey(app.test_client(), questionnaire).complete({"employees": "30", "sni": "25"})
     seed(app, companies=5)

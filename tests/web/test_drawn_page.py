@@ -1,5 +1,5 @@
 """A questionnaire page that is only shown (a GET) is drawn once per content, section,
-language and state, and filled in for each person (web/survey/page.py). What a person
+language and state, and filled in for each person (web/survey/_page.py). What a person
 gets must be exactly what the page's template draws for them, and never anything of
 another person's."""
 
@@ -20,7 +20,7 @@ from tests.conftest import (
     participant,
     set_profile,
 )
-from web.survey import routes
+from web.survey import _routes as routes
 
 PROFILE = {"employees": "45", "sni": "25", "region": "06"}
 _CSRF_VALUE = re.compile(r'(name="csrf_token" type="hidden" value=")[^"]*(")')

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from tests.conftest import create_workshop, csrf_token, logged_in
-from web.extensions import db
+from web.platform.extensions import db
 
 # What each page says, per language: its heading, and the way back.
 SAYS = {

@@ -32,9 +32,9 @@ from sqlalchemy import select
 
 from recommender.catalogue import OFFERING_IDS
 from tests.conftest import PASSWORD, Survey, create_workshop, csrf_token, make_user, set_profile
-from web import advisor_sessions
-from web.extensions import db
-from web.models import DECISION_REASON_MAX, User
+from web.advisor import sessions as advisor_sessions
+from web.platform.extensions import db
+from web.storage.models import DECISION_REASON_MAX, User
 
 ADVISOR = "fuzz@example.se"
 HOST = "lyftkollen.test"

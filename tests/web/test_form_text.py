@@ -15,7 +15,7 @@ from tests.conftest import (
     logged_in,
     set_profile,
 )
-from web.workshop.forms import JoinForm
+from web.workshops._forms import JoinForm
 
 # U+D800 as a form would carry it if it could: the three bytes UTF-8 would give it.
 ENCODED_SURROGATE = "%ED%A0%80"

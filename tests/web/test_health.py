@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-import web.extensions
+import web.platform.extensions
 from tests.conftest import _test_app
-from web.extensions import db, limiter
+from web.platform.extensions import db, limiter
 
 
 def test_a_process_with_its_database_is_healthy_over_plain_http(database_url: str) -> None:
@@ -47,14 +47,14 @@ def test_redis_is_asked_at_most_once_per_few_seconds_however_often_health_is_che
     app = _test_app(database_url)
     asked: list[float] = []
     now = [1000.0]
-    monkeypatch.setattr(web.extensions.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(web.platform.extensions.time, "monotonic", lambda: now[0])
     monkeypatch.setattr(limiter.storage, "check", lambda: asked.append(now[0]) or False)
     client = app.test_client()
     for _ in range(20):
         assert client.get("/healthz").get_json()["rate_limits"] == "degraded"
-    now[0] += web.extensions.STORAGE_CHECK_SECONDS
+    now[0] += web.platform.extensions.STORAGE_CHECK_SECONDS
     assert client.get("/healthz").get_json()["rate_limits"] == "degraded"
-    assert asked == [1000.0, 1000.0 + web.extensions.STORAGE_CHECK_SECONDS]
+    assert asked == [1000.0, 1000.0 + web.platform.extensions.STORAGE_CHECK_SECONDS]
     with app.app_context():
         db.engine.dispose()
 

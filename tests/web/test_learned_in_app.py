@@ -22,10 +22,10 @@ from recommender.learned import library_versions, rules_recommendation
 from recommender.synthetic import advisor_rule, synthetic_decisions
 from tests.conftest import Survey, _test_app, make_user
 from tests.recommender.test_learned import profile_only_decisions
-from web import installation
-from web.content import content
-from web.extensions import db
-from web.models import Assessment, Decision, User
+from web.platform.extensions import db
+from web.storage import installation
+from web.storage.content import content
+from web.storage.models import Assessment, Decision, User
 
 ONLINE_PROFILE = {"employees": "45", "sni": "25"}
 
@@ -183,7 +183,7 @@ def test_a_model_saved_by_another_numpy_is_not_used_and_the_log_says_why(
     document["versions"]["numpy"] = "1.26.4"
     saved.write_text(json.dumps(document))
 
-    with caplog.at_level(logging.INFO, logger="web.ranking"):
+    with caplog.at_level(logging.INFO, logger="web.storage.learned_model"):
         page, token = english_result(app, questionnaire, ONLINE_PROFILE)
     assert "rules of thumb" in page and "advisor decision" not in page
     assert stored_recommendation(app, token)["source"] == "rules"

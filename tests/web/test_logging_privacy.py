@@ -1,4 +1,4 @@
-"""web/logging_privacy.py: what the filter masks, and where create_app and gunicorn.conf.py
+"""web/platform/logging_privacy.py: what the filter masks, and where create_app and gunicorn.conf.py
 attach it. The logs of real servers: tests/web/test_access_log.py."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from gunicorn.config import Config
 
-from web.logging_privacy import PrivacyFilter, mask
+from web.platform.logging_privacy import PrivacyFilter, mask
 
 CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 SECRET = "Zq3xSecretToken0123456789"

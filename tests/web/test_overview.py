@@ -15,9 +15,10 @@ from sqlalchemy import delete, select, text, update
 
 from questionnaire.dimensions import DIMENSION_IDS
 from tests.conftest import Survey, create_workshop, csrf_token, logged_in, participant, set_profile
-from web import overview, summaries
-from web.extensions import db
-from web.models import Assessment, Company, Decision, ResultSummary, User, Workshop
+from web.platform.extensions import db
+from web.reporting import overview
+from web.storage import summaries
+from web.storage.models import Assessment, Company, Decision, ResultSummary, User, Workshop
 
 SECRET_GOAL = "Bli störst i Norden på smide, i hemlighet"
 OVERVIEW = "/radgivare/oversikt"
@@ -75,7 +76,7 @@ def add_results(app: Flask, *rows: dict[str, Any]) -> None:
                     decided_by_id=user.id,
                 )
                 db.session.add(decided)
-            # The summary's copy of the decision, as web.summaries keeps it.
+            # The summary's copy of the decision, as web.storage.summaries keeps it.
             copy = summaries.decision_values(decided)
             db.session.add(ResultSummary(**{key: record.id}, **values, **copy))
         db.session.commit()

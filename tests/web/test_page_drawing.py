@@ -1,5 +1,5 @@
 """A questionnaire page's questions, drawn once and filled in for each person, are exactly
-what the page's macro draws for that person (web/survey/forms.py, drawn_questions)."""
+what the page's macro draws for that person (web/assessments/forms.py, drawn_questions)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ import pytest
 from flask import Flask, get_template_attribute, session
 
 from questionnaire.model import DONT_KNOW, Section
-from web.content import content
-from web.survey.forms import (
+from web.assessments.forms import (
     DONT_KNOW_SUFFIX,
     Shown,
     drawn_questions,
     page_questions,
     with_stored_industry,
 )
+from web.storage.content import content
 
 TEXTS = ["<b>&\"'</b> åäö\r\nrad två", "", "{{ 1 }}", "  x  "]
 

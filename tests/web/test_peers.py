@@ -26,8 +26,8 @@ from tests.conftest import (
     participant,
     set_profile,
 )
-from web.extensions import db
-from web.models import Assessment, Decision, ResultSummary, User
+from web.platform.extensions import db
+from web.storage.models import Assessment, Decision, ResultSummary, User
 
 PROFILE = {"employees": "45", "sni": "25"}  # small (up to 49), metal industry
 

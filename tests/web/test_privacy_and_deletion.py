@@ -20,9 +20,11 @@ from tests.conftest import (
     participant,
     set_profile,
 )
-from web import assessments, overview
-from web.extensions import db
-from web.models import (
+from web.assessments import service as assessments
+from web.pages.privacy import UNFINISHED_KEPT_DAYS
+from web.platform.extensions import db
+from web.reporting import overview
+from web.storage.models import (
     Answer,
     Assessment,
     Company,
@@ -32,8 +34,7 @@ from web.models import (
     Workshop,
     utcnow,
 )
-from web.privacy import UNFINISHED_KEPT_DAYS
-from web.survey import routes as survey_routes
+from web.survey import _routes as survey_routes
 
 PROFILE = {"employees": "45", "sni": "25", "region": "06"}
 

@@ -19,7 +19,7 @@ from tests.conftest import (
     make_user,
 )
 from tests.web.test_api import _full_answers
-from web.advisor.workshop_views import qr_svg
+from web.advisor._workshop_views import qr_svg
 
 BASE = "https://lyftkollen.example.se"
 # The test client asks for http://lyftkollen.example.se (SERVER_NAME): as behind a proxy

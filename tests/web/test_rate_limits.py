@@ -26,8 +26,8 @@ from tests.conftest import (
     participant,
 )
 from tests.servers import RedisServer, Servers, wait_until
-from web.extensions import ViewLimiter, db, limiter
-from web.models import Assessment, Workshop
+from web.platform.extensions import ViewLimiter, db, limiter
+from web.storage.models import Assessment, Workshop
 
 LIMIT = "3 per minute"
 

@@ -23,8 +23,8 @@ from app import create_app
 from tests.conftest import IN_CI, csrf_token
 from tests.servers import SECRET_KEY, Gunicorn, Servers
 from tests.web.load import JOINED, open_workshop, plans
-from web.extensions import db
-from web.models import Answer, Assessment, Workshop
+from web.platform.extensions import db
+from web.storage.models import Answer, Assessment, Workshop
 
 # A database number of the tests' own on the Redis server, emptied before each use.
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

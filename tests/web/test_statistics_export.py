@@ -21,9 +21,9 @@ from tests.conftest import (
     participant,
     set_profile,
 )
-from web import overview
-from web.extensions import db
-from web.models import Assessment, Company, Workshop
+from web.platform.extensions import db
+from web.reporting import overview
+from web.storage.models import Assessment, Company, Workshop
 
 SECRET_GOAL = "Köpa upp konkurrenten Smides AB i hemlighet"
 PROFILE = {"employees": "45", "sni": "25", "region": "06", "goal": SECRET_GOAL}

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from questionnaire.dimensions import DIMENSION_IDS
 from tests.conftest import Survey, create_workshop, csrf_token, logged_in, participant, set_profile
-from web.extensions import db
-from web.models import Assessment, ResultSummary
+from web.platform.extensions import db
+from web.storage.models import Assessment, ResultSummary
 
 COLUMNS = (
     "size_band",
@@ -117,10 +117,10 @@ def test_training_reads_a_team_the_same_whether_open_or_closed(
     app: Flask, questionnaire: Any
 ) -> None:
     """Closed, a team's case comes from its summary row; open, from the answers."""
-    from web import workshops
-    from web.content import content_for
-    from web.decisions import training_data
-    from web.models import Workshop
+    from web.learning.decisions import training_data
+    from web.storage.content import content_for
+    from web.storage.models import Workshop
+    from web.workshops import service as workshops
 
     advisor = logged_in(app, "anna@example.se")
     url, code = create_workshop(advisor)

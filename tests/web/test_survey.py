@@ -10,14 +10,14 @@ from flask.testing import FlaskClient
 
 from questionnaire.scoring import score_assessment
 from tests.conftest import Survey, csrf_token
-from web.models import Assessment
+from web.storage.models import Assessment
 
 PROFILE = {"employees": "45", "sni": "25", "region": "06"}
 
 
 def _assessment(app: Flask, token: str) -> Assessment:
     with app.app_context():
-        from web.extensions import db
+        from web.platform.extensions import db
 
         found = db.session.query(Assessment).filter_by(token=token).one()
         found.answer_map()  # load answers while the session is open
@@ -51,7 +51,7 @@ def test_forms_refuse_a_post_without_csrf_token(client: FlaskClient, app: Flask)
     response = client.post("/start")
     assert response.status_code == 400
     with app.app_context():
-        from web.extensions import db
+        from web.platform.extensions import db
 
         assert db.session.query(Assessment).count() == 0
 

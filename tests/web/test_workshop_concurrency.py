@@ -22,8 +22,8 @@ from werkzeug.serving import make_server
 from app import create_app
 from tests.conftest import csrf_token
 from tests.web.load import JOINED, comparable, open_workshop, plans, stored_answers
-from web.extensions import db
-from web.models import Assessment
+from web.platform.extensions import db
+from web.storage.models import Assessment
 
 PARTICIPANTS = 50
 TIMEOUT = 30  # seconds for one request, and for everyone to reach the barrier

@@ -26,10 +26,10 @@ from tests.conftest import (
     participant,
     set_profile,
 )
-from web import workshops
-from web.export import answer_cell
-from web.extensions import db
-from web.models import JOIN_CODE_ALPHABET, Answer, Assessment, Workshop, new_join_code
+from web.platform.extensions import db
+from web.reporting.export import answer_cell
+from web.storage.models import JOIN_CODE_ALPHABET, Answer, Assessment, Workshop, new_join_code
+from web.workshops import service as workshops
 
 
 @pytest.fixture
@@ -495,7 +495,7 @@ def test_an_answer_racing_the_close_is_refused(
     form = person.client.get(person.url(2))
     page = advisor.get(url)
     advisor.post(f"{url}/stang", data={"csrf_token": csrf_token(page.text), "open": "0"})
-    from web import assessments
+    from web.assessments import service as assessments
 
     monkeypatch.setattr(assessments, "accepts_answers", lambda assessment: True)
     data = {**person.answers_at_level(2)[2], "csrf_token": csrf_token(form.text)}
@@ -556,7 +556,7 @@ def test_a_full_workshop_says_so_in_the_singular_and_points_to_whoever_runs_it(
 def test_a_full_workshop_writes_its_limit_as_a_number_in_the_reader_s_language(
     app: Flask, advisor: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from web import workshops
+    from web.workshops import service as workshops
 
     app.config["WORKSHOP_MAX_PARTICIPANTS"] = 1500
     _, code = create_workshop(advisor)

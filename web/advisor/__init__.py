@@ -1,12 +1,5 @@
-from flask import Blueprint
+"""The advisor's desk: logging in, companies, workshops run for them, and results over time.
 
-bp = Blueprint("advisor", __name__, url_prefix="/radgivare")
-
-from web.advisor import (  # noqa: E402,F401  (views on bp)
-    company_views,
-    compare_views,
-    decision_views,
-    overview_views,
-    routes,
-    workshop_views,
-)
+Its views are on the advisor's area (web.platform.areas), with those of web.reporting and
+web.learning.
+"""

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from web.api import routes  # noqa: E402,F401  (registers the views on bp)
+from web.api import _routes  # noqa: E402,F401  (registers the views on bp)

@@ -1,0 +1,144 @@
+"""What the team view shows, in one language: from a Team to rows, a chart and worded reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from questionnaire.scoring import round_half_up
+from questionnaire.team import Disagreement
+from recommender.path import Reason, Step, render_reason
+from web.assessments.results import PathBasis, PathStep, path_basis
+from web.assessments.service import dimension_names
+from web.platform.charts import Radar, radar
+from web.storage.content import Content
+from web.workshops.service import Team
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    id: str
+    name: str
+    score: int | None
+    band: str | None
+    minimum: int | None
+    maximum: int | None
+    spread: int | None  # standard deviation in points, rounded
+    measured: int
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DisagreementView:
+    question_id: str
+    text: str
+    dimension: str
+    spread: float
+    bars: list[Bar]
+    dont_know: int
+    answers: int  # people who answered the question (a bar's full length)
+
+
+@dataclass(frozen=True)
+class TeamView:
+    participants: int
+    overall: int | None
+    areas: list[tuple[str, str, int | None]]
+    rows: list[TeamRow]
+    radar: Radar
+    disagreements: list[DisagreementView]
+    primary: PathStep | None
+    complementary: list[PathStep]
+    later: PathStep | None
+    excluded: list[PathStep]
+    has_path: bool
+    basis: PathBasis
+
+
+def _disagreement(item: Disagreement, content: Content, language: str) -> DisagreementView:
+    q = content.questionnaire
+    question = q.question(item.question_id)
+    if question is None:
+        raise KeyError(item.question_id)
+    bars = []
+    for value, count in item.distribution:
+        option = question.option(value) if question.type != "number" else None
+        label = (
+            option.label.get(language)
+            if option
+            else value.replace(".", "," if language == "sv" else ".")
+        )
+        bars.append(Bar(label, count))
+    return DisagreementView(
+        question_id=item.question_id,
+        text=question.text.get(language),
+        dimension=q.dimension(item.dimension).name.get(language),
+        spread=item.spread,
+        bars=bars,
+        dont_know=item.dont_know,
+        answers=item.answered,
+    )
+
+
+def build_team_view(team: Team, content: Content, language: str) -> TeamView:
+    q = content.questionnaire
+    catalogue = content.catalogue
+    names = dimension_names(q)
+    result = team.result
+
+    def band_name(score: int | None) -> str | None:
+        band = q.band_for(score)
+        return band.name.get(language) if band else None
+
+    rows = []
+    for dimension in q.dimensions:
+        d = result.dimensions[dimension.id]
+        rows.append(
+            TeamRow(
+                id=dimension.id,
+                name=dimension.name.get(language),
+                score=d.score,
+                band=band_name(d.score),
+                minimum=d.minimum,
+                maximum=d.maximum,
+                spread=round_half_up(d.spread) if d.spread is not None else None,
+                measured=d.measured,
+            )
+        )
+
+    def words(reason: Reason) -> str:
+        return render_reason(reason, language, catalogue, names)
+
+    def path_step(step: Step | None) -> PathStep | None:
+        if step is None:
+            return None
+        return PathStep(catalogue.offering(step.offering), [words(r) for r in step.reasons])
+
+    path = team.path
+    order = [d.id for d in q.dimensions]
+    return TeamView(
+        participants=result.participants,
+        overall=result.overall,
+        areas=[(a.id, a.name.get(language), result.areas[a.id]) for a in q.areas],
+        rows=rows,
+        radar=radar(
+            [r.name for r in rows],
+            [r.score for r in rows],
+            others=[[outline[d] for d in order] for outline in result.outlines],
+        ),
+        disagreements=[_disagreement(i, content, language) for i in result.disagreements],
+        primary=path_step(path.primary) if path else None,
+        complementary=[s for s in map(path_step, path.complementary) if s] if path else [],
+        later=path_step(path.later) if path else None,
+        excluded=[
+            PathStep(catalogue.offering(e.offering), [words(e.reason)]) for e in path.excluded
+        ]
+        if path
+        else [],
+        has_path=path is not None,
+        basis=path_basis(team.outcome.basis, rows),
+    )

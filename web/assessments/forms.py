@@ -1,0 +1,382 @@
+"""The questionnaire's pages: what each shows, and the WTForms classes that read a post.
+
+A page is drawn from ``PageQuestion``s, made once per content, section and language,
+and the answers to show (stored or just posted). WTForms reads and checks what is
+posted (CSRF included); it draws no field: one field object per option on every page
+view cost more than all the rest of the request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from flask import get_template_attribute
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
+from wtforms import (
+    BooleanField,
+    Field,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from questionnaire.answers import AnswerError, parse_answer
+from questionnaire.model import DONT_KNOW, Question, Section
+from questionnaire.profile import parse_sni
+from web.storage.content import Content
+
+# A single choice with this many options or more is a drop-down, not radio buttons.
+SELECT_FROM = 9
+DONT_KNOW_SUFFIX = "__dont_know"
+
+
+def _field_for(question: Question, language: str) -> dict[str, Field]:
+    label = question.text.get(language)
+    choices = [SelectChoice(o.value, o.label.get(language)) for o in question.options]
+    # Choices are checked by the domain's parse_answer, with the messages the API gives.
+    if question.type == "single":
+        if len(choices) >= SELECT_FROM:
+            return {question.id: SelectField(label, choices=choices, validate_choice=False)}
+        return {question.id: RadioField(label, choices=choices, validate_choice=False)}
+    if question.type == "multi":
+        checkboxes = SelectMultipleField(
+            label,
+            choices=choices,
+            validate_choice=False,
+            widget=ListWidget(prefix_label=False),
+            option_widget=CheckboxInput(),
+        )
+        return {question.id: checkboxes}
+    if question.type == "number":
+        mode = "numeric" if question.integer else "decimal"
+        fields: dict[str, Field] = {
+            question.id: StringField(label, render_kw={"inputmode": mode, "autocomplete": "off"})
+        }
+        if question.dont_know is not None:
+            fields[question.id + DONT_KNOW_SUFFIX] = BooleanField(
+                question.dont_know.label.get(language)
+            )
+        return fields
+    return {question.id: TextAreaField(label, render_kw={"maxlength": question.max_length})}
+
+
+def section_form_class(section: Section, language: str) -> type[FlaskForm]:
+    """The form class for one page (the caller keeps it: the questionnaire does not change)."""
+    attrs: dict[str, Any] = {}
+    for question in section.questions:
+        attrs.update(_field_for(question, language))
+    return type(f"SectionForm_{section.id}_{language}", (FlaskForm,), attrs)
+
+
+def raw_value(form: FlaskForm, question: Question) -> Any:
+    """What the person entered for ``question``, in the shape parse_answer expects."""
+    field = form[question.id]
+    if question.type == "number":
+        dont_know = form._fields.get(question.id + DONT_KNOW_SUFFIX)
+        if dont_know is not None and dont_know.data:
+            return DONT_KNOW if not (field.data or "").strip() else ["both"]
+        return field.data
+    if question.type == "multi":
+        return list(field.data or [])
+    return field.data
+
+
+def read_section(
+    form: FlaskForm, section: Section
+) -> tuple[dict[str, Any], dict[str, AnswerError]]:
+    """Valid answers on the page (None for blanks) and an error per invalid one."""
+    values: dict[str, Any] = {}
+    errors: dict[str, AnswerError] = {}
+    for question in section.questions:
+        raw = raw_value(form, question)
+        if raw == ["both"]:
+            errors[question.id] = AnswerError(question.id, "number_and_dont_know")
+            continue
+        try:
+            if question.id == "sni":  # any real SNI code, also one the list does not offer
+                values[question.id] = parse_sni(question.id, raw)
+            else:
+                values[question.id] = parse_answer(question, raw)
+        except AnswerError as error:
+            errors[question.id] = error
+    return values, errors
+
+
+def keep_finer_industry(values: dict[str, Any], stored: dict[str, Any]) -> None:
+    """The list offers divisions ("25"); keep a finer stored code ("25.620") within it."""
+    chosen, kept = values.get("sni"), stored.get("sni")
+    if chosen and kept and kept.startswith(f"{chosen}."):
+        values["sni"] = kept
+
+
+@dataclass(frozen=True)
+class PageChoice:
+    value: str
+    label: str
+    aside: bool  # "don't know" or an exclusive option: set apart below the others
+
+
+@dataclass(frozen=True)
+class PageQuestion:
+    """One question as its page draws it, in one language (templates/survey/_question.html)."""
+
+    id: str
+    kind: str  # "radio", "select", "checkboxes", "number" or "text"
+    text: str
+    help: str | None
+    required: bool
+    choices: tuple[PageChoice, ...] = ()
+    unit: str | None = None
+    inputmode: str = "decimal"
+    max_length: int | None = None
+    dont_know: str | None = None  # a number's "don't know" box, its label
+
+    @property
+    def dont_know_name(self) -> str:
+        return self.id + DONT_KNOW_SUFFIX
+
+
+def _page_question(question: Question, language: str) -> PageQuestion:
+    choices = tuple(
+        PageChoice(o.value, o.label.get(language), o.value == DONT_KNOW or o.exclusive)
+        for o in question.options
+    )
+    base = PageQuestion(
+        id=question.id,
+        kind="text",
+        text=question.text.get(language),
+        help=question.help.get(language) if question.help else None,
+        required=question.required,
+    )
+    if question.type == "single":
+        kind = "select" if len(choices) >= SELECT_FROM else "radio"
+        return replace(base, kind=kind, choices=choices)
+    if question.type == "multi":
+        return replace(base, kind="checkboxes", choices=choices)
+    if question.type == "number":
+        return replace(
+            base,
+            kind="number",
+            unit=question.unit.get(language) if question.unit else None,
+            inputmode="numeric" if question.integer else "decimal",
+            dont_know=question.dont_know.label.get(language) if question.dont_know else None,
+        )
+    return replace(base, max_length=question.max_length)
+
+
+def page_questions(c: Content, section: Section, language: str) -> tuple[PageQuestion, ...]:
+    """The page's questions as drawn, made once per section and language for ``c``."""
+    return c.derived(
+        ("page", section.id, language),
+        lambda: tuple(_page_question(q, language) for q in section.questions),
+    )
+
+
+def with_stored_industry(
+    questions: tuple[PageQuestion, ...], stored: dict[str, Any]
+) -> tuple[PageQuestion, ...]:
+    """Keep an industry given through the API selectable, even if the list lacks it."""
+    code = stored.get("sni")
+    if not code:
+        return questions
+    division = code[:2]
+
+    def lacks(q: PageQuestion) -> bool:
+        return q.id == "sni" and all(choice.value != division for choice in q.choices)
+
+    if not any(lacks(q) for q in questions):
+        return questions  # the same tuple: the page is then drawn from its HTML drawn once
+    return tuple(
+        replace(q, choices=(*q.choices, PageChoice(division, f"SNI {division}", False)))
+        if lacks(q)
+        else q
+        for q in questions
+    )
+
+
+CHECKED = Markup("checked ")
+SELECTED = Markup("selected ")
+NOTHING = Markup("")
+
+
+class Shown:
+    """What each field of a page shows (the stored or the posted answers, by field name),
+    as the bits of HTML templates/survey/_question.html puts in."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+
+    def checked(self, q: PageQuestion, value: str) -> Markup:
+        shown = self.values.get(q.id)
+        chosen = (shown or ()) if q.kind == "checkboxes" else (shown,)
+        return CHECKED if value in chosen else NOTHING
+
+    def selected(self, q: PageQuestion, value: str) -> Markup:
+        return SELECTED if value == self.values.get(q.id) else NOTHING
+
+    def dont_know(self, q: PageQuestion) -> Markup:
+        return CHECKED if self.values.get(q.dont_know_name) else NOTHING
+
+    def text(self, q: PageQuestion) -> Markup:
+        shown = self.values.get(q.id)
+        return escape(shown if shown is not None else "")
+
+
+_MARK = re.compile("\x00([0-9]+)\x00")
+
+
+class _Marks:
+    """Stands in for a Shown while a page is drawn once: each bit that depends on the
+    answers becomes a numbered mark, and the Shown method that fills it in is kept."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Callable[..., Markup], tuple[Any, ...]]] = []
+
+    def _mark(self, method: Callable[..., Markup], *args: Any) -> Markup:
+        self.calls.append((method, args))
+        return Markup("\x00%d\x00") % (len(self.calls) - 1)
+
+    def checked(self, q: PageQuestion, value: str) -> Markup:
+        return self._mark(Shown.checked, q, value)
+
+    def selected(self, q: PageQuestion, value: str) -> Markup:
+        return self._mark(Shown.selected, q, value)
+
+    def dont_know(self, q: PageQuestion) -> Markup:
+        return self._mark(Shown.dont_know, q)
+
+    def text(self, q: PageQuestion) -> Markup:
+        return self._mark(Shown.text, q)
+
+
+@dataclass(frozen=True)
+class DrawnQuestions:
+    """A page's questions as HTML without errors, drawn once by the page's own macro,
+    with a gap for each bit that depends on the answers."""
+
+    parts: tuple[str, ...]  # one more than the gaps
+    gaps: tuple[tuple[Callable[..., Markup], tuple[Any, ...]], ...]
+
+    def fill(self, shown: Shown) -> Markup:
+        html = [self.parts[0]]
+        for (method, args), part in zip(self.gaps, self.parts[1:], strict=True):
+            html.append(method(shown, *args))
+            html.append(part)
+        return Markup("".join(html))  # noqa: S704 (the template's own escaped output)
+
+
+def _draw_once(questions: tuple[PageQuestion, ...]) -> DrawnQuestions:
+    marks = _Marks()
+    render_all = get_template_attribute("survey/_question.html", "render_all")
+    pieces = _MARK.split(str(render_all(questions, marks, {})))
+    if pieces[1::2] != [str(n) for n in range(len(marks.calls))]:
+        raise RuntimeError("a page's HTML holds a mark it did not make")
+    return DrawnQuestions(tuple(pieces[0::2]), tuple(marks.calls))
+
+
+def drawn_questions(
+    c: Content, section: Section, language: str, questions: tuple[PageQuestion, ...], shown: Shown
+) -> Markup | None:
+    """The page's questions as HTML, for a page without errors: drawn once per content,
+    section and language, with only what the fields show filled in for this person.
+
+    None when ``questions`` are not the section's own (an industry the list lacks, which
+    only this person's page offers): the template then draws them itself.
+    """
+    if questions is not page_questions(c, section, language):
+        return None
+    drawn = c.derived(("page-html", section.id, language), lambda: _draw_once(questions))
+    return drawn.fill(shown)
+
+
+def drawn_page(
+    c: Content, section: Section, language: str, profile: dict[str, Any], shown: dict[str, Any]
+) -> dict[str, Any]:
+    """What templates/survey/_question.html draws the page from: questions, what each shows."""
+    return {
+        "questions": with_stored_industry(page_questions(c, section, language), profile),
+        "shown": Shown(shown),
+    }
+
+
+def shown_answers(section: Section, stored: dict[str, Any]) -> dict[str, Any]:
+    """What a page that was not posted shows: the stored answers, by field name, as text."""
+    shown: dict[str, Any] = {}
+    for question in section.questions:
+        value = stored.get(question.id)
+        if value is None:
+            continue
+        if question.id == "sni":
+            shown[question.id] = value[:2]
+        elif question.type == "number" and value == DONT_KNOW:
+            shown[question.id + DONT_KNOW_SUFFIX] = True
+        elif question.type == "number":
+            shown[question.id] = _number_text(value)
+        else:
+            shown[question.id] = value
+    return shown
+
+
+def posted_answers(form: FlaskForm) -> dict[str, Any]:
+    """What a posted page shows again: what was entered, by field name."""
+    return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+
+
+def _number_text(value: float | int) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return str(value)
+    return str(int(value))
+
+
+# What a person is told about an answer that cannot be saved, per AnswerError code.
+ERROR_MESSAGES = {
+    "required": _l("Please answer this question."),
+    "wrong_type": _l("This answer has the wrong form. Please choose again."),
+    "not_an_option": _l("Please choose one of the options."),
+    "exclusive": _l("“%(option)s” cannot be combined with other choices."),
+    "not_a_number": _l("Please enter a number, for example 12 or 3.5."),
+    "not_integer": _l("Please enter a whole number."),
+    "below_min": _l("Please enter at least %(min)s."),
+    "above_max": _l("Please enter at most %(max)s."),
+    "too_long": _l("Please shorten the text to at most %(max_length)s characters."),
+    "number_and_dont_know": _l("Enter a number or tick “don’t know”, not both."),
+}
+
+
+def error_message(error: AnswerError, section: Section, language: str) -> str:
+    params = dict(error.params)
+    if error.code == "exclusive":
+        question = next(q for q in section.questions if q.id == error.question_id)
+        option = question.option(str(params.get("value")))
+        params = {"option": option.label.get(language) if option else params.get("value")}
+    for key in ("min", "max"):
+        if key in params:
+            params[key] = f"{params[key]:g}".replace(".", "," if language == "sv" else ".")
+    return str(ERROR_MESSAGES[error.code]) % params
+
+
+def page_form_class(c: Content, section: Section, language: str) -> type[FlaskForm]:
+    """The page's form class, made once per section and language for ``c``."""
+    return c.derived(("form", section.id, language), lambda: section_form_class(section, language))
+
+
+def read_page(
+    form: FlaskForm, section: Section, stored: dict[str, Any], language: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The page's valid answers (None for blanks) and a message for each invalid one.
+
+    ``stored`` is what is kept for the page now: an industry code finer than the list's
+    (given through the API) is not coarsened.
+    """
+    values, invalid = read_section(form, section)
+    keep_finer_industry(values, stored)
+    return values, {qid: error_message(e, section, language) for qid, e in invalid.items()}

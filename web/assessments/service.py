@@ -1,0 +1,371 @@
+"""Between the views and the database: saving answers, completing and describing assessments."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Select,
+    bindparam,
+    case,
+    delete,
+    func,
+    literal_column,
+    select,
+)
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import joinedload
+
+from questionnaire.model import LANGUAGES, Questionnaire, Text
+from recommender.catalogue import Catalogue
+from recommender.outcome import Outcome, assess
+from recommender.path import Reason, Recommendation, render_reason
+from web.platform.extensions import db
+from web.storage import learned_model as ranking
+from web.storage import summaries
+from web.storage.content import Content
+from web.storage.models import Answer, Assessment, Workshop, utcnow
+
+# What new_token makes: URL-safe base64. Anything else is no token and is not looked up
+# (PostgreSQL refuses a NUL byte in a query parameter outright).
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+# The statements of every questionnaire page, built once: building one anew and finding
+# it in SQLAlchemy's statement cache cost as much as running it.
+_BY_TOKEN = (
+    select(Assessment)
+    .options(joinedload(Assessment.workshop))
+    .where(Assessment.token == bindparam("token"))
+)
+_ANSWERS = Answer.__table__
+_STORED_ANSWERS = select(_ANSWERS.c.question_id, _ANSWERS.c.value).where(
+    _ANSWERS.c.assessment_id == bindparam("assessment_id")
+)
+
+
+_ASSESSMENTS = Assessment.__table__
+_WORKSHOPS = Workshop.__table__
+
+
+def _page_state_statement(dialect: str) -> Select[Any]:
+    """The assessment, its workshop's state and all its answers in one row: the answers
+    as one JSON object made by the database (``{question id: value}``), so the page is one
+    round trip and one row, and no statement varies with the page's questions."""
+    if dialect == "postgresql":
+        pairs = func.json_object_agg(_ANSWERS.c.question_id, _ANSWERS.c.value)
+    else:
+        # SQLite keeps JSON as text, and json() makes each value JSON again (not a string).
+        # But the column's affinity stores a bare number as REAL, and json() writes a REAL
+        # with 15 digits: 17 give the same float back.
+        value = _ANSWERS.c.value
+        as_17_digits = func.printf(literal_column("'%!.17g'"), value)
+        exact = case((func.typeof(value) == literal_column("'real'"), as_17_digits), else_=value)
+        pairs = func.json_group_object(_ANSWERS.c.question_id, func.json(exact))
+    answers = (
+        select(pairs)
+        .where(_ANSWERS.c.assessment_id == _ASSESSMENTS.c.id)
+        .correlate(_ASSESSMENTS)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            _ASSESSMENTS.c.id,
+            _ASSESSMENTS.c.token,
+            _ASSESSMENTS.c.questionnaire_version,
+            _ASSESSMENTS.c.content_id,
+            _ASSESSMENTS.c.status,
+            _ASSESSMENTS.c.profile,
+            _ASSESSMENTS.c.workshop_id,
+            _WORKSHOPS.c.status.label("workshop_status"),
+            answers.label("answers"),
+        )
+        .select_from(
+            _ASSESSMENTS.outerjoin(_WORKSHOPS, _WORKSHOPS.c.id == _ASSESSMENTS.c.workshop_id)
+        )
+        .where(_ASSESSMENTS.c.token == bindparam("token"))
+    )
+
+
+@functools.lru_cache(maxsize=8)  # one per engine; tests make many
+def _page_state_sql(dialect: Dialect) -> str:
+    """The page's statement as ``dialect``'s driver takes it, built once per engine."""
+    return str(_page_state_statement(dialect.name).compile(dialect=dialect))
+
+
+@dataclass(frozen=True)
+class WorkshopState:
+    is_open: bool
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What a questionnaire page that is only shown (a GET) needs of its assessment, read
+    in one statement (``page_state``): the ORM's object costs more than the rest of the read.
+
+    Templates read it as they read an Assessment (``token``, ``workshop.is_open``).
+    """
+
+    id: int
+    token: str
+    questionnaire_version: str
+    content_id: str | None
+    status: str
+    profile: dict[str, Any]
+    workshop_id: int | None
+    workshop: WorkshopState | None
+    answers: dict[str, Any]  # every stored answer, by question id
+
+    @property
+    def completed(self) -> bool:
+        return self.status == "completed"
+
+
+def page_state(connection: Connection, token: str) -> PageState | None:
+    """The assessment with this private token as a page shows it, with its answers, or
+    None. One statement: on a connection without a transaction (``read_connection``) it
+    is one round trip, and it reads one state of the assessment.
+
+    The statement is SQLAlchemy's, compiled once; it runs on the driver's own cursor,
+    because SQLAlchemy's execution and result rows cost more than the query itself
+    (0.2 of 0.55 ms of CPU on PostgreSQL, bench/README.md). JSON comes back decoded from
+    psycopg and as text from SQLite.
+    """
+    if not _TOKEN_SHAPE.fullmatch(token):
+        return None
+    dialect = connection.dialect
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(
+            _page_state_sql(dialect), (token,) if dialect.positional else {"token": token}
+        )
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    if row is None:
+        return None
+    # In the statement's order.
+    id_, token_, version, content_id, status, profile, workshop_id, workshop_status, answers = row
+    workshop = None if workshop_id is None else WorkshopState(workshop_status == "open")
+    return PageState(
+        id_,
+        token_,
+        version,
+        content_id,
+        status,
+        _json(profile) or {},
+        workshop_id,
+        workshop,
+        _json(answers) or {},  # PostgreSQL aggregates no rows to NULL
+    )
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def read_connection() -> Connection:
+    """A connection for a view that only reads, in one statement: on PostgreSQL without a
+    transaction, which spares a BEGIN and a ROLLBACK (two round trips) around it. SQLite
+    opens none for a read anyway, and switching its mode would cost a statement."""
+    connection = db.engine.connect()
+    if connection.dialect.name == "postgresql":
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection
+
+
+def find(token: str) -> Assessment | None:
+    """The assessment with this private token, with its workshop (if any) in the same
+    query: a participant's every page asks whether the workshop is still open."""
+    if not _TOKEN_SHAPE.fullmatch(token):
+        return None
+    return db.session.execute(_BY_TOKEN, {"token": token}).scalar_one_or_none()
+
+
+def stored_answers(assessment: Assessment) -> dict[str, Any]:
+    """The stored answers by question id: one Core query for two columns, in the
+    session's transaction (so it sees this request's ``save_answers``), no ORM."""
+    rows = db.session.connection().execute(_STORED_ANSWERS, {"assessment_id": assessment.id})
+    return {question_id: value for question_id, value in rows}
+
+
+def accepts_answers(assessment: Assessment | PageState) -> bool:
+    """False once the assessment's workshop is closed: its answers are then final."""
+    return assessment.workshop is None or assessment.workshop.is_open
+
+
+def lock_workshop(assessment: Assessment) -> None:
+    """Before writing a participant's answers: take the workshop's row lock first.
+
+    On PostgreSQL every transaction that writes both a workshop and its participants
+    then locks them in the same order (the workshop first, as the advisor's profile save
+    does), so the two cannot deadlock. SQLite has one writer at a time: nothing to do.
+    """
+    if assessment.workshop_id is None or db.session.get_bind().dialect.name == "sqlite":
+        return
+    db.session.execute(
+        select(Workshop.id).where(Workshop.id == assessment.workshop_id).with_for_update(read=True)
+    )
+
+
+def still_accepts_answers(assessment: Assessment) -> bool:
+    """``accepts_answers`` again, inside the transaction that writes the answers.
+
+    Called after the write and before the commit. On PostgreSQL the workshop's row is
+    read with a shared lock, so a close waits for this commit or is seen here; on
+    SQLite the write already holds the only write lock, so the read is current.
+    """
+    if assessment.workshop_id is None:
+        return True
+    db.session.flush()  # the write first: on SQLite it takes the write lock
+    status = db.session.execute(
+        select(Workshop.status)
+        .where(Workshop.id == assessment.workshop_id)
+        .with_for_update(read=True)
+    ).scalar_one()
+    return status == "open"
+
+
+def save_answers(assessment: Assessment, values: Mapping[str, Any]) -> None:
+    """Store each answer (None removes it); the caller commits once per request.
+
+    An upsert, not read-then-insert: an autosave and a submit of the same page may
+    arrive together, and neither may fail on the other's row.
+    """
+    if assessment.id is None:  # not stored yet: nobody else can be writing its answers
+        assessment.answers.extend(
+            Answer(question_id=q, value=v) for q, v in values.items() if v is not None
+        )
+        return
+    now = utcnow()
+    rows = [
+        {"assessment_id": assessment.id, "question_id": q, "value": v, "updated_at": now}
+        for q, v in values.items()
+        if v is not None
+    ]
+    if rows:
+        insert = (
+            postgresql_insert
+            if db.session.get_bind().dialect.name == "postgresql"
+            else sqlite_insert
+        )
+        # The rows as parameters, not in the statement: its compiled form is then cached.
+        statement = insert(Answer.__table__)
+        statement = statement.on_conflict_do_update(
+            index_elements=["assessment_id", "question_id"],
+            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+        )
+        db.session.execute(statement, rows)
+    removed = [q for q, v in values.items() if v is None]
+    if removed:
+        db.session.execute(
+            delete(Answer).where(
+                Answer.assessment_id == assessment.id, Answer.question_id.in_(removed)
+            )
+        )
+    db.session.expire(assessment, ["answers"])
+    assessment.updated_at = now
+
+
+def complete(
+    assessment: Assessment,
+    content: Content,
+    with_path: bool = True,
+    answers: Mapping[str, Any] | None = None,
+) -> None:
+    """Score the answers, choose the path, and keep both as shown to the company.
+
+    The path is the learned ranking's when a saved model may be used (see
+    :mod:`web.storage.learned_model`), else the rules'; the hard rules apply on top of either. Which
+    ranking made it, and why, is kept with it, so it is shown as it was.
+
+    A workshop participant without the company's profile yet gets scores only
+    (``with_path=False``): the path needs the profile, which the advisor gives.
+    ``answers`` are the stored answers if the caller has read them already.
+    """
+    if answers is None:
+        answers = assessment.answer_map()
+    profile = assessment.profile if with_path else None
+    assessment.keep_outcome(assess(answers, profile, content, ranking.ranking_for(content)))
+    assessment.status = "completed"
+    assessment.completed_at = assessment.completed_at or utcnow()
+    summaries.refresh_assessment(assessment, content)
+
+
+def reason_document(
+    reason: Reason, catalogue: Catalogue, dimension_names: Mapping[str, Text]
+) -> dict[str, Any]:
+    return {
+        "code": reason.code,
+        "params": dict(reason.params),
+        "text": {
+            language: render_reason(reason, language, catalogue, dimension_names)
+            for language in LANGUAGES
+        },
+    }
+
+
+def recommendation_document(recommendation: Recommendation, content: Content) -> dict[str, Any]:
+    """The recommendation as the API gives it: ids with reasons worded in both languages."""
+    names = dimension_names(content.questionnaire)
+    catalogue = content.catalogue
+
+    def step(s: Any) -> dict[str, Any] | None:
+        if s is None:
+            return None
+        return {
+            "id": s.offering,
+            "reasons": [reason_document(r, catalogue, names) for r in s.reasons],
+        }
+
+    return {
+        "primary": step(recommendation.primary),
+        "complementary": [step(s) for s in recommendation.complementary],
+        "later": step(recommendation.later),
+        "excluded": [
+            {"id": e.offering, "reason": reason_document(e.reason, catalogue, names)}
+            for e in recommendation.excluded
+        ],
+    }
+
+
+def dimension_names(questionnaire: Questionnaire) -> dict[str, Text]:
+    return {d.id: d.name for d in questionnaire.dimensions}
+
+
+def scores_document(outcome: Outcome) -> dict[str, Any]:
+    dimensions = outcome.dimensions
+    return {
+        "scores": {d: r.score for d, r in dimensions.items()},
+        "bands": {d: r.band for d, r in dimensions.items()},
+        "coverage": {d: r.coverage for d, r in dimensions.items()},
+        "areas": dict(outcome.areas),
+        "overall": outcome.overall,
+    }
+
+
+def assessment_document(assessment: Assessment, content: Content, url: str) -> dict[str, Any]:
+    """A completed assessment as the API describes it."""
+    outcome = assessment.outcome
+    if outcome is None or outcome.recommendation is None:
+        raise ValueError("only a completed assessment with a path has a document")
+    return {
+        "id": assessment.token,
+        "url": url,
+        "questionnaire_version": assessment.questionnaire_version,
+        "status": assessment.status,
+        "profile": assessment.profile,
+        "answers": assessment.answer_map(),
+        **scores_document(outcome),
+        "recommendation": recommendation_document(outcome.recommendation, content),
+        "created_at": assessment.created_at.isoformat(),
+        "completed_at": assessment.completed_at.isoformat() if assessment.completed_at else None,
+    }

@@ -1,5 +1,0 @@
-from flask import Blueprint
-
-bp = Blueprint("workshop", __name__)
-
-from web.workshop import routes  # noqa: E402,F401  (registers the views on bp)
