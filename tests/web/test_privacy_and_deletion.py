@@ -20,6 +20,7 @@ from tests.conftest import (
     participant,
     set_profile,
 )
+from web.assessments import answering
 from web.assessments import service as assessments
 from web.pages.privacy import UNFINISHED_KEPT_DAYS
 from web.platform.extensions import db
@@ -34,7 +35,6 @@ from web.storage.models import (
     Workshop,
     utcnow,
 )
-from web.survey import _routes as survey_routes
 
 PROFILE = {"employees": "45", "sni": "25", "region": "06"}
 
@@ -218,7 +218,7 @@ def test_an_assessment_deleted_while_a_page_is_saved_answers_404(
     survey.start()
     assert survey.post(1, PROFILE).status_code == 302
     ident = assessment_id(app, survey.token)
-    original = survey_routes._save
+    original = answering._keep
 
     def deleted_first(assessment: Assessment, section: Any, values: Any) -> None:
         # Another tab deletes the assessment between reading it and saving the page.
@@ -228,7 +228,7 @@ def test_an_assessment_deleted_while_a_page_is_saved_answers_404(
         original(assessment, section, values)
 
     page = survey.client.get(survey.url(number))
-    monkeypatch.setattr(survey_routes, "_save", deleted_first)
+    monkeypatch.setattr(answering, "_keep", deleted_first)
     answers = PROFILE if number == 1 else survey.answers_at_level(2)[2]
     data = {"csrf_token": csrf_token(page.text), "action": "next", **answers}
     assert survey.client.post(survey.url(number), data=data).status_code == 404

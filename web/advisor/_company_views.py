@@ -54,7 +54,6 @@ def create_company() -> Response | tuple[str, int]:
         listed = db.session.execute(workshops.visible_companies(advisor())).scalars().all()
         return render_template("advisor/companies.html", companies=listed, form=form), 422
     company = workshops.create_company(advisor(), form.name.data or "")
-    db.session.commit()
     return redirect(url_for("advisor.company", public_id=company.public_id))
 
 
@@ -99,8 +98,7 @@ def link_assessment(public_id: str) -> Response | tuple[str, int]:
                 gettext("That self-assessment is already linked to another company."),
             )
         else:
-            assessment.company_id = company.id
-            db.session.commit()
+            workshops.link_assessment(company, assessment)
             flash(gettext("The self-assessment is linked to %(name)s.", name=company.name))
             return redirect(url_for("advisor.company", public_id=company.public_id))
     return company_page(company, form), 422
@@ -114,7 +112,6 @@ def delete_company(public_id: str) -> Response | str:
     if request.method == "POST" and ActionForm().validate_on_submit():
         name = company.name
         workshops.delete_company(company)
-        db.session.commit()
         flash(gettext("%(name)s and everything stored about it are deleted.", name=name))
         return redirect(url_for("advisor.companies"))
     return render_template(

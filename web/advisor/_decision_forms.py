@@ -19,7 +19,6 @@ from werkzeug.wrappers import Response
 
 from web.advisor._forms import DecisionForm
 from web.learning import decisions
-from web.platform.extensions import db
 from web.storage.access import advisor
 from web.storage.content import content_for
 from web.storage.models import LOCAL_TIME, Assessment, Company, Decision, Workshop
@@ -121,7 +120,6 @@ def save_decision(
         user=advisor(),
         **target,
     )
-    db.session.commit()
     flash(gettext("The company’s decision is saved."))
     return redirect(back)
 

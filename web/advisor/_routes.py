@@ -52,8 +52,6 @@ def login() -> Response | str | tuple[str, int]:
         matches = check_password_hash(stored, form.password.data or "")
         if user is not None and user.active and matches:
             advisor_sessions.log_in(user)
-            user.last_login_at = utcnow()
-            db.session.commit()
             return redirect(local_path(request.args.get("next"), url_for("advisor.home")))
         failed = True
     page = render_template("advisor/login.html", form=form, failed=failed)

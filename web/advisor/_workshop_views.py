@@ -25,7 +25,6 @@ from flask import (
 from flask_babel import force_locale, get_locale, gettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import delete as sql_delete
 from werkzeug.wrappers import Response
 
 from questionnaire.answers import AnswerError
@@ -38,6 +37,7 @@ from web.advisor._decision_forms import (
 from web.advisor._forms import NEW_COMPANY, ActionForm, WorkshopForm
 from web.advisor._team_view import TeamView, build_team_view
 from web.assessments import forms as page_forms
+from web.assessments.answering import profile_complete
 from web.learning import decisions
 from web.platform.areas import advisor as bp
 from web.platform.extensions import db
@@ -46,7 +46,7 @@ from web.platform.recent import recent
 from web.reporting import export, peers
 from web.storage.access import advisor
 from web.storage.content import content, content_for
-from web.storage.models import Assessment, Workshop
+from web.storage.models import Assessment, Company, User, Workshop
 from web.workshops import service as workshops
 
 
@@ -83,8 +83,9 @@ def new_workshop() -> Response | str | tuple[str, int]:
     if request.method == "GET" and request.args.get("foretag"):
         form.company.data = request.args["foretag"]
     if form.validate_on_submit() and form.held_on.data is not None:
+        company: Company | tuple[User, str]
         if form.company.data == NEW_COMPANY:
-            company = workshops.create_company(advisor(), form.new_company.data or "")
+            company = (advisor(), form.new_company.data or "")
         else:
             company = next(c for c in companies if c.public_id == form.company.data)
         workshop = workshops.create_workshop(
@@ -121,7 +122,7 @@ def workshop_page(w: Workshop, decision: Any = None) -> str:
         participant_key=workshops.assessment_key,
         join_url=join_url(w),
         action=ActionForm(),
-        profile_complete=workshops.profile_complete(content_for(w).questionnaire, w.profile),
+        profile_complete=profile_complete(content_for(w).questionnaire, w.profile),
         poll_seconds=current_app.config["LIVE_POLL_SECONDS"],
         decision=decision,
         peers=peers.team_comparison(w, content_for(w), _language()),
@@ -224,7 +225,6 @@ def _switch(
     if ActionForm().validate_on_submit():
         on = request.form.get(field) == "1"
         change(w, on)
-        db.session.commit()
         flash(said[0] if on else said[1])
     return redirect(url_for("advisor.workshop", public_id=w.public_id))
 
@@ -274,7 +274,6 @@ def profile(public_id: str) -> Response | str | tuple[str, int]:
                 )
         if not errors:
             workshops.set_profile(w, given, c)
-            db.session.commit()
             flash(gettext("The company’s profile is saved."))
             return redirect(url_for("advisor.workshop", public_id=w.public_id))
     else:
@@ -390,7 +389,6 @@ def remove_participant(public_id: str, key: str) -> Response | str:
     said = _who_is_removed(person)
     if request.method == "POST" and ActionForm().validate_on_submit():
         outcome = workshops.remove_participant(w, person)
-        db.session.commit()
         flash(" ".join(filter(None, (said["done"], REMOVED_FROM_RESULT[outcome]()))))
         return redirect(url_for("advisor.workshop", public_id=w.public_id))
     return render_template(
@@ -412,14 +410,7 @@ def delete_workshop(public_id: str) -> Response | str:
     w = workshop_or_404(public_id)
     if request.method == "POST" and ActionForm().validate_on_submit():
         title = w.title
-        # The database removes the participants and their answers (ON DELETE CASCADE).
-        db.session.execute(
-            sql_delete(Workshop)
-            .where(Workshop.id == w.id)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
-        db.session.expunge(w)
+        workshops.delete_workshop(w)
         flash(gettext("The workshop “%(title)s” and all its answers are deleted.", title=title))
         return redirect(url_for("advisor.home"))
     return render_template(

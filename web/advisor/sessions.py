@@ -82,12 +82,14 @@ def create(user: User) -> str:
 
 def log_in(user: User) -> None:
     """Log ``user`` in on this browser with a new server-side session and a new CSRF
-    token; removes every account's expired sessions. The caller commits."""
+    token, and note when; removes every account's expired sessions. Commits."""
     db.session.execute(delete(AdvisorSession).where(_expired(utcnow())))
     session_id = create(user)
     login_user(user)
     session[SESSION_KEY] = session_id
     _new_csrf_token()
+    user.last_login_at = utcnow()
+    db.session.commit()
 
 
 def log_out() -> None:

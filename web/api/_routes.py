@@ -15,11 +15,12 @@ from questionnaire.profile import parse_profile_answers
 from recommender.outcome import assess_scores, rules_ranking
 from web.api import bp
 from web.api.openapi import openapi_document
+from web.assessments import answering
 from web.assessments import service as assessments
-from web.platform.extensions import db, new_assessment_limit
+from web.platform.extensions import new_assessment_limit
 from web.platform.links import absolute_url_for
 from web.platform.text import LoneSurrogate, clean_text, map_strings, replace_surrogates
-from web.storage.content import content, content_for, pin
+from web.storage.content import content, content_for
 from web.storage.models import Assessment
 
 
@@ -138,12 +139,7 @@ def create_assessment() -> tuple[Response, int, dict[str, str]]:
     body = _body({"profile", "answers", "language"})
     profile = _profile(body, q)
     answers = _answers(body, q)
-    assessment = Assessment(language=_language(body), source="api", profile=profile)
-    pin(assessment, content())
-    assessments.save_answers(assessment, answers)
-    assessments.complete(assessment, content())
-    db.session.add(assessment)
-    db.session.commit()
+    assessment = answering.submit(profile, answers, _language(body), content())
     location = absolute_url_for("api.get_assessment", token=assessment.token)
     return jsonify(_document(assessment)), 201, {"Location": location}
 

@@ -22,6 +22,7 @@ from questionnaire.team import team_result
 from recommender.catalogue import OFFERING_IDS, Catalogue
 from recommender.features import DecisionCase
 from recommender.learned import Decision as LearnedDecision
+from web.assessments.answering import profile_complete
 from web.platform.extensions import db
 from web.storage import summaries
 from web.storage.content import Content, content_for
@@ -83,7 +84,7 @@ def record(
     recommended: str | None,
     user: User,
 ) -> Decision:
-    """Store (or change) the decision; the caller commits. The offering must be known."""
+    """Store (or change) the decision, and commit. The offering must be known."""
     if offering not in OFFERING_IDS:
         raise ValueError(f"unknown offering {offering!r}")
     if (assessment is None) == (workshop is None):
@@ -113,7 +114,8 @@ def record(
         text,
         recommended,
     ):
-        return decision  # nothing changed: who and when stay as they were
+        db.session.commit()  # nothing changed: who and when stay as they were
+        return decision
     decision.offering = offering
     decision.reason = text
     decision.recommended = recommended
@@ -124,7 +126,7 @@ def record(
     # 0010's triggers), which the decision's own trigger would otherwise hold first.
     with db.session.no_autoflush:
         summaries.copy_decision(decision)  # the overview counts it with the result
-    db.session.flush()
+    db.session.commit()
     return decision
 
 
@@ -157,7 +159,7 @@ def _workshop_case(
 ) -> DecisionCase | None:
     """The team's case from its scores (None: nobody has finished)."""
     c = content_for(workshop)
-    if scores is None or not workshops.profile_complete(c.questionnaire, workshop.profile):
+    if scores is None or not profile_complete(c.questionnaire, workshop.profile):
         return None
     return DecisionCase(profile=company_profile(workshop.profile), scores=dict(scores))
 

@@ -18,13 +18,11 @@ from flask import (
 from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from sqlalchemy import delete as sql_delete
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from questionnaire.answers import AnswerError, is_blank
+from questionnaire.answers import AnswerError
 from questionnaire.model import Section
+from web.assessments import answering
 from web.assessments import service as assessments
 from web.assessments.forms import (
     drawn_page,
@@ -37,15 +35,13 @@ from web.assessments.forms import (
 )
 from web.assessments.results import build_result
 from web.assessments.service import PageState
-from web.platform.extensions import db, new_assessment_limit
+from web.platform.extensions import new_assessment_limit
 from web.platform.links import absolute_url_for
 from web.reporting import peers
-from web.storage import summaries
-from web.storage.content import Content, content, content_for, pin
-from web.storage.models import Assessment, utcnow
+from web.storage.content import Content, content, content_for
+from web.storage.models import Assessment
 from web.survey import bp
 from web.survey._page import csrf_input, drawn_step_page, fill_step_page
-from web.workshops import service as workshops
 
 
 def language() -> str:
@@ -59,61 +55,11 @@ def _assessment_or_404(token: str) -> Assessment:
     return assessment
 
 
-class Stored:
-    """What is stored for an assessment; its answers are read once, when first needed.
-
-    Made after this request's own write, so it reads that write (in its transaction).
-    """
-
-    def __init__(self, assessment: Assessment) -> None:
-        self.assessment = assessment
-        self._answers: dict[str, Any] | None = None
-
-    @property
-    def answers(self) -> dict[str, Any]:
-        if self._answers is None:
-            self._answers = assessments.stored_answers(self.assessment)
-        return self._answers
-
-    def of(self, section: Section) -> dict[str, Any]:
-        """What is kept for ``section``: the profile, or the answers."""
-        return dict(self.assessment.profile) if section.dimension is None else self.answers
-
-
-def missing_required(stored: Stored, section: Section) -> list[str]:
-    kept = stored.of(section)
-    return [q.id for q in section.questions if q.required and is_blank(kept.get(q.id))]
-
-
-def first_step(assessment: Assessment | PageState) -> int:
-    """Workshop participants start after the profile: the advisor gives it for the company."""
-    return 2 if assessment.workshop_id is not None else 1
-
-
-def first_incomplete_step(stored: Stored) -> int | None:
-    sections = content_for(stored.assessment).questionnaire.sections
-    for number in range(first_step(stored.assessment), len(sections) + 1):
-        if missing_required(stored, sections[number - 1]):
-            return number
-    return None
-
-
-def _complete(stored: Stored) -> None:
-    assessment, c = stored.assessment, content_for(stored.assessment)
-    if assessment.workshop is not None:
-        workshops.complete_participant(assessment, c, stored.answers)
-    else:
-        assessments.complete(assessment, c, answers=stored.answers)
-
-
 @bp.post("/start")
 @new_assessment_limit
 def start() -> Response:
     """Create an assessment and send the person to its first page."""
-    assessment = Assessment(language=language(), source="web")
-    pin(assessment, content())
-    db.session.add(assessment)
-    db.session.commit()
+    assessment = answering.start(language(), content())
     return redirect(url_for("survey.step", token=assessment.token, number=1))
 
 
@@ -123,7 +69,7 @@ def resume(token: str) -> Response:
     assessment = _assessment_or_404(token)
     if assessment.completed:
         return redirect(url_for("survey.result", token=token))
-    number = first_incomplete_step(Stored(assessment)) or len(
+    number = answering.first_incomplete_step(answering.Stored(assessment)) or len(
         content_for(assessment).questionnaire.sections
     )
     return redirect(url_for("survey.step", token=token, number=number))
@@ -138,7 +84,7 @@ def _page_at(
     sections = c.questionnaire.sections
     if not 1 <= number <= len(sections):
         abort(404)
-    first = first_step(assessment)
+    first = answering.first_step(assessment)
     if number < first:
         abort(redirect(url_for("survey.step", token=token, number=first)))
     return c, sections[number - 1], first
@@ -164,24 +110,11 @@ def step(token: str, number: int) -> Response | str | tuple[Response | str, int]
     shown = posted_answers(form)
     finishing = not errors and action == "finish" and number == len(sections)
     goes_on = not errors and action not in ("autosave", "back")
-    try:
-        assessments.lock_workshop(assessment)
-        _save(assessment, section, values)
-        stored = Stored(assessment)
-        if finishing and not assessment.completed and first_incomplete_step(stored) is None:
-            _complete(stored)  # in the same transaction as the last page's answers
-        if not assessments.still_accepts_answers(assessment):  # closed while saving
-            db.session.rollback()
-            return _closed(token, number)
-        # What the answer leads to is read before the commit, which expires everything.
-        missing = missing_required(stored, section) if goes_on else []
-        incomplete = first_incomplete_step(stored) if finishing and not missing else None
-        db.session.commit()  # whatever is valid is kept, even if the page is not done
-    except (IntegrityError, StaleDataError):
-        db.session.rollback()
-        if assessments.find(token) is not None:
-            raise
+    saved = answering.save_page(assessment, section, values, goes_on=goes_on, finishing=finishing)
+    if saved.gone:
         abort(404)  # deleted (private link or workshop) while this was saving
+    if saved.closed:
+        return _closed(token, number)
     if action == "autosave":
         # The page's script saves each answer as it is given. It is told which
         # answers could not be saved, so it never claims that everything was.
@@ -190,10 +123,10 @@ def step(token: str, number: int) -> Response | str | tuple[Response | str, int]
         return Response(status=204)
     if not errors and action == "back":
         return redirect(url_for("survey.step", token=token, number=max(first, number - 1)))
-    for qid in missing:
+    for qid in saved.missing:
         errors[qid] = error_message(AnswerError(qid, "required"), section, lang)
     if not errors and action == "finish" and number == len(sections):
-        return _finish(token, incomplete)
+        return _finish(token, saved.incomplete)
     if not errors:
         return redirect(url_for("survey.step", token=token, number=number + 1))
 
@@ -271,31 +204,6 @@ def _closed(token: str, number: int) -> Response | tuple[Response, int]:
     return redirect(url_for("survey.step", token=token, number=number))
 
 
-def _save(assessment: Assessment, section: Section, values: dict[str, Any]) -> None:
-    if section.dimension is None:
-        profile = dict(assessment.profile)
-        for key, value in values.items():
-            if value is None:
-                profile.pop(key, None)
-            else:
-                profile[key] = value
-        assessment.profile = profile
-        # Written even if nothing changed: an assessment deleted meanwhile is noticed (404).
-        assessment.updated_at = utcnow()
-    else:
-        assessments.save_answers(assessment, values)
-    if assessment.completed:
-        stored = Stored(assessment)
-        if first_incomplete_step(stored) is None:
-            # Changing an answer after the result was shown makes the result follow it.
-            _complete(stored)
-        else:
-            # A required answer was taken away: the result waits until it is given again,
-            # and stops counting in comparisons and the overview meanwhile.
-            assessment.status = "in_progress"
-            summaries.refresh_assessment(assessment, content_for(assessment))
-
-
 def _finish(token: str, incomplete: int | None) -> Response:
     """Where finishing leads; ``step`` completed the assessment if every answer is there."""
     if incomplete is not None:
@@ -311,11 +219,8 @@ def result(token: str) -> Response | str:
         if assessments.accepts_answers(assessment):  # a closed workshop's step says why
             flash(gettext("Your result is ready once every step has been answered."))
         return redirect(url_for("survey.resume", token=token))
+    answering.catch_up(assessment)  # the advisor saved the profile while they finished
     workshop = assessment.workshop
-    if workshop is not None and assessment.profile != workshop.profile:
-        # The advisor saved the company's profile while this person was finishing.
-        workshops.complete_participant(assessment, content_for(assessment))
-        db.session.commit()
     if workshop is not None and not workshop.results_visible:
         return render_template(
             "survey/waiting.html",
@@ -348,19 +253,9 @@ def delete(token: str) -> Response | str | tuple[str, int]:
     form = DeleteForm()
     allowed = assessments.accepts_answers(assessment)
     if request.method == "POST" and allowed and form.validate_on_submit():
-        # The database removes the answers with it (ON DELETE CASCADE): nothing is kept.
-        assessments.lock_workshop(assessment)
-        db.session.execute(
-            sql_delete(Assessment)
-            .where(Assessment.id == assessment.id)
-            .execution_options(synchronize_session=False)
-        )
-        if assessments.still_accepts_answers(assessment):
-            db.session.commit()
-            db.session.expunge(assessment)
+        if answering.delete(assessment):
             flash(gettext("Your answers are deleted. The private link no longer works."))
             return redirect(url_for("pages.home"))
-        db.session.rollback()  # the workshop was closed meanwhile
         allowed = False
     page = render_template(
         "survey/delete.html",

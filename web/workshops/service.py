@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -13,12 +12,10 @@ from sqlalchemy import case, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from questionnaire.answers import is_blank
-from questionnaire.model import Questionnaire
 from questionnaire.team import TeamResult, team_result
 from recommender.outcome import Outcome, assess_scores
 from recommender.path import Recommendation
-from web.assessments import service as assessments
+from web.assessments.answering import complete_participant, profile_complete
 from web.platform.extensions import db
 from web.platform.recent import recent
 from web.storage import learned_model as ranking
@@ -80,10 +77,23 @@ def workshop_for(user: User, public_id: str) -> Workshop | None:
 # ---------------------------------------------------------------- creating and joining
 
 
-def create_company(owner: User, name: str) -> Company:
+def _new_company(owner: User, name: str) -> Company:
     company = Company(name=name.strip(), owner=owner)
     db.session.add(company)
     return company
+
+
+def create_company(owner: User, name: str) -> Company:
+    """A new company of ``owner``'s; committed."""
+    company = _new_company(owner, name)
+    db.session.commit()
+    return company
+
+
+def link_assessment(company: Company, assessment: Assessment) -> None:
+    """Count a finished online self-assessment as one of the company's results; committed."""
+    assessment.company_id = company.id
+    db.session.commit()
 
 
 @dataclass(frozen=True)
@@ -121,7 +131,7 @@ def company_records(company: Company) -> CompanyRecords:
 
 
 def delete_company(company: Company) -> None:
-    """Delete the company with everything that belongs to it (caller commits): its
+    """Delete the company with everything that belongs to it, and commit: its
     workshops, their participants and answers, the self-assessments linked to it and
     their answers, the decisions on all of these, and their result summaries.
 
@@ -146,6 +156,7 @@ def delete_company(company: Company) -> None:
         delete(Company).where(Company.id == company.id),
     ):
         db.session.execute(statement.execution_options(synchronize_session=False))
+    db.session.commit()
     db.session.expunge(company)
 
 
@@ -158,14 +169,19 @@ def latest_profile(company: Company) -> dict[str, Any]:
 
 
 def create_workshop(
-    company: Company,
+    company: Company | tuple[User, str],
     title: str,
     held_on: date,
     language: str,
     reveal: str,
     content: Content,
 ) -> Workshop:
-    """A new open workshop with a join code no other workshop has; committed."""
+    """A new open workshop with a join code no other workshop has; committed.
+
+    ``company``: an existing company, or (owner, name) for a new one made with it.
+    """
+    if isinstance(company, tuple):
+        company = _new_company(*company)
     for _ in range(10):
         workshop = Workshop(
             company=company,
@@ -267,52 +283,34 @@ def join(
 # ---------------------------------------------------------------- profile and paths
 
 
-def profile_complete(questionnaire: Questionnaire, profile: dict[str, Any]) -> bool:
-    return all(
-        not is_blank(profile.get(q.id))
-        for q in questionnaire.profile_section.questions
-        if q.required
-    )
-
-
-def complete_participant(
-    participant: Assessment, content: Content, answers: Mapping[str, Any] | None = None
-) -> None:
-    """Score a participant; their path waits until the advisor has given the profile."""
-    workshop = participant.workshop
-    if workshop is None:
-        raise ValueError("not a workshop participant")
-    participant.profile = dict(workshop.profile)
-    assessments.complete(
-        participant,
-        content,
-        with_path=profile_complete(content.questionnaire, workshop.profile),
-        answers=answers,
-    )
-
-
 def set_profile(workshop: Workshop, profile: dict[str, Any], content: Content) -> None:
-    """Store the company's profile and bring every finished participant's path up to date."""
+    """Store the company's profile and bring every finished participant's path up to
+    date; committed."""
     workshop.profile = profile
     workshop.revision = Workshop.revision + 1
     for participant in workshop.participants:
         if participant.completed:
             complete_participant(participant, content)
     refresh_summary(workshop, content)
+    db.session.commit()
 
 
 def set_revealed(workshop: Workshop, revealed: bool) -> None:
+    """Show the results to the participants, or hide them again; committed."""
     workshop.revealed = revealed
     workshop.revision = Workshop.revision + 1
+    db.session.commit()
 
 
 def set_open(workshop: Workshop, is_open: bool) -> None:
+    """Open the workshop for answers, or close it (its answers are then final); committed."""
     workshop.status = "open" if is_open else "closed"
     workshop.closed_at = None if is_open else utcnow()
     workshop.revision = Workshop.revision + 1
     # A closed workshop's team result counts in benchmarks and the overview; reopened,
     # its answers may change again, so it stops counting until closed again.
     refresh_summary(workshop, content_for(workshop))
+    db.session.commit()
 
 
 def participant_by_key(workshop: Workshop, key: str) -> Assessment | None:
@@ -328,7 +326,7 @@ def participant_by_key(workshop: Workshop, key: str) -> Assessment | None:
 
 
 def remove_participant(workshop: Workshop, participant: Assessment) -> str:
-    """Delete a participant and their answers (caller commits). Says what became of the
+    """Delete a participant and their answers, and commit. Says what became of the
     team's stored result: "open" (none is stored while the workshop is open),
     "recalculated" (closed: its row now counts the others), or "removed" (closed, and
     nobody who finished is left, so it has no row)."""
@@ -341,12 +339,26 @@ def remove_participant(workshop: Workshop, participant: Assessment) -> str:
     db.session.flush()
     db.session.expire(workshop, ["participants"])
     if workshop.is_open:
+        db.session.commit()
         return "open"
     refresh_summary(workshop, content_for(workshop))
     stored = db.session.execute(
         select(func.count(ResultSummary.id)).where(ResultSummary.workshop_id == workshop.id)
     ).scalar_one()
+    db.session.commit()
     return "recalculated" if stored else "removed"
+
+
+def delete_workshop(workshop: Workshop) -> None:
+    """Delete the workshop, every participant and all their answers; committed. The
+    database removes the participants and their answers with it (ON DELETE CASCADE)."""
+    db.session.execute(
+        delete(Workshop)
+        .where(Workshop.id == workshop.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    db.session.expunge(workshop)
 
 
 # ---------------------------------------------------------------- live state
