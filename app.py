@@ -28,7 +28,7 @@ from web.platform.extensions import (
     talisman,
 )
 from web.reporting.anonymity import load_anonymity
-from web.storage.content import load_content
+from web.storage.content import ContentSource, DataDirectory
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 
@@ -75,9 +75,13 @@ def register_log_privacy(app: Flask) -> None:
 
 
 def register_content(app: Flask) -> None:
-    """Load and validate data/ once; refuse to start on any problem, naming file and item."""
+    """Load and validate the content once, from ``CONTENT_SOURCE`` (by default the files
+    in ``DATA_DIR``); refuse to start on any problem, naming file and item."""
+    source: ContentSource = app.config.get("CONTENT_SOURCE") or DataDirectory(
+        Path(app.config["DATA_DIR"])
+    )
     try:
-        app.extensions["lyftkollen.content"] = load_content(Path(app.config["DATA_DIR"]))
+        app.extensions["lyftkollen.content"] = source.load()
         app.extensions["lyftkollen.anonymity"] = load_anonymity(Path(app.config["DATA_DIR"]))
     except ContentError as error:
         raise SystemExit(f"Lyftkollen cannot start: the content has errors.\n{error}") from None

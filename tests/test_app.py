@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import sqlite3
@@ -15,9 +16,11 @@ from sqlalchemy import create_engine, inspect, text
 
 import config
 from app import create_app
+from questionnaire.content import ContentError
 from tests.conftest import csrf_token
 from web.platform.extensions import db
 from web.platform.links import absolute_url_for
+from web.storage.content import Content, DataDirectory, content_from_documents
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -135,6 +138,32 @@ def test_the_app_refuses_to_start_with_broken_content(tmp_path: Path) -> None:
     message = str(stopped.value)
     assert "questionnaire.yaml" in message
     assert "dimension 'green_digital' › area" in message
+
+
+def test_the_content_comes_from_the_configured_source(tmp_path: Path) -> None:
+    """CONTENT_SOURCE is the one seam content is read through: an app given another
+    source shows that source's offerings, and that source's errors stop the start."""
+    documents = copy.deepcopy(DataDirectory(DATA).load().documents)
+    documents["offerings"]["offerings"][0]["name"]["sv"] = "Namn ur en annan källa"
+    edited = content_from_documents(documents, "the catalogue table")
+
+    class Edited:
+        def load(self) -> Content:
+            return edited
+
+    settings = {"AUTO_MIGRATE": False, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    app = create_app({**settings, "CONTENT_SOURCE": Edited()})
+    page = app.test_client().get("/sa-raknar-vi")
+    assert page.status_code == 200
+    assert "Namn ur en annan källa" in page.text
+
+    class Broken:
+        def load(self) -> Content:
+            raise ContentError("the catalogue table", ["offering 'iuc' › status: unknown"])
+
+    with pytest.raises(SystemExit, match="the catalogue table") as stopped:
+        create_app({**settings, "CONTENT_SOURCE": Broken()})
+    assert "offering 'iuc' › status" in str(stopped.value)
 
 
 def _check(args: list[str]) -> Result:

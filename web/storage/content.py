@@ -91,6 +91,29 @@ def load_content(data_dir: Path) -> Content:
     return content_from_documents(documents, data_dir)
 
 
+class ContentSource(Protocol):
+    """Where the running app's content comes from: read once, when the app starts.
+
+    The seam for a later home of the content (the offering catalogue edited by admins in
+    the database, say): ``create_app`` asks ``CONTENT_SOURCE`` for it, and every record
+    keeps the version it was answered on (``pin``) whatever the source.
+    """
+
+    def load(self) -> Content:
+        """The validated content; raises ContentError naming the file (or place) and item."""
+        ...
+
+
+@dataclass(frozen=True)
+class DataDirectory:
+    """The content files in a directory: ``data/`` (``LYFTKOLLEN_DATA_DIR``)."""
+
+    path: Path
+
+    def load(self) -> Content:
+        return load_content(self.path)
+
+
 def content() -> Content:
     """The running app's content: what new assessments are answered on."""
     return current_app.extensions["lyftkollen.content"]
