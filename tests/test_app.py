@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, inspect, text
 
 import config
 from app import create_app
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 from web.extensions import db
 from web.links import absolute_url_for
 

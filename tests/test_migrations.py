@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 import config
 from app import MIGRATIONS_DIR
 from recommender.path import recommendation_to_dict
-from tests.conftest import BACKENDS, TEST_DATABASE_URL, _test_app
+from tests.helpers import BACKENDS, TEST_DATABASE_URL, make_app
 from web import assessments
 from web.assessments import evaluate, report_to_dict
 from web.extensions import db
@@ -58,7 +58,7 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
 @pytest.fixture
 def app(empty_database_url: str) -> Iterator[Flask]:
     """The app on the empty database, not migrating anything by itself."""
-    application = _test_app(empty_database_url, AUTO_MIGRATE=False)
+    application = make_app(empty_database_url, AUTO_MIGRATE=False)
     yield application
     with application.app_context():
         db.session.remove()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .conftest import LiveServer
+from .helpers import LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ import pytest
 
 from questionnaire.model import Questionnaire
 
-from .conftest import PHONE, PROFILE, AnswerPlan, LiveServer, PlannedAnswer
+from .helpers import PHONE, PROFILE, AnswerPlan, LiveServer, PlannedAnswer
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from app import create_app
 from questionnaire.model import DONT_KNOW, Questionnaire
 
-from .conftest import (
+from .helpers import (
     DESKTOP,
     PHONE,
     LiveServer,

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import create_workshop, csrf_token, logged_in
+from tests.helpers import create_workshop, csrf_token, logged_in
 
 PASSWORD = "ett-långt-lösenord"
 ADVISOR_PREFIX = "/radgivare"

@@ -20,7 +20,7 @@ from sqlalchemy import event, func, select
 
 import config
 import web.advisor.routes
-from tests.conftest import PASSWORD, create_workshop, csrf_token, logged_in, make_user
+from tests.helpers import PASSWORD, create_workshop, csrf_token, logged_in, make_user
 from web import advisor_sessions
 from web.backup import UNUSABLE_PASSWORD
 from web.extensions import db

@@ -34,7 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 from tests.servers import SECRET_KEY, TIMEOUT, Gunicorn, Servers, alive, wait_until
 from tests.web.load import JOINED, Plan, comparable, open_workshop, plans, stored_answers
 from web.extensions import db

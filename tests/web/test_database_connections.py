@@ -18,7 +18,7 @@ from flask import Flask
 from sqlalchemy import create_engine, make_url, text
 
 from tests import faults
-from tests.conftest import PASSWORD, WORKSHOP_PROFILE, Survey, csrf_token, logged_in, make_user
+from tests.helpers import PASSWORD, WORKSHOP_PROFILE, Survey, csrf_token, logged_in, make_user
 from tests.servers import Servers
 from web import database
 

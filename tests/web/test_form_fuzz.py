@@ -31,7 +31,7 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from recommender.catalogue import OFFERING_IDS
-from tests.conftest import PASSWORD, Survey, create_workshop, csrf_token, make_user, set_profile
+from tests.helpers import PASSWORD, Survey, create_workshop, csrf_token, make_user, set_profile
 from web import advisor_sessions
 from web.extensions import db
 from web.models import DECISION_REASON_MAX, User

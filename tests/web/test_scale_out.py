@@ -20,7 +20,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from app import create_app
-from tests.conftest import IN_CI, csrf_token
+from tests.helpers import IN_CI, csrf_token
 from tests.servers import SECRET_KEY, Gunicorn, Servers
 from tests.web.load import JOINED, open_workshop, plans
 from web.extensions import db
