@@ -21,13 +21,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+import app as app_module
 import config
 from tests.helpers import (
     BACKENDS,
     IN_CI,
     TEST_DATABASE_URL,
     Survey,
+    TemplateCache,
     app_in_own_instance,
+    load_content_once,
     migrate,
 )
 from tests.servers import Servers
@@ -38,6 +41,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     # In CI a missing database is a failure, never a silently smaller test run.
     if IN_CI and not TEST_DATABASE_URL:
         raise pytest.UsageError("CI=true but TEST_DATABASE_URL is not set: PostgreSQL is required")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def content_and_templates_once() -> Iterator[None]:
+    """Every app the session builds shares the parsed content and compiled templates
+    (tests/helpers.py says how an edited data/ or template is still seen)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(app_module, "load_content", load_content_once)
+        options = {**Flask.jinja_options, "bytecode_cache": TemplateCache()}
+        patch.setattr(Flask, "jinja_options", options)
+        yield
 
 
 @pytest.fixture(scope="session")

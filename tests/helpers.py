@@ -3,6 +3,8 @@ through the test client (CSRF and all). Fixtures are in conftest.py; tests impor
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 import re
 import threading
@@ -13,15 +15,66 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from werkzeug.serving import make_server
 
 from app import create_app
+from web.content import CONTENT_FILES, Content, load_content
 from web.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite", "postgresql"] if TEST_DATABASE_URL else ["sqlite"]
 DATA_DIR = Path(__file__).parent.parent / "data"
+
+
+# ------------------------------------------------------------------ done once per session
+# Hundreds of apps are built in a test session, each (as in production) loading data/ and
+# compiling its templates afresh: most of a small test's time. conftest.py makes every
+# app in the session share the two results below; the app's own code is unchanged.
+
+_CONTENT: dict[tuple[bytes, ...], Content] = {}
+
+
+def load_content_once(data_dir: Path) -> Content:
+    """``web.content.load_content``, parsed and validated once per session for each set
+    of file contents: an app on an edited copy of data/ gets its edit loaded afresh, and
+    a load that fails (a missing or broken file) is never kept, so it fails every time.
+    Each app gets its own ``Content``: the parsed content is shared (it is immutable),
+    the pages and forms each app draws from it are not."""
+    try:
+        key = tuple(
+            hashlib.sha256((data_dir / name).read_bytes()).digest()
+            for name in CONTENT_FILES.values()
+        )
+    except OSError:
+        return load_content(data_dir)  # the app's own error for a file it cannot read
+    if key not in _CONTENT:
+        _CONTENT[key] = load_content(data_dir)
+    return dataclasses.replace(_CONTENT[key], _derived={})
+
+
+class TemplateCache(BytecodeCache):
+    """Jinja's compiled templates, in memory, shared by every app of the session.
+
+    Jinja checks each entry against its template's source, so an edited template is
+    compiled afresh. Every app compiles its templates with the same settings
+    (create_app installs the same extensions on each), so the code is the same."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+# ------------------------------------------------------------------ the test app
 
 
 def make_app(database_url: str, **overrides: Any) -> Flask:
