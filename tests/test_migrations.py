@@ -27,6 +27,9 @@ from web import assessments
 from web.assessments import evaluate, report_to_dict
 from web.extensions import db
 
+# Slow: every migration, up and down, on both databases.
+pytestmark = pytest.mark.slow
+
 SCRIPTS = ScriptDirectory(MIGRATIONS_DIR)
 
 

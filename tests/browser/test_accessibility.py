@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from .helpers import LiveServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 axe = Axe()
 

@@ -11,7 +11,7 @@ from questionnaire.model import Questionnaire
 
 from .helpers import PHONE, PROFILE, AnswerPlan, LiveServer, PlannedAnswer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 STEP_URL = re.compile(r"/a/[^/]+/steg/(\d+)$")
 RESULT_URL = re.compile(r"/a/[^/]+/resultat$")

@@ -26,7 +26,7 @@ from .helpers import (
     serving,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # How long a live figure may take to appear: polls once a second, on a busy 2-core CI box.
 LIVE_UPDATE_MS = 20_000

@@ -14,7 +14,7 @@ from tests.helpers import PASSWORD, Survey, create_workshop, logged_in, set_prof
 from .helpers import PHONE, LiveServer
 from .test_accessibility import violation_report
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 axe = Axe()
 EMAIL = "axe-radgivare@example.se"

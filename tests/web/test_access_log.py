@@ -10,9 +10,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.servers import ROOT, WITH_FAULTS, Servers
+
+# Slow: real servers in their own processes.
+pytestmark = pytest.mark.slow
 
 
 def test_the_access_log_leaves_out_links_codes_and_addresses(

@@ -50,8 +50,11 @@ KILL_AFTER = 300  # acknowledged pages before a worker is killed (of PARTICIPANT
 MORE_KILLS_EVERY = 150  # if a kill broke no request, another after this many more pages
 MAX_KILLS = 3
 
-# Workers are found, and their connections counted, in /proc.
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads Linux's /proc")
+pytestmark = [
+    pytest.mark.slow,  # real gunicorn servers, killed mid-burst
+    # Workers are found, and their connections counted, in /proc.
+    pytest.mark.skipif(sys.platform != "linux", reason="reads Linux's /proc"),
+]
 
 
 # ---------------------------------------------------------------- the room

@@ -146,6 +146,7 @@ def test_wrong_codes_rejoins_and_forms_sent_back_leave_the_join_limit_alone(
     assert _participants(app, code) == 3
 
 
+@pytest.mark.slow  # 300 joins
 def test_the_default_lets_a_room_of_200_on_one_address_join_and_stops_it_at_300(
     app: Flask,
 ) -> None:
@@ -202,6 +203,7 @@ def _log_in(app: Flask, email: str) -> int:
     return client.post("/radgivare/logga-in", data=data).status_code
 
 
+@pytest.mark.slow  # a real Redis, stopped and started
 def test_with_redis_gone_people_still_log_in_join_and_start_and_limits_still_count(
     database_url: str,
     redis_server: RedisServer,
@@ -244,6 +246,7 @@ def test_with_redis_gone_people_still_log_in_join_and_start_and_limits_still_cou
         db.engine.dispose()
 
 
+@pytest.mark.slow  # a real Redis, stopped midway
 def test_a_new_assessment_whose_count_redis_loses_midway_is_still_created(
     database_url: str, redis_server: RedisServer, tmp_path: Path
 ) -> None:
@@ -276,6 +279,7 @@ def test_a_redis_that_hangs_holds_a_request_for_a_quarter_second_at_most(
         db.engine.dispose()
 
 
+@pytest.mark.slow  # a real gunicorn server and Redis
 def test_a_gunicorn_worker_keeps_starting_assessments_and_says_so_when_redis_goes_away(
     servers: Servers, database_url: str, redis_server: RedisServer
 ) -> None:

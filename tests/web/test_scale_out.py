@@ -26,6 +26,9 @@ from tests.web.load import JOINED, open_workshop, plans
 from web.extensions import db
 from web.models import Answer, Assessment, Workshop
 
+# Slow: real gunicorn servers and Redis.
+pytestmark = pytest.mark.slow
+
 # A database number of the tests' own on the Redis server, emptied before each use.
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ADVISOR = {"email": "radgivare@example.se", "password": "ett-långt-lösenord"}

@@ -24,6 +24,9 @@ from tests.web.load import JOINED, comparable, open_workshop, plans, stored_answ
 from web.extensions import db
 from web.models import Assessment
 
+# Slow: rooms of phones at once against a threaded server.
+pytestmark = pytest.mark.slow
+
 PARTICIPANTS = 50
 TIMEOUT = 30  # seconds for one request, and for everyone to reach the barrier
 
