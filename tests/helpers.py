@@ -85,6 +85,10 @@ def make_app(database_url: str, **overrides: Any) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "AUTO_MIGRATE": False,
         "SERVER_NAME": "lyftkollen.test",
+        # Hundreds of advisors are created and log in: scrypt costs 0.1 s of CPU each time.
+        # Only a test app may choose this (web.models.password_hash_method); apps built
+        # otherwise, and every real server the tests start, use scrypt as in production.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
     }
     settings.update(overrides)
     return create_app(settings)
