@@ -54,6 +54,18 @@ def content_and_templates_once() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def instance_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Apps the tests build get an instance folder (secret key, SQLite file, migration
+    lock) in the session's temporary folder, not the checkout's instance/: a developer's
+    files are left alone, and test processes running side by side (pytest-xdist) share
+    none. A test may still choose its own (app_in_own_instance)."""
+    folder = str(tmp_path_factory.mktemp("instance"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Flask, "auto_find_instance_path", lambda _self: folder)
+        yield
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"

@@ -11,7 +11,8 @@ from axe_playwright_python.sync_playwright import Axe
 
 from .helpers import LiveServer
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# One worker runs them all (pytest-xdist's loadgroup): one Chromium, one live server.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 axe = Axe()
 

@@ -14,7 +14,8 @@ from tests.helpers import PASSWORD, Survey, create_workshop, logged_in, set_prof
 from .helpers import PHONE, LiveServer
 from .test_accessibility import violation_report
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# One worker runs them all (pytest-xdist's loadgroup): one Chromium, one live server.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 axe = Axe()
 EMAIL = "axe-radgivare@example.se"
