@@ -3,12 +3,12 @@
 Every test run creates its own databases: a SQLite file migrated once and copied for
 each test, and, when TEST_DATABASE_URL points at a PostgreSQL server, a new database on
 it, migrated once, emptied between tests and dropped at the end.
+
+What tests import (settings, helpers, Survey) is in tests/helpers.py, not here.
 """
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -21,15 +21,20 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+import app as app_module
 import config
-from app import create_app
+from tests.helpers import (
+    BACKENDS,
+    IN_CI,
+    TEST_DATABASE_URL,
+    DataDirectoryOnce,
+    Survey,
+    TemplateCache,
+    app_in_own_instance,
+    migrate,
+)
 from tests.servers import Servers
 from web.platform.extensions import db
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-IN_CI = os.environ.get("CI", "").lower() == "true"
-BACKENDS = ["sqlite", "postgresql"] if TEST_DATABASE_URL else ["sqlite"]
-DATA_DIR = Path(__file__).parent.parent / "data"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -38,28 +43,33 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError("CI=true but TEST_DATABASE_URL is not set: PostgreSQL is required")
 
 
-def _test_app(database_url: str, **overrides: Any) -> Flask:
-    settings = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "AUTO_MIGRATE": False,
-        "SERVER_NAME": "lyftkollen.test",
-    }
-    settings.update(overrides)
-    return create_app(settings)
+@pytest.fixture(scope="session", autouse=True)
+def content_and_templates_once() -> Iterator[None]:
+    """Every app the session builds shares the parsed content and compiled templates
+    (tests/helpers.py says how an edited data/ or template is still seen)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(app_module, "DataDirectory", DataDirectoryOnce)
+        options = {**Flask.jinja_options, "bytecode_cache": TemplateCache()}
+        patch.setattr(Flask, "jinja_options", options)
+        yield
 
 
-def _migrate(database_url: str) -> None:
-    app = _test_app(database_url, AUTO_MIGRATE=True)
-    with app.app_context():
-        db.engine.dispose()
+@pytest.fixture(scope="session", autouse=True)
+def instance_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Apps the tests build get an instance folder (secret key, SQLite file, migration
+    lock) in the session's temporary folder, not the checkout's instance/: a developer's
+    files are left alone, and test processes running side by side (pytest-xdist) share
+    none. A test may still choose its own (app_in_own_instance)."""
+    folder = str(tmp_path_factory.mktemp("instance"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Flask, "auto_find_instance_path", lambda _self: folder)
+        yield
 
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    _migrate(f"sqlite:///{path}")
+    migrate(f"sqlite:///{path}")
     return path
 
 
@@ -73,7 +83,7 @@ def postgres_url() -> Iterator[str]:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = server.set(database=name).render_as_string(hide_password=False)
     try:
-        _migrate(url)
+        migrate(url)
         yield url
     finally:
         with admin.connect() as connection:
@@ -117,19 +127,6 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     yield from app_in_own_instance(database_url, tmp_path)
 
 
-def app_in_own_instance(database_url: str, tmp_path: Path, **overrides: Any) -> Iterator[Flask]:
-    """The test app on ``database_url``, then its clean-up: the ``app`` fixture's body."""
-    application = _test_app(database_url, **overrides)
-    # Its own instance folder: a model trained there (instance/recommender) stays in the
-    # test, and one trained on the developer's machine never reaches it.
-    application.instance_path = str(tmp_path / "instance")
-    os.makedirs(application.instance_path, exist_ok=True)
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
@@ -140,145 +137,9 @@ def questionnaire(app: Flask) -> Any:
     return app.extensions["lyftkollen.content"].questionnaire
 
 
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
-
-
-def csrf_token(html: str) -> str:
-    match = _CSRF.search(html)
-    assert match, "the page has no CSRF token"
-    return match.group(1) or match.group(2)
-
-
-class Survey:
-    """A person going through the self-assessment in the test client, CSRF and all."""
-
-    def __init__(self, client: FlaskClient, questionnaire: Any) -> None:
-        self.client = client
-        self.questionnaire = questionnaire
-        self.token = ""
-
-    def start(self) -> str:
-        home = self.client.get("/")
-        response = self.client.post("/start", data={"csrf_token": csrf_token(home.text)})
-        assert response.status_code == 302
-        self.token = response.location.split("/")[2]
-        return self.token
-
-    def url(self, number: int) -> str:
-        return f"/a/{self.token}/steg/{number}"
-
-    def post(self, number: int, answers: dict[str, Any], action: str = "next") -> Any:
-        page = self.client.get(self.url(number))
-        data = {"csrf_token": csrf_token(page.text), "action": action, **answers}
-        return self.client.post(self.url(number), data=data)
-
-    def answers_at_level(self, level: int) -> dict[int, dict[str, Any]]:
-        """Form data for every maturity page: each single choice at ``level``."""
-        pages: dict[int, dict[str, Any]] = {}
-        for number, section in enumerate(self.questionnaire.sections[1:], start=2):
-            data: dict[str, Any] = {}
-            for q in section.questions:
-                if q.type == "single":
-                    data[q.id] = next(o.value for o in q.options if o.level == level)
-                elif q.type == "multi":
-                    data[q.id] = ["none"] if level == 0 else [q.answer_options[0].value]
-                elif q.type == "number":
-                    data[q.id] = "dont_know_box"
-            pages[number] = data
-        return pages
-
-    def answer_maturity_pages(self, level: int, changes: dict[str, Any] | None = None) -> Any:
-        """Post every maturity page at ``level`` (numbers as "don't know"), then finish.
-
-        ``changes`` replaces single answers by question id, e.g. one item answered apart.
-        """
-        total = len(self.questionnaire.sections)
-        response = None
-        for number, data in self.answers_at_level(level).items():
-            data = {
-                (f"{k}__dont_know" if v == "dont_know_box" else k): (
-                    "y" if v == "dont_know_box" else v
-                )
-                for k, v in data.items()
-            }
-            data.update({k: v for k, v in (changes or {}).items() if k in data})
-            response = self.post(number, data, action="finish" if number == total else "next")
-            assert response.status_code == 302, response.text
-        return response
-
-    def complete(self, profile: dict[str, Any], level: int = 2) -> Any:
-        """Answer every page (numbers as "don't know") and show the result."""
-        self.start()
-        assert self.post(1, profile).status_code == 302
-        return self.answer_maturity_pages(level)
-
-    def join(self, code: str, name: str = "", role: str = "") -> str:
-        """Join a workshop as a participant, as a phone would; returns the private token."""
-        page = self.client.get(f"/w/{code}")
-        assert page.status_code == 200, page.text
-        data = {"csrf_token": csrf_token(page.text), "name": name, "role": role}
-        response = self.client.post(f"/w/{code}", data=data)
-        assert response.status_code == 302, response.text
-        self.token = response.location.split("/")[2]
-        return self.token
-
-
 @pytest.fixture
 def survey(client: FlaskClient, questionnaire: Any) -> Survey:
     return Survey(client, questionnaire)
-
-
-# ------------------------------------------------------------------ advisors and workshops
-
-PASSWORD = "ett-långt-lösenord"
-WORKSHOP_PROFILE = {"employees": "45", "sni": "25"}
-
-
-def make_user(app: Flask, email: str, role: str = "advisor") -> None:
-    args = ["users", "create", "--email", email, "--password", PASSWORD, "--role", role]
-    result = app.test_cli_runner().invoke(args=args)
-    assert result.exit_code == 0, result.output
-
-
-def logged_in(app: Flask, email: str, role: str = "advisor") -> FlaskClient:
-    make_user(app, email, role)
-    client = app.test_client()
-    page = client.get("/radgivare/logga-in")
-    data = {"csrf_token": csrf_token(page.text), "email": email, "password": PASSWORD}
-    assert client.post("/radgivare/logga-in", data=data).status_code == 302
-    return client
-
-
-def create_workshop(client: FlaskClient, **fields: str) -> tuple[str, str]:
-    """Create a workshop through the form; returns its advisor URL and its join code."""
-    page = client.get("/radgivare/workshop/ny")
-    data = {
-        "csrf_token": csrf_token(page.text),
-        "company": "new",
-        "new_company": "Verkstaden i Gnosjö AB",
-        "title": "Ledningsgruppen, start",
-        "held_on": "2026-11-21",
-        "language": "sv",
-        "reveal": "immediate",
-        **fields,
-    }
-    response = client.post("/radgivare/workshop/ny", data=data)
-    assert response.status_code == 302, response.text
-    url = response.location
-    code = re.search(r'id="join-code">(\w+)<', client.get(url).text)
-    assert code
-    return url, code.group(1)
-
-
-def set_profile(client: FlaskClient, url: str, profile: dict[str, str] = WORKSHOP_PROFILE) -> Any:
-    page = client.get(f"{url}/profil")
-    return client.post(f"{url}/profil", data={"csrf_token": csrf_token(page.text), **profile})
-
-
-def participant(app: Flask, questionnaire: Any, code: str, name: str = "") -> Survey:
-    person = Survey(app.test_client(), questionnaire)
-    person.join(code, name=name)
-    return person
 
 
 # ------------------------------------------------------------------ real server processes

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, inspect, text
 import config
 from app import create_app
 from questionnaire.content import ContentError
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 from web.platform.extensions import db
 from web.platform.links import absolute_url_for
 from web.storage.content import Content, DataDirectory, content_from_documents

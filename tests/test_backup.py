@@ -28,15 +28,15 @@ from sqlalchemy.engine import make_url
 
 import config
 from app import MIGRATIONS_DIR
-from tests.conftest import (
+from tests.helpers import (
     PASSWORD,
     TEST_DATABASE_URL,
     Survey,
-    _migrate,
-    _test_app,
     create_workshop,
     csrf_token,
     logged_in,
+    make_app,
+    migrate,
     participant,
     set_profile,
 )
@@ -71,7 +71,7 @@ def second_postgres_url() -> Iterator[str]:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = server.set(database=name).render_as_string(hide_password=False)
     try:
-        _migrate(url)
+        migrate(url)
         yield url
     finally:
         with admin.connect() as connection:
@@ -99,7 +99,7 @@ def restore_url(database_url: str, request: pytest.FixtureRequest, tmp_path: Pat
 @pytest.fixture
 def restored(restore_url: str) -> Iterator[Flask]:
     """The app on the second database."""
-    application = _test_app(restore_url)
+    application = make_app(restore_url)
     yield application
     with application.app_context():
         db.session.remove()
@@ -239,7 +239,7 @@ def fill(app: Flask, questionnaire: Any) -> Filled:
 
 
 def test_the_app_offers_export_and_import() -> None:
-    app = _test_app("sqlite://")
+    app = make_app("sqlite://")
     for name in COMMANDS:
         result = app.test_cli_runner().invoke(args=[name, "--help"])
         assert result.exit_code == 0, (

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from bench import minimal_app
-from tests.conftest import Survey
+from tests.helpers import Survey
 from web.assessments import service as assessments
 
 

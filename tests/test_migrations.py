@@ -25,9 +25,12 @@ from sqlalchemy.engine import make_url
 
 import config
 from app import MIGRATIONS_DIR
-from tests.conftest import BACKENDS, TEST_DATABASE_URL, _test_app
+from tests.helpers import BACKENDS, TEST_DATABASE_URL, make_app
 from web.assessments import service as assessments
 from web.platform.extensions import db
+
+# Slow: every migration, up and down, on both databases.
+pytestmark = pytest.mark.slow
 
 SCRIPTS = ScriptDirectory(MIGRATIONS_DIR)
 # Outcomes as assessments stored them over time (recommender/stored.py's formats).
@@ -68,7 +71,7 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
 @pytest.fixture
 def app(empty_database_url: str) -> Iterator[Flask]:
     """The app on the empty database, not migrating anything by itself."""
-    application = _test_app(empty_database_url, AUTO_MIGRATE=False)
+    application = make_app(empty_database_url, AUTO_MIGRATE=False)
     yield application
     with application.app_context():
         db.session.remove()

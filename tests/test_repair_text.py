@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import Survey, create_workshop, logged_in, set_profile
+from tests.helpers import Survey, create_workshop, logged_in, set_profile
 from tests.test_backup import every_row
 from web.platform.extensions import db
 from web.storage.models import Assessment, Workshop

@@ -1,69 +1,34 @@
-"""A live Lyftkollen server and Debian's Chromium, driven by Playwright, for browser tests."""
+"""A live Lyftkollen server and Debian's Chromium, driven by Playwright, for browser tests.
+
+What the tests import (the phone, the live server, answer plans) is in helpers.py.
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import threading
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
-from flask_babel import force_locale, gettext
-from werkzeug.serving import make_server
 
 from app import create_app
-from questionnaire.model import DONT_KNOW, Question, Questionnaire
+from questionnaire.model import Questionnaire
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Without the background-networking flags Chromium tries to reach hosts this machine cannot.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-# The level answered in each dimension, in questionnaire order: different levels, so a
-# score shown in the wrong row of the result is caught.
-DIMENSION_LEVELS = (1, 2, 3, 4, 0, 2, 3, 1, 4, 2)
-# The company in every test: a manufacturing SME (SNI 25, fabricated metal products).
-PROFILE = {"employees": 45, "sni": "25"}
-PHONE = {
-    "viewport": {"width": 360, "height": 740},
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "sv-SE",
-}
-# An advisor's laptop.
-DESKTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "sv-SE"}
-
-
-@dataclass(frozen=True)
-class LiveServer:
-    url: str
-    app: Flask
-
-    def sv(self, msgid: str, **params: Any) -> str:
-        """The Swedish text the running app shows for ``msgid``."""
-        with self.app.test_request_context(), force_locale("sv"):
-            return gettext(msgid, **params)
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}; CI must run the browser tests", pytrace=False)
-    pytest.skip(reason)
+from .helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DIMENSION_LEVELS,
+    PHONE,
+    PROFILE,
+    AnswerPlan,
+    LiveServer,
+    PlannedAnswer,
+    plan_answer,
+    require_chromium,
+    round_half_up,
+    serving,
+)
 
 
 @pytest.fixture(scope="session")
@@ -77,38 +42,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "SECRET_KEY": "browser-tests",
         }
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-
-
-@contextmanager
-def serving(app: Flask) -> Iterator[LiveServer]:
-    """``app`` on a free local port, one thread per request, until the block ends.
-
-    For a test that needs its own settings (``live_server`` is shared by the session).
-    """
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serving(app) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
 def chromium_browser() -> Iterator[Any]:
     """Debian's Chromium; Playwright never downloads a browser of its own here."""
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -134,73 +75,6 @@ def phone_context(chromium_browser: Any, live_server: LiveServer) -> Iterator[An
 def phone_page(phone_context: Any) -> Any:
     """A page in a fresh phone context (no cookies, no earlier answers)."""
     return phone_context.new_page()
-
-
-@dataclass(frozen=True)
-class PlannedAnswer:
-    """What a person answers to one maturity question, and the level it is worth."""
-
-    question: Question
-    level: float
-    choices: tuple[str, ...] = ()  # option values to choose or tick
-    number: int | None = None
-
-    def api_value(self) -> Any:
-        if self.question.type == "number":
-            return self.number
-        if self.question.type == "multi":
-            return list(self.choices)
-        return self.choices[0]
-
-
-def plan_answer(question: Question, level: int) -> PlannedAnswer:
-    """An answer worth ``level`` (0-4), read from the question's own options and thresholds."""
-    if question.type == "single":
-        option = next(o for o in question.options if o.level == level)
-        return PlannedAnswer(question, level, choices=(option.value,))
-    if question.type == "number":
-        assert question.thresholds is not None
-        number = question.thresholds[level - 1] if level else question.thresholds[0] - 1
-        return PlannedAnswer(question, level, number=int(number))
-    assert question.type == "multi" and question.full_score is not None
-    if level == 0:
-        return PlannedAnswer(question, 0, choices=("none",))
-    ticked: list[str] = []
-    points = 0.0
-    for option in question.options:
-        if points >= level * question.full_score / 4:
-            break
-        if option.exclusive or option.level is None or option.value == DONT_KNOW:
-            continue
-        ticked.append(option.value)
-        points += option.level
-    return PlannedAnswer(question, min(4.0, 4 * points / question.full_score), tuple(ticked))
-
-
-def check_by_value(page: Any, planned: PlannedAnswer) -> None:
-    """Give a planned answer by the options' values (quicker than finding their labels)."""
-    question = planned.question
-    block = page.locator(f"#q-{question.id}")
-    if question.type == "number":
-        block.locator(f'input[name="{question.id}"]').fill(str(planned.number))
-        return
-    for value in planned.choices:
-        block.locator(f'input[name="{question.id}"][value="{value}"]').check()
-
-
-def round_half_up(value: float) -> int:
-    return int(value + 0.5)
-
-
-@dataclass(frozen=True)
-class AnswerPlan:
-    """Answers to every maturity question and the score each dimension must get."""
-
-    by_section: dict[str, list[PlannedAnswer]]
-    expected_scores: dict[str, int]  # dimension id -> 0-100
-
-    def api_answers(self) -> dict[str, Any]:
-        return {a.question.id: a.api_value() for s in self.by_section.values() for a in s}
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .conftest import LiveServer
+from .helpers import LiveServer
 
-pytestmark = pytest.mark.browser
+# One worker runs them all (pytest-xdist's loadgroup): one Chromium, one live server.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 axe = Axe()
 

@@ -9,9 +9,10 @@ import pytest
 
 from questionnaire.model import Questionnaire
 
-from .conftest import PHONE, PROFILE, AnswerPlan, LiveServer, PlannedAnswer
+from .helpers import PHONE, PROFILE, AnswerPlan, LiveServer, PlannedAnswer
 
-pytestmark = pytest.mark.browser
+# One worker runs them all (pytest-xdist's loadgroup): one Chromium, one live server.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 STEP_URL = re.compile(r"/a/[^/]+/steg/(\d+)$")
 RESULT_URL = re.compile(r"/a/[^/]+/resultat$")

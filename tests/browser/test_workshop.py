@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from app import create_app
 from questionnaire.model import DONT_KNOW, Questionnaire
 
-from .conftest import (
+from .helpers import (
     DESKTOP,
     PHONE,
     LiveServer,
@@ -26,7 +26,8 @@ from .conftest import (
     serving,
 )
 
-pytestmark = pytest.mark.browser
+# One worker runs them all (pytest-xdist's loadgroup): one Chromium, one live server.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 # How long a live figure may take to appear: polls once a second, on a busy 2-core CI box.
 LIVE_UPDATE_MS = 20_000

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.conftest import PASSWORD, Survey, create_workshop, logged_in, set_profile
+from tests.helpers import PASSWORD, Survey, create_workshop, logged_in, set_profile
 
-from .conftest import PHONE, LiveServer
+from .helpers import PHONE, LiveServer
 from .test_accessibility import violation_report
 
-pytestmark = pytest.mark.browser
+# One worker runs them all (pytest-xdist's loadgroup): one Chromium, one live server.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 axe = Axe()
 EMAIL = "axe-radgivare@example.se"

@@ -4,15 +4,20 @@ and werkzeug's development server; and a URL cannot start a log line of its own.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.servers import ROOT, WITH_FAULTS, Servers
+
+# Slow: real servers in their own processes.
+pytestmark = pytest.mark.slow
 
 
 def test_the_access_log_leaves_out_links_codes_and_addresses(
@@ -112,6 +117,9 @@ def test_no_development_server_log_holds_a_private_path_or_an_address(
         server = subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
             [sys.executable, "-c", DEVELOPMENT_SERVER, database_url],
             cwd=ROOT,
+            # A key from the environment: else each server would make instance/secret_key
+            # in the checkout, two at once (pytest-xdist) racing to create it.
+            env={**os.environ, "SECRET_KEY": "development"},
             stdout=subprocess.PIPE,
             stderr=stderr,
             stdin=subprocess.DEVNULL,

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from tests.conftest import create_workshop, csrf_token, logged_in
+from app import create_app
+from tests.helpers import create_workshop, csrf_token, logged_in
+from web.platform.extensions import db
+from web.storage.models import User
 
 PASSWORD = "ett-långt-lösenord"
 ADVISOR_PREFIX = "/radgivare"
@@ -96,6 +101,30 @@ def test_a_new_password_ends_open_sessions(app: Flask, client: FlaskClient, advi
     _users(app, "set-password", "--email", advisor, "--password", "ett-helt-nytt-lösenord")
     assert client.get(f"{ADVISOR_PREFIX}/").status_code == 302
     assert _login(client, advisor, "ett-helt-nytt-lösenord").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"TESTING": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}, {"TESTING": True}],
+    ids=["not-a-test-app", "test-app-by-default"],
+)
+def test_passwords_are_kept_as_scrypt_hashes(database_url: str, settings: dict[str, Any]) -> None:
+    """What production stores: the tests' cheaper hash (tests/helpers.py) needs a test app
+    that asks for it."""
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "AUTO_MIGRATE": False, "SECRET_KEY": "x"}
+        | settings
+    )
+    _users(app, "create", "--email", "anna@example.se", "--password", PASSWORD)
+    with app.app_context():
+        stored = db.session.execute(select(User.password_hash)).scalar_one()
+        db.session.remove()
+    assert stored.startswith("scrypt:32768:8:1$")
+    assert _login(app.test_client(), "anna@example.se", PASSWORD).status_code == 302
+    assert _login(app.test_client(), "anna@example.se", "fel-lösenord!").status_code == 401
+    assert _login(app.test_client(), "nobody@example.se", PASSWORD).status_code == 401
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_login_never_redirects_off_site(client: FlaskClient, advisor: str) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy import event, func, select
 
 import config
 import web.advisor._routes
-from tests.conftest import PASSWORD, create_workshop, csrf_token, logged_in, make_user
+from tests.helpers import PASSWORD, create_workshop, csrf_token, logged_in, make_user
 from web.advisor import sessions as advisor_sessions
 from web.operations.backup import UNUSABLE_PASSWORD
 from web.platform.extensions import db

@@ -12,7 +12,7 @@ from flask import Flask
 
 from app import create_app
 from questionnaire.content import ContentError
-from tests.conftest import DATA_DIR
+from tests.helpers import DATA_DIR
 from web.reporting.anonymity import anonymity_from_document, generalise, load_anonymity
 
 

@@ -10,6 +10,9 @@ import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, settings
 
+# Slow: Schemathesis fuzzes the whole API.
+pytestmark = pytest.mark.slow
+
 GET_ASSESSMENT = ("GET", "/api/v1/assessments/{id}")
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from questionnaire.profile import company_profile
 from recommender.ranking import recommend
-from tests.conftest import Survey, create_workshop, csrf_token, set_profile
+from tests.helpers import Survey, create_workshop, csrf_token, set_profile
 from web.platform.extensions import db
 from web.storage.models import Assessment, Workshop
 

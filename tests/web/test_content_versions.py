@@ -20,14 +20,14 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from questionnaire.content import ContentError
-from tests.conftest import (
+from tests.helpers import (
     DATA_DIR,
     PASSWORD,
     Survey,
-    _test_app,
     create_workshop,
     csrf_token,
     logged_in,
+    make_app,
     participant,
     set_profile,
 )
@@ -67,7 +67,7 @@ def later_app(database_url: str) -> Iterator[Callable[[Path], Flask]]:
     started: list[Flask] = []
 
     def start(data_dir: Path) -> Flask:
-        started.append(_test_app(database_url, DATA_DIR=str(data_dir)))
+        started.append(make_app(database_url, DATA_DIR=str(data_dir)))
         return started[-1]
 
     yield start

@@ -34,7 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 from tests.servers import SECRET_KEY, TIMEOUT, Gunicorn, Servers, alive, wait_until
 from tests.web.load import JOINED, Plan, comparable, open_workshop, plans, stored_answers
 from web.platform.extensions import db
@@ -50,8 +50,11 @@ KILL_AFTER = 300  # acknowledged pages before a worker is killed (of PARTICIPANT
 MORE_KILLS_EVERY = 150  # if a kill broke no request, another after this many more pages
 MAX_KILLS = 3
 
-# Workers are found, and their connections counted, in /proc.
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads Linux's /proc")
+pytestmark = [
+    pytest.mark.slow,  # real gunicorn servers, killed mid-burst
+    # Workers are found, and their connections counted, in /proc.
+    pytest.mark.skipif(sys.platform != "linux", reason="reads Linux's /proc"),
+]
 
 
 # ---------------------------------------------------------------- the room

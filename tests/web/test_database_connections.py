@@ -18,7 +18,7 @@ from flask import Flask
 from sqlalchemy import create_engine, make_url, text
 
 from tests import faults
-from tests.conftest import PASSWORD, WORKSHOP_PROFILE, Survey, csrf_token, logged_in, make_user
+from tests.helpers import PASSWORD, WORKSHOP_PROFILE, Survey, csrf_token, logged_in, make_user
 from tests.servers import Servers
 from web.storage import database
 
@@ -190,6 +190,7 @@ def test_a_connection_ended_as_the_request_ends_leaves_the_page_as_it_was(
     assert survey.client.get(survey.url(1)).status_code == 200
 
 
+@pytest.mark.slow  # a real gunicorn server
 def test_a_gunicorn_worker_answers_503_and_lives_on(
     servers: Servers, postgresql_database: str
 ) -> None:
@@ -277,6 +278,7 @@ def test_a_logged_in_advisor_gets_the_503_page_while_the_database_refuses(app: F
     assert home.status_code == 200 and "anna@example.se" in home.text
 
 
+@pytest.mark.slow  # a real gunicorn server
 def test_a_gunicorn_worker_answers_a_logged_in_advisor_503_and_lives_on(
     app: Flask, servers: Servers, postgresql_database: str
 ) -> None:

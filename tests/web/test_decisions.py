@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete, func, select
 
-from tests.conftest import (
+from tests.helpers import (
     Survey,
     create_workshop,
     csrf_token,

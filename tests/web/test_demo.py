@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from questionnaire.profile import company_profile
 from recommender.eligibility import excluded_offerings
-from tests.conftest import Survey, create_workshop, logged_in, participant, set_profile
+from tests.helpers import Survey, create_workshop, logged_in, participant, set_profile
 from web.learning.decisions import training_data
 from web.platform.extensions import db
 from web.storage.models import (

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import (
+from tests.helpers import (
     Survey,
     create_workshop,
     csrf_token,

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from tests.conftest import create_workshop, csrf_token, logged_in
+from tests.helpers import create_workshop, csrf_token, logged_in
 from web.platform.extensions import db
 
 # What each page says, per language: its heading, and the way back.

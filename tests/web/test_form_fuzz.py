@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import quote_from_bytes, urlsplit
 from weakref import WeakKeyDictionary
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
@@ -31,7 +32,7 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from recommender.catalogue import OFFERING_IDS
-from tests.conftest import PASSWORD, Survey, create_workshop, csrf_token, make_user, set_profile
+from tests.helpers import PASSWORD, Survey, create_workshop, csrf_token, make_user, set_profile
 from web.advisor import sessions as advisor_sessions
 from web.platform.extensions import db
 from web.storage.models import DECISION_REASON_MAX, User
@@ -558,6 +559,7 @@ def test_every_post_route_has_a_fuzz_strategy(app: Flask) -> None:
     assert COVERED_BY_SCHEMATHESIS <= posts
 
 
+@pytest.mark.slow  # hypothesis fuzzes every form
 def test_hostile_form_input_never_breaks_anything(
     app: Flask, questionnaire: Any, subtests: Any
 ) -> None:
@@ -591,6 +593,7 @@ def fuzz_form(app: Flask, world: World, endpoint: str, form: Form) -> None:
     fuzz()
 
 
+@pytest.mark.slow  # hypothesis fuzzes the query strings
 def test_hostile_query_strings_never_break_anything(app: Flask, questionnaire: Any) -> None:
     """The GET "forms": the language switch and where a page sends the person next."""
     world = World(app, questionnaire)

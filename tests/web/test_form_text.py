@@ -8,7 +8,7 @@ from urllib.parse import quote
 from flask import Flask
 from werkzeug.datastructures import MultiDict
 
-from tests.conftest import (
+from tests.helpers import (
     Survey,
     create_workshop,
     csrf_token,

@@ -9,12 +9,12 @@ import pytest
 from flask import Flask
 
 import web.platform.extensions
-from tests.conftest import _test_app
+from tests.helpers import make_app
 from web.platform.extensions import db, limiter
 
 
 def test_a_process_with_its_database_is_healthy_over_plain_http(database_url: str) -> None:
-    app = _test_app(database_url, FORCE_HTTPS=True)
+    app = make_app(database_url, FORCE_HTTPS=True)
     response = app.test_client().get("/healthz")
     assert response.status_code == 200  # not redirected to HTTPS, unlike every page
     assert response.get_json() == {"status": "ok", "database": "ok", "rate_limits": "ok"}
@@ -31,7 +31,7 @@ def test_a_process_whose_redis_does_not_answer_is_healthy_but_degraded(
     with socket.socket() as refusing:
         refusing.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
         port = refusing.getsockname()[1]
-        app = _test_app(database_url, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}/0")
+        app = make_app(database_url, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}/0")
         response = app.test_client().get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok", "rate_limits": "degraded"}
@@ -44,7 +44,7 @@ def test_redis_is_asked_at_most_once_per_few_seconds_however_often_health_is_che
 ) -> None:
     """While Redis hangs each ask holds a worker for its timeout, and anyone may call
     /healthz: a flood of checks must not tie up every worker."""
-    app = _test_app(database_url)
+    app = make_app(database_url)
     asked: list[float] = []
     now = [1000.0]
     monkeypatch.setattr(web.platform.extensions.time, "monotonic", lambda: now[0])
@@ -61,7 +61,7 @@ def test_redis_is_asked_at_most_once_per_few_seconds_however_often_health_is_che
 
 def test_a_process_without_its_database_is_unavailable(tmp_path: Path) -> None:
     unreachable = f"sqlite:///{tmp_path / 'no-such-folder' / 'lyftkollen.sqlite3'}"
-    app: Flask = _test_app(unreachable)
+    app: Flask = make_app(unreachable)
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {

@@ -20,7 +20,7 @@ from recommender.features import DecisionCase
 from recommender.learned import Decision as LearnedDecision
 from recommender.learned import library_versions, rules_recommendation
 from recommender.synthetic import advisor_rule, synthetic_decisions
-from tests.conftest import Survey, _test_app, make_user
+from tests.helpers import Survey, make_app, make_user
 from tests.recommender.test_learned import profile_only_decisions
 from web.platform.extensions import db
 from web.storage import installation
@@ -238,7 +238,7 @@ def app_on(app: Flask, tmp_path: Path) -> Iterator[AppOn]:
             settings["AUTO_MIGRATE"] = True
         else:
             url = app.config["SQLALCHEMY_DATABASE_URI"]
-        other = _test_app(url, **settings)
+        other = make_app(url, **settings)
         other.instance_path = app.instance_path
         made.append(other)
         return other

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import socket
 
+import pytest
 import requests
 
 from tests.servers import WITH_FAULTS, Gunicorn, Servers
+
+# Slow: real gunicorn servers.
+pytestmark = pytest.mark.slow
 
 SECRET = "Zq3xSecretToken0123456789"
 # Each framing is refused by gunicorn before the app sees it.

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete, select, text, update
 
 from questionnaire.dimensions import DIMENSION_IDS
-from tests.conftest import Survey, create_workshop, csrf_token, logged_in, participant, set_profile
+from tests.helpers import Survey, create_workshop, csrf_token, logged_in, participant, set_profile
 from web.platform.extensions import db
 from web.reporting import overview
 from web.storage import summaries

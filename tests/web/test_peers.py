@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from questionnaire.dimensions import DIMENSION_IDS
-from tests.conftest import (
+from tests.helpers import (
     Survey,
     create_workshop,
     csrf_token,

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
-from tests.conftest import (
+from tests.helpers import (
     Survey,
     create_workshop,
     csrf_token,

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from tests.conftest import create_workshop, logged_in, participant, set_profile
+from tests.helpers import create_workshop, logged_in, participant, set_profile
 from tests.web.test_api import _full_answers
 
 PRIVATE_PREFIXES = ("/a/", "/w", "/radgivare", "/api/v1/assessments/")

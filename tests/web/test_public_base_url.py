@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.conftest import (
+from tests.helpers import (
     PASSWORD,
     Survey,
     app_in_own_instance,

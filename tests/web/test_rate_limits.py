@@ -16,13 +16,13 @@ from flask import Blueprint, Flask, request
 from flask_limiter.util import get_remote_address
 from sqlalchemy import func, select
 
-from tests.conftest import (
+from tests.helpers import (
     IN_CI,
     PASSWORD,
-    _test_app,
     create_workshop,
     csrf_token,
     logged_in,
+    make_app,
     participant,
 )
 from tests.servers import RedisServer, Servers, wait_until
@@ -72,13 +72,13 @@ def test_the_api_and_the_site_share_one_limit_and_the_api_answers_json(app: Flas
 def test_addresses_behind_a_trusted_proxy_count_apart_and_forged_ones_do_not(
     database_url: str,
 ) -> None:
-    direct = _test_app(database_url, ASSESSMENT_RATE_LIMIT="1 per minute")
+    direct = make_app(database_url, ASSESSMENT_RATE_LIMIT="1 per minute")
     forged = direct.test_client()
     assert _start(forged, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 302
     # Without a trusted proxy the header is anyone's to write: it does not help.
     assert _start(forged, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 429
 
-    proxied = _test_app(database_url, ASSESSMENT_RATE_LIMIT="1 per minute", TRUSTED_PROXIES=1)
+    proxied = make_app(database_url, ASSESSMENT_RATE_LIMIT="1 per minute", TRUSTED_PROXIES=1)
     room = proxied.test_client()
     assert _start(room, HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 302
     assert _start(room, HTTP_X_FORWARDED_FOR="203.0.113.2").status_code == 302
@@ -146,6 +146,7 @@ def test_wrong_codes_rejoins_and_forms_sent_back_leave_the_join_limit_alone(
     assert _participants(app, code) == 3
 
 
+@pytest.mark.slow  # 300 joins
 def test_the_default_lets_a_room_of_200_on_one_address_join_and_stops_it_at_300(
     app: Flask,
 ) -> None:
@@ -202,13 +203,14 @@ def _log_in(app: Flask, email: str) -> int:
     return client.post("/radgivare/logga-in", data=data).status_code
 
 
+@pytest.mark.slow  # a real Redis, stopped and started
 def test_with_redis_gone_people_still_log_in_join_and_start_and_limits_still_count(
     database_url: str,
     redis_server: RedisServer,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    app = _test_app(
+    app = make_app(
         database_url, RATELIMIT_STORAGE_URI=redis_server.url, LOGIN_RATE_LIMIT="3 per minute"
     )
     app.instance_path = str(tmp_path / "instance")
@@ -244,12 +246,13 @@ def test_with_redis_gone_people_still_log_in_join_and_start_and_limits_still_cou
         db.engine.dispose()
 
 
+@pytest.mark.slow  # a real Redis, stopped midway
 def test_a_new_assessment_whose_count_redis_loses_midway_is_still_created(
     database_url: str, redis_server: RedisServer, tmp_path: Path
 ) -> None:
     """Redis answers the check before the view and is gone when the created assessment
     is counted after it: the person still gets their assessment, not an error page."""
-    app = _test_app(database_url, RATELIMIT_STORAGE_URI=redis_server.url)
+    app = make_app(database_url, RATELIMIT_STORAGE_URI=redis_server.url)
     app.instance_path = str(tmp_path / "instance")
 
     @app.after_request  # runs before the limiter's own (the last registered runs first)
@@ -268,7 +271,7 @@ def test_a_new_assessment_whose_count_redis_loses_midway_is_still_created(
 def test_a_redis_that_hangs_holds_a_request_for_a_quarter_second_at_most(
     database_url: str,
 ) -> None:
-    app = _test_app(database_url, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15")
+    app = make_app(database_url, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15")
     with app.app_context():
         client = limiter.storage.storage  # the redis-py client Flask-Limiter counts with
         settings = client.connection_pool.connection_kwargs
@@ -276,6 +279,7 @@ def test_a_redis_that_hangs_holds_a_request_for_a_quarter_second_at_most(
         db.engine.dispose()
 
 
+@pytest.mark.slow  # a real gunicorn server and Redis
 def test_a_gunicorn_worker_keeps_starting_assessments_and_says_so_when_redis_goes_away(
     servers: Servers, database_url: str, redis_server: RedisServer
 ) -> None:

@@ -20,11 +20,14 @@ from flask import Flask
 from sqlalchemy import select
 
 from app import create_app
-from tests.conftest import IN_CI, csrf_token
+from tests.helpers import IN_CI, csrf_token
 from tests.servers import SECRET_KEY, Gunicorn, Servers
 from tests.web.load import JOINED, open_workshop, plans
 from web.platform.extensions import db
 from web.storage.models import Answer, Assessment, Workshop
+
+# Slow: real gunicorn servers and Redis.
+pytestmark = pytest.mark.slow
 
 # A database number of the tests' own on the Redis server, emptied before each use.
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -6,7 +6,7 @@ import re
 
 from flask import Flask
 
-from tests.conftest import logged_in
+from tests.helpers import logged_in
 
 
 def _policy(header: str) -> dict[str, str]:

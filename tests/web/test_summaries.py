@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from questionnaire.dimensions import DIMENSION_IDS
-from tests.conftest import Survey, create_workshop, csrf_token, logged_in, participant, set_profile
+from tests.helpers import Survey, create_workshop, csrf_token, logged_in, participant, set_profile
 from web.platform.extensions import db
 from web.storage.models import Assessment, ResultSummary
 

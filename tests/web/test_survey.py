@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from questionnaire.scoring import score_assessment
-from tests.conftest import Survey, csrf_token
+from tests.helpers import Survey, csrf_token
 from web.storage.models import Assessment
 
 PROFILE = {"employees": "45", "sni": "25", "region": "06"}

@@ -17,13 +17,15 @@ import pytest
 import requests
 from flask import Flask
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from app import create_app
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token, threaded_server
 from tests.web.load import JOINED, comparable, open_workshop, plans, stored_answers
 from web.platform.extensions import db
 from web.storage.models import Assessment
+
+# Slow: rooms of phones at once against a threaded server.
+pytestmark = pytest.mark.slow
 
 PARTICIPANTS = 50
 TIMEOUT = 30  # seconds for one request, and for everyone to reach the barrier
@@ -51,15 +53,10 @@ def serve(database_url: str, **config: Any) -> Iterator[Server]:
             **config,
         }
     )
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, name="concurrency-server", daemon=True)
-    thread.start()
     try:
-        yield Server(url=f"http://127.0.0.1:{http.server_port}", app=app)
+        with threaded_server(app, "concurrency-server") as url:
+            yield Server(url=url, app=app)
     finally:
-        http.shutdown()
-        thread.join(timeout=10)
-        http.server_close()
         with app.app_context():
             db.session.remove()
             db.engine.dispose()

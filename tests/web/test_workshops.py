@@ -17,12 +17,12 @@ from sqlalchemy import func, select
 
 from questionnaire.model import DONT_KNOW
 from questionnaire.scoring import round_half_up
-from tests.conftest import (
+from tests.helpers import (
     Survey,
-    _test_app,
     create_workshop,
     csrf_token,
     logged_in,
+    make_app,
     participant,
     set_profile,
 )
@@ -297,7 +297,7 @@ def test_live_counts_answer_304_until_something_changes(
 @pytest.fixture
 def elsewhere(database_url: str) -> Iterator[Flask]:
     """Another process of the same site on the same database."""
-    other = _test_app(database_url)
+    other = make_app(database_url)
     yield other
     with other.app_context():
         db.session.remove()

@@ -20,14 +20,14 @@ from web.platform.navigation import local_path
 from web.reporting import export, statistics
 from web.storage import access
 from web.storage.content import content
-from web.storage.models import User, utcnow
+from web.storage.models import User, password_hash_method, utcnow
 from web.workshops import service as workshops
 
 
 @cache
-def _dummy_hash() -> str:
+def _dummy_hash(method: str) -> str:
     """Checked when no account matches, so a wrong address takes as long as a wrong password."""
-    return generate_password_hash(secrets.token_hex(16))
+    return generate_password_hash(secrets.token_hex(16), method=method)
 
 
 def _login_limit() -> str:
@@ -48,7 +48,7 @@ def login() -> Response | str | tuple[str, int]:
         # password (no hash to check: werkzeug would give up at once) or active take as long.
         stored = user.password_hash if user is not None else ""
         if stored.count("$") != 2:  # a werkzeug hash is "method$salt$hash"
-            stored = _dummy_hash()
+            stored = _dummy_hash(password_hash_method())
         matches = check_password_hash(stored, form.password.data or "")
         if user is not None and user.active and matches:
             advisor_sessions.log_in(user)

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -240,6 +241,19 @@ def new_login_id() -> str:
     return secrets.token_urlsafe(24)
 
 
+# Werkzeug's default: scrypt, slow on purpose, so a stolen hash is costly to guess.
+HASH_METHOD = "scrypt"
+
+
+def password_hash_method() -> str:
+    """How new passwords are hashed: scrypt. Only a test app (TESTING) may choose a cheaper
+    method, as PASSWORD_HASH_METHOD, to create and log in advisors hundreds of times; no
+    environment variable sets it, and any other app ignores it."""
+    if has_app_context() and current_app.config["TESTING"]:
+        return str(current_app.config.get("PASSWORD_HASH_METHOD", HASH_METHOD))
+    return HASH_METHOD
+
+
 class User(Model):
     """An advisor or admin. Companies answering online have no account."""
 
@@ -278,7 +292,7 @@ class User(Model):
         return self.role == "admin"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
         self.login_id = new_login_id()
 
 
