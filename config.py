@@ -30,10 +30,26 @@ def secret_key(instance_path: str) -> str:
         return from_env
     path = Path(instance_path) / "secret_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
-            f.write(secrets.token_hex(32))
+        _make_once(path, secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def _make_once(path: Path, text: str) -> None:
+    """Write ``path`` unless it exists, atomically: the file appears whole, and when
+    several processes start at once on a fresh instance folder (gunicorn's workers) one
+    key wins and every process reads that one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    try:
+        os.link(draft, path)  # fails if another process made it first: theirs is kept
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
 
 
 PRIVATE_FOLDER = 0o700

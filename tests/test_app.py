@@ -6,6 +6,8 @@ import copy
 import os
 import shutil
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 
@@ -41,6 +43,26 @@ def test_secret_key_comes_from_the_environment_or_is_made_once(
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
     assert config.secret_key(str(tmp_path)) == "from-the-environment"
+
+
+def test_processes_starting_together_on_a_fresh_instance_folder_share_one_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """gunicorn's workers start at once: none fails, none reads a half-written key, and
+    all sign with the same one."""
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    for round_ in range(40):
+        folder = tmp_path / f"instance-{round_}"
+        start = threading.Barrier(8)
+
+        def start_up(folder: Path = folder, start: threading.Barrier = start) -> str:
+            start.wait()
+            return config.secret_key(str(folder))
+
+        with ThreadPoolExecutor(8) as pool:
+            keys = [f.result() for f in [pool.submit(start_up) for _ in range(8)]]
+        assert len(set(keys)) == 1 and len(keys[0]) == 64, keys
+        assert [p.name for p in folder.iterdir()] == ["secret_key"]  # no draft left
 
 
 def test_first_start_creates_and_migrates_the_database(tmp_path: Path) -> None:
