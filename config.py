@@ -48,6 +48,11 @@ def _make_once(path: Path, text: str) -> None:
         os.link(draft, path)  # fails if another process made it first: theirs is kept
     except FileExistsError:
         pass
+    except OSError:
+        # A file system without hard links (an SMB share, some FUSE mounts): create the
+        # file exclusively instead, as before; losing the race then fails loudly.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(text)
     finally:
         draft.unlink()
 

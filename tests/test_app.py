@@ -65,6 +65,22 @@ def test_processes_starting_together_on_a_fresh_instance_folder_share_one_key(
         assert [p.name for p in folder.iterdir()] == ["secret_key"]  # no draft left
 
 
+def test_a_key_is_made_where_the_file_system_has_no_hard_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An instance folder on an SMB share or a FUSE mount, where os.link is refused."""
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+
+    def refused(*_args: object) -> None:
+        raise PermissionError("Operation not permitted")
+
+    monkeypatch.setattr(os, "link", refused)
+    key = config.secret_key(str(tmp_path))
+    assert len(key) == 64 and config.secret_key(str(tmp_path)) == key
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
 def test_first_start_creates_and_migrates_the_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
