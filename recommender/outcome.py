@@ -89,7 +89,7 @@ class DimensionOutcome:
 
 
 @dataclass(frozen=True)
-class Explanation:
+class PathExplanation:
     """Why a learned model chose the primary step, as the result page tells it."""
 
     decisions: int | None  # advisor decisions the model learned from (None: not kept)
@@ -103,7 +103,7 @@ class Basis:
     """Which ranking made the path: ``learned`` (with why) or ``rules``."""
 
     source: Literal["learned", "rules"] = "rules"
-    explanation: Explanation | None = None
+    explanation: PathExplanation | None = None
 
     @property
     def decisions(self) -> int | None:
@@ -153,7 +153,7 @@ def _basis(ranked: RankedRecommendation) -> Basis:
         return RULES
     return Basis(
         "learned",
-        Explanation(
+        PathExplanation(
             decisions=explanation.decisions,
             offering=explanation.offering,
             probability=explanation.probability,
@@ -207,7 +207,8 @@ def assess_scores(
     """The outcome for dimension scores given as figures (None: not measured).
 
     The path is ranked from the figures as given; the outcome keeps each rounded half
-    up, as a score is shown. Coverage is not known. Dimensions the questionnaire does not
+    up, as a score is shown, and its area and overall indices are those of the shown
+    scores. Coverage is not known. Dimensions the questionnaire does not
     have are ignored; those not given count as not measured.
     """
     q = content.questionnaire
@@ -217,6 +218,6 @@ def assess_scores(
         d: DimensionOutcome(s, band.id if (band := q.band_for(s)) else None, None)
         for d, s in rounded.items()
     }
-    areas = area_indices(given)
+    areas = area_indices(rounded)  # the mean of the scores as shown, as for a team
     recommendation, basis = _path(profile, given, {}, content.catalogue, ranking)
     return Outcome(dimensions, areas, overall_index(areas), recommendation, basis)

@@ -1,8 +1,9 @@
 """How an :class:`~recommender.outcome.Outcome` is kept: one versioned serialiser.
 
-An assessment keeps its outcome as two JSON documents, exactly as the company was shown
-it: ``scores`` (the figures) and ``recommendation`` (the path, or null when there was
-none). :func:`to_stored` writes both, :func:`from_stored` reads both; nothing else reads
+An assessment keeps its outcome as two JSON documents, as the company was shown it
+(a learned path's probability and weights rounded to 4 decimals): ``scores`` (the
+figures) and ``recommendation`` (the path, or null when there was none).
+:func:`to_stored` writes both, :func:`from_stored` reads both; nothing else reads
 or writes their keys.
 
 Format 1, written with ``"format": 1`` in the scores document::
@@ -14,7 +15,7 @@ Format 1, written with ``"format": 1`` in the scores document::
               "primary": step | null, "complementary": [step], "later": step | null,
               "excluded": [{"id", "reason": reason}],
               "source": "rules" | "learned",
-              "explanation": {"decisions", "offering", "probability",
+              "explanation": {"decisions", "offering", "probability",       (learned only)
                               "dimensions": [{"dimension", "score", "weight"}]}}
     step = {"id": <offering id>, "reasons": [reason]};  reason = {"code", "params": {}}
 
@@ -25,9 +26,11 @@ format 1. The keys they may lack read as:
 - ``complementary`` and ``excluded``: ``[]``; ``later`` and ``primary``: null;
 - a reason's ``params``: ``{}``;
 - a dimension's ``coverage``, ``answered`` and ``total``: unknown (None); its ``band``:
-  None; ``areas``: none; ``overall``: null.
+  None; ``areas``: ``{}``; ``overall``: null;
+- a learned path's ``explanation``: none (``Basis("learned", None)``).
 
-A format this code does not know is refused (:class:`StoredFormatError`).
+A format this code does not know (a newer deploy's, after a rollback) is refused: the
+reader raises :class:`StoredFormatError` rather than show a result it cannot read.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from recommender.learned import DimensionWeight
-from recommender.outcome import RULES, Basis, DimensionOutcome, Explanation, Outcome
+from recommender.outcome import RULES, Basis, DimensionOutcome, Outcome, PathExplanation
 from recommender.path import Exclusion, Reason, Recommendation, Step
 
 FORMAT: Final = 1
@@ -92,8 +95,10 @@ def _path_to_stored(recommendation: Recommendation) -> dict[str, Any]:
 
 def _basis_to_stored(outcome: Outcome) -> dict[str, Any]:
     explanation = outcome.basis.explanation
-    if outcome.basis.source != "learned" or explanation is None:
+    if outcome.basis.source != "learned":
         return {"source": "rules"}
+    if explanation is None:
+        return {"source": "learned"}
     return {
         "source": "learned",
         "explanation": {
@@ -169,7 +174,9 @@ def _recommendation(data: Mapping[str, Any]) -> Recommendation:
 def _basis(data: Mapping[str, Any]) -> Basis:
     if data.get("source") != "learned":
         return RULES
-    explanation = data.get("explanation") or {}
+    explanation = data.get("explanation")
+    if not isinstance(explanation, Mapping):
+        return Basis("learned")
     decisions = explanation.get("decisions")
     weights = tuple(
         DimensionWeight(str(w["dimension"]), w.get("score"), float(w.get("weight") or 0.0))
@@ -178,7 +185,7 @@ def _basis(data: Mapping[str, Any]) -> Basis:
     )
     return Basis(
         "learned",
-        Explanation(
+        PathExplanation(
             decisions=decisions if isinstance(decisions, int) else None,
             offering=str(explanation.get("offering") or ""),
             probability=float(explanation.get("probability") or 0.0),

@@ -17,7 +17,7 @@ from questionnaire.team import team_result
 from recommender.catalogue import Catalogue
 from recommender.features import DecisionCase
 from recommender.learned import DimensionWeight, Explanation, RankedRecommendation
-from recommender.outcome import Outcome, assess, assess_scores, rules_ranking
+from recommender.outcome import Basis, Outcome, assess, assess_scores, rules_ranking
 from recommender.path import Recommendation, Step
 from recommender.ranking import recommend
 from recommender.stored import FORMAT, StoredFormatError, from_stored, to_stored
@@ -118,6 +118,31 @@ def test_assess_scores_matches_a_team_and_rounds_what_it_keeps(content: Content)
     assert "not_a_dimension" not in figures.scores
     profile = CompanyProfile(employees=45, sni="25", region="06")
     assert figures.recommendation == recommend(profile, {"data": 54.5}, content.catalogue)
+
+
+def test_areas_from_figures_are_the_mean_of_the_scores_as_shown(content: Content) -> None:
+    """50.5, 50.5 and 50.4 are shown as 51, 51 and 50: their area is 51, not 50."""
+    q = content.questionnaire
+    sustainability = [d.id for d in q.dimensions if d.area == "sustainability"][:3]
+    figures = assess_scores(
+        dict(zip(sustainability, [50.5, 50.5, 50.4], strict=True)), None, content
+    )
+    assert [figures.scores[d] for d in sustainability] == [51, 51, 50]
+    assert figures.areas["sustainability"] == 51
+
+
+def test_a_learned_path_without_its_explanation_reads_back_as_it_was_kept() -> None:
+    scores = {"dimensions": {"data": {"score": 40}}}
+    outcome = from_stored(scores, {"primary": None, "source": "learned"})
+    assert outcome is not None
+    assert outcome.basis == Basis("learned", None) and outcome.basis.decisions is None
+    assert to_stored(outcome)[1] == {
+        "primary": None,
+        "complementary": [],
+        "later": None,
+        "excluded": [],
+        "source": "learned",
+    }
 
 
 def test_an_outcome_is_frozen(content: Content) -> None:
