@@ -141,8 +141,8 @@ def register_blueprints(app: Flask) -> None:
     from web.advisor import _company_views, _compare_views, _routes, _workshop_views  # noqa: F401
     from web.api import bp as api_bp
     from web.operations.health import bp as health_bp
+    from web.pages._privacy import bp as privacy_bp
     from web.pages._routes import bp as pages_bp
-    from web.pages.privacy import bp as privacy_bp
     from web.platform.areas import advisor as advisor_bp
     from web.reporting import _views as reporting_views  # noqa: F401
     from web.survey import bp as survey_bp

@@ -22,7 +22,6 @@ from tests.helpers import (
 )
 from web.assessments import answering
 from web.assessments import service as assessments
-from web.pages.privacy import UNFINISHED_KEPT_DAYS
 from web.platform.extensions import db
 from web.reporting import overview
 from web.storage.models import (
@@ -35,6 +34,7 @@ from web.storage.models import (
     Workshop,
     utcnow,
 )
+from web.storage.retention import UNFINISHED_KEPT_DAYS
 
 PROFILE = {"employees": "45", "sni": "25", "region": "06"}
 

@@ -20,7 +20,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from questionnaire.content import ContentError
 from web.advisor import sessions as advisor_sessions
 from web.operations.backup import ACCOUNTS, BackupError, dumps, export_data, import_data
-from web.pages.privacy import UNFINISHED_KEPT_DAYS
 from web.platform.extensions import db
 from web.reporting.anonymity import load_anonymity
 from web.storage.content import kept_content, load_content
@@ -34,6 +33,7 @@ from web.storage.models import (
     new_login_id,
     utcnow,
 )
+from web.storage.retention import UNFINISHED_KEPT_DAYS
 
 questionnaire_cli = AppGroup("questionnaire", help="Work with the questionnaire's data files.")
 

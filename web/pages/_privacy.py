@@ -1,7 +1,7 @@
 """The privacy page: what is stored, why, for how long, who sees it, and how to delete it.
 
-The retention of unfinished assessments is set here, so the page and the ``purge`` command
-(``flask --app app purge``, web/operations/cli.py) say and do the same.
+The retention of unfinished assessments is read from web/storage/retention.py, as the
+``purge`` command (``flask --app app purge``) reads it, so the two say and do the same.
 """
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template
 from flask_babel import format_decimal, get_locale
 
-# Unfinished assessments untouched for this many days are removed by the purge command.
-UNFINISHED_KEPT_DAYS = 90
+from web.storage.retention import UNFINISHED_KEPT_DAYS
 
 bp = Blueprint("privacy", __name__)
 
