@@ -310,3 +310,66 @@ def test_a_decision_and_the_deletion_of_its_result_at_the_same_moment_both_finis
     with app.app_context():  # deleted after the decision: it went with its result
         assert db.session.get(Assessment, assessment_id) is None
         assert count_decisions(app) == 0
+
+
+def test_two_first_decisions_at_the_same_moment_both_finish_as_one(
+    app: Flask, questionnaire: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A double click on "save" before any decision exists: both requests find none and
+    both insert one. The second changes the first one's decision instead of failing on
+    the unique key (it answered 500 on PostgreSQL)."""
+    survey = Survey(app.test_client(), questionnaire)
+    survey.complete({"employees": "45", "sni": "25"})
+    with app.app_context():
+        advisor = User(email="anna@example.se", password_hash="-")
+        db.session.add(advisor)
+        db.session.commit()
+        assessment_id = db.session.scalars(
+            select(Assessment.id).where(Assessment.token == survey.token)
+        ).one()
+        advisor_id = advisor.id
+
+    first_written = threading.Event()
+    copy = summaries.copy_decision
+
+    def copy_then_pause(decision: Decision) -> None:
+        copy(decision)
+        if not first_written.is_set():
+            first_written.set()
+            time.sleep(1)  # the second, which found no decision either, starts now
+
+    monkeypatch.setattr(summaries, "copy_decision", copy_then_pause)
+    failures: list[BaseException] = []
+
+    def decide(offering: str, after: threading.Event | None) -> None:
+        if after is not None:
+            after.wait(timeout=10)
+        with app.app_context():
+            try:
+                record(
+                    None,  # as each request read it: no decision yet
+                    assessment=db.session.get(Assessment, assessment_id),
+                    offering=offering,
+                    reason="",
+                    recommended="startprogram",
+                    user=db.session.get(User, advisor_id),
+                )
+            except BaseException as error:  # noqa: BLE001 (reported below)
+                failures.append(error)
+            finally:
+                first_written.set()
+
+    threads = [
+        threading.Thread(target=decide, args=("iuc", None)),
+        threading.Thread(target=decide, args=("kunskapslyft", first_written)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    with app.app_context():
+        stored = db.session.scalars(
+            select(Decision.offering).where(Decision.assessment_id == assessment_id)
+        ).all()
+    assert stored == ["kunskapslyft"]  # the second click's choice, in the one decision

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from questionnaire.dimensions import DIMENSION_IDS
@@ -84,7 +85,47 @@ def record(
     recommended: str | None,
     user: User,
 ) -> Decision:
-    """Store (or change) the decision, and commit. The offering must be known."""
+    """Store (or change) the decision, and commit. The offering must be known.
+
+    A result has one decision: when another request stored the first one meanwhile (a
+    double click), this one changes that decision instead of failing on the unique key.
+    """
+
+    def store(decision: Decision | None) -> Decision:
+        return _record(
+            decision,
+            assessment=assessment,
+            workshop=workshop,
+            offering=offering,
+            reason=reason,
+            recommended=recommended,
+            user=user,
+        )
+
+    try:
+        return store(existing)
+    except IntegrityError:
+        db.session.rollback()
+        if existing is not None:
+            raise
+        stored = for_assessment(assessment) if assessment is not None else None
+        if workshop is not None:
+            stored = for_workshop(workshop)
+        if stored is None:  # not the unique key: the record itself is gone, say
+            raise
+        return store(stored)
+
+
+def _record(
+    existing: Decision | None,
+    *,
+    assessment: Assessment | None = None,
+    workshop: Workshop | None = None,
+    offering: str,
+    reason: str,
+    recommended: str | None,
+    user: User,
+) -> Decision:
     if offering not in OFFERING_IDS:
         raise ValueError(f"unknown offering {offering!r}")
     if (assessment is None) == (workshop is None):
