@@ -247,12 +247,8 @@ def test_the_statistics_export_has_the_decision_without_the_reason(
     assert re.fullmatch(r"\d{4}-\d{2}", online[0]["decision_month"])
 
 
-def test_a_decision_and_the_deletion_of_its_result_at_the_same_moment_both_finish(
-    app: Flask, questionnaire: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An advisor decides on a result while its respondent deletes it. The decision
-    pauses between its writes, with the deletion waiting; on PostgreSQL the two once
-    took their locks in opposite orders (deadlock detected: one of them failed)."""
+def _finished_and_an_advisor(app: Flask, questionnaire: Any) -> tuple[int, int]:
+    """A finished online self-assessment and an advisor: their ids."""
     survey = Survey(app.test_client(), questionnaire)
     survey.complete({"employees": "45", "sni": "25"})
     with app.app_context():
@@ -263,6 +259,16 @@ def test_a_decision_and_the_deletion_of_its_result_at_the_same_moment_both_finis
             select(Assessment.id).where(Assessment.token == survey.token)
         ).one()
         advisor_id = advisor.id
+    return assessment_id, advisor_id
+
+
+def test_a_decision_and_the_deletion_of_its_result_at_the_same_moment_both_finish(
+    app: Flask, questionnaire: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An advisor decides on a result while its respondent deletes it. The decision
+    pauses between its writes, with the deletion waiting; on PostgreSQL the two once
+    took their locks in opposite orders (deadlock detected: one of them failed)."""
+    assessment_id, advisor_id = _finished_and_an_advisor(app, questionnaire)
 
     written = threading.Event()
     copy = summaries.copy_decision
@@ -318,16 +324,7 @@ def test_two_first_decisions_at_the_same_moment_both_finish_as_one(
     """A double click on "save" before any decision exists: both requests find none and
     both insert one. The second changes the first one's decision instead of failing on
     the unique key (it answered 500 on PostgreSQL)."""
-    survey = Survey(app.test_client(), questionnaire)
-    survey.complete({"employees": "45", "sni": "25"})
-    with app.app_context():
-        advisor = User(email="anna@example.se", password_hash="-")
-        db.session.add(advisor)
-        db.session.commit()
-        assessment_id = db.session.scalars(
-            select(Assessment.id).where(Assessment.token == survey.token)
-        ).one()
-        advisor_id = advisor.id
+    assessment_id, advisor_id = _finished_and_an_advisor(app, questionnaire)
 
     first_written = threading.Event()
     copy = summaries.copy_decision
