@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from tests.helpers import (
     Survey,
@@ -25,6 +25,7 @@ from tests.helpers import (
     participant,
     set_profile,
 )
+from web.assessments import service
 from web.learning.decisions import record
 from web.platform.extensions import db
 from web.storage import summaries
@@ -159,6 +160,51 @@ def _linked_company(app: Flask, questionnaire: Any, anna: FlaskClient) -> tuple[
     linked = post_decision(anna, company_url, f"{company_url}/koppla", link=own.token)
     assert linked.status_code == 302
     return company_url, own
+
+
+def test_a_self_assessment_another_advisor_links_meanwhile_stays_theirs(
+    app: Flask, questionnaire: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two advisors link the same shared private link at the same moment: the second is
+    told it is linked elsewhere, and the first one's link stands."""
+    anna = logged_in(app, "anna@example.se")
+    bertil = logged_in(app, "bertil@example.se")
+    urls = {}
+    for name, client in (("anna", anna), ("bertil", bertil)):
+        url, _ = create_workshop(client)
+        with app.app_context():
+            workshop = db.session.execute(
+                select(Workshop).where(Workshop.public_id == url.rsplit("/", 1)[1])
+            ).scalar_one()
+            urls[name] = (workshop.company.public_id, workshop.company.id)
+            db.session.remove()
+    shared = Survey(app.test_client(), questionnaire)
+    shared.complete({"employees": "45", "sni": "25"})
+    found = service.find
+
+    def found_then_linked_by_bertil(token: str) -> Assessment | None:
+        assessment = found(token)  # read as linked to nobody
+        with db.engine.connect() as other:
+            other.execute(
+                update(Assessment)
+                .where(Assessment.token == token)
+                .values(company_id=urls["bertil"][1])
+            )
+            other.commit()
+        return assessment
+
+    monkeypatch.setattr(service, "find", found_then_linked_by_bertil)
+    company_url = f"/radgivare/foretag/{urls['anna'][0]}"
+    response = post_decision(anna, company_url, f"{company_url}/koppla", link=shared.token)
+    assert response.status_code == 422
+    assert "redan kopplad till ett annat företag" in response.text
+    with app.app_context():
+        assert (
+            db.session.execute(
+                select(Assessment.company_id).where(Assessment.token == shared.token)
+            ).scalar_one()
+            == urls["bertil"][1]
+        )
 
 
 def test_a_decision_on_a_linked_self_assessment(app: Flask, questionnaire: Any) -> None:

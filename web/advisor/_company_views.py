@@ -97,8 +97,11 @@ def link_assessment(public_id: str) -> Response | tuple[str, int]:
             form.link.errors = (
                 gettext("That self-assessment is already linked to another company."),
             )
+        elif not workshops.link_assessment(company, assessment):  # linked meanwhile
+            form.link.errors = (
+                gettext("That self-assessment is already linked to another company."),
+            )
         else:
-            workshops.link_assessment(company, assessment)
             flash(gettext("The self-assessment is linked to %(name)s.", name=company.name))
             return redirect(url_for("advisor.company", public_id=company.public_id))
     return company_page(company, form), 422

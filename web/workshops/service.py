@@ -6,9 +6,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import CursorResult, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -90,10 +90,23 @@ def create_company(owner: User, name: str) -> Company:
     return company
 
 
-def link_assessment(company: Company, assessment: Assessment) -> None:
-    """Count a finished online self-assessment as one of the company's results; committed."""
-    assessment.company_id = company.id
+def link_assessment(company: Company, assessment: Assessment) -> bool:
+    """Count a finished online self-assessment as one of the company's results; committed.
+
+    False, and nothing changed, when another company has it: also when another advisor
+    linked it a moment ago, after this request read it as free.
+    """
+    linked = db.session.execute(
+        update(Assessment)
+        .where(
+            Assessment.id == assessment.id,
+            (Assessment.company_id.is_(None)) | (Assessment.company_id == company.id),
+        )
+        .values(company_id=company.id)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
+    return cast(CursorResult[Any], linked).rowcount == 1
 
 
 @dataclass(frozen=True)
