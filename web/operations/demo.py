@@ -50,7 +50,7 @@ from web.storage.models import (
     new_public_id,
     new_token,
 )
-from web.workshops.service import team_of
+from web.workshops.service import summary_values, team_of
 
 DEMO_ADVISOR = "demo.radgivare@lyftkollen.invalid"
 DEMO_ADMIN = "demo.admin@lyftkollen.invalid"
@@ -287,9 +287,7 @@ def _seed_batch(
     ):
         team = team_of(c, dict(company.profile), answer_sets)
         transient_workshop = Workshop(**{k: v for k, v in workshop_row.items() if k != "code"})
-        values = summaries.workshop_values(
-            transient_workshop, c, team.outcome, team.result.participants
-        )
+        values = summary_values(transient_workshop, c, team)
         if values is not None:
             summary_rows.append({"assessment_id": None, "workshop_id": workshop_id, **values})
         if rng.random() < DECISION_SHARE:

@@ -243,14 +243,7 @@ def team_comparison(
     """A closed workshop's team compared as its company, on the advisor's page; None
     while the workshop is open (its team is then no stored result, and still changing)
     or before anyone finished. ``team`` is the team's result if the caller has it."""
-    if team is None:
-        team = workshops.team(workshop, content)
-    subject = summaries.workshop_values(
-        workshop,
-        content,
-        team.outcome if team else None,
-        team.result.participants if team else 0,
-    )
+    subject = workshops.summary_values(workshop, content, team)
     if subject is None:
         return None
     return _compare(subject, ("workshop", workshop.id), content, language)

@@ -28,13 +28,7 @@ def rebuild() -> int:
     for workshop in db.session.execute(
         select(Workshop).where(Workshop.status == "closed")
     ).scalars():
-        team = workshops.team(workshop, content_for(workshop))
-        values = summaries.workshop_values(
-            workshop,
-            content_for(workshop),
-            team.outcome if team else None,
-            team.result.participants if team else 0,
-        )
+        values = workshops.summary_values(workshop, content_for(workshop))
         if values is not None:
             rows.append({"assessment_id": None, "workshop_id": workshop.id, **values})
     if rows:

@@ -154,11 +154,8 @@ def workshop_values(
     }
 
 
-def refresh_workshop(
-    workshop: Workshop, content: Content, team: Outcome | None, respondents: int
-) -> None:
-    """Bring a workshop's team row up to date: written when closed, removed when open."""
-    values = workshop_values(workshop, content, team, respondents)
+def refresh_workshop(workshop: Workshop, values: dict[str, Any] | None) -> None:
+    """Write a workshop's team row (``workshop_values``), or remove it (None)."""
     if values is None:
         db.session.execute(delete(ResultSummary).where(ResultSummary.workshop_id == workshop.id))
         return

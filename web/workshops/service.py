@@ -596,13 +596,21 @@ def measurements(company: Company) -> list[Measurement]:
     return sorted(found, key=lambda m: (m.held_on, m.taken_at))
 
 
-def refresh_summary(workshop: Workshop, content: Content) -> None:
-    """Bring the workshop's row of the read model up to date (the caller commits)."""
-    db.session.flush()  # the team is read from the database
-    found = team(workshop, content) if not workshop.is_open else None
-    summaries.refresh_workshop(
+def summary_values(
+    workshop: Workshop, content: Content, known: Team | None = None
+) -> dict[str, Any] | None:
+    """The workshop's row of the read model: None while open or before anyone finished.
+    ``known`` is its team if the caller has it; else it is read when the row needs it."""
+    found = known if known is not None or workshop.is_open else team(workshop, content)
+    return summaries.workshop_values(
         workshop,
         content,
         found.outcome if found else None,
         found.result.participants if found else 0,
     )
+
+
+def refresh_summary(workshop: Workshop, content: Content) -> None:
+    """Bring the workshop's row of the read model up to date (the caller commits)."""
+    db.session.flush()  # the team is read from the database
+    summaries.refresh_workshop(workshop, summary_values(workshop, content))
