@@ -7,7 +7,7 @@ to what Flask, Jinja and gunicorn alone manage on this machine:
     python -m gunicorn -c gunicorn.conf.py --chdir bench minimal_app:app
 
 ``read_app`` is the same page plus the questionnaire page's one read, made by the app's
-own ``web.assessments.service.page_state`` on a pooled connection with the app's engine settings
+own ``web.assessments.page_read.page_state`` on a pooled connection with the app's engine settings
 (without a transaction on PostgreSQL, as ``read_connection`` does). ``run.py
 questionnaire --read-reference`` measures it beside the other two, to tell the
 database's share of the questionnaire page's cost from the app's own (bench/README.md):
@@ -46,10 +46,10 @@ def _engine() -> Engine:
 
 @read_app.get("/a/<token>/steg/<int:number>")
 def read(token: str, number: int) -> str:
-    from web.assessments.service import page_state
+    from web.assessments.page_read import page_state
 
     with _engine().connect() as connection:
-        if connection.dialect.name == "postgresql":  # as web.assessments.service.read_connection
+        if connection.dialect.name == "postgresql":  # as page_read.read_connection
             connection.execution_options(isolation_level="AUTOCOMMIT")
         state = page_state(connection, token)
     if state is None:

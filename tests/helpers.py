@@ -20,6 +20,8 @@ from jinja2.bccache import Bucket
 from werkzeug.serving import make_server
 
 from app import create_app
+from questionnaire.model import DONT_KNOW, Section
+from web.assessments.forms import DONT_KNOW_SUFFIX
 from web.platform.extensions import db
 from web.storage.content import CONTENT_FILES, Content, DataDirectory, load_content
 
@@ -271,3 +273,30 @@ def participant(app: Flask, questionnaire: Any, code: str, name: str = "") -> Su
     person = Survey(app.test_client(), questionnaire)
     person.join(code, name=name)
     return person
+
+
+# ------------------------------------------------------------------ what a page shows
+
+_TEXTS = ["<b>&\"'</b> åäö\r\nrad två", "", "{{ 1 }}", "  x  "]
+
+
+def page_values(section: Section, variant: int) -> dict[str, Any]:
+    """What the fields show, as stored answers and as posted ones come: options, several
+    options, "don't know", blanks, numbers as text, text that must be escaped, nothing."""
+    values: dict[str, Any] = {}
+    for position, q in enumerate(section.questions):
+        k = variant + position
+        options = [o.value for o in q.options]
+        if k % 5 == 4:
+            continue  # nothing given
+        if q.type == "single":
+            values[q.id] = [options[k % len(options)], DONT_KNOW, "", "not-an-option"][k % 4]
+        elif q.type == "multi":
+            values[q.id] = [options[: 1 + k % len(options)], [DONT_KNOW], [], options][k % 4]
+        elif q.type == "number":
+            if k % 3 == 0:
+                values[q.id + DONT_KNOW_SUFFIX] = True
+            values[q.id] = ["12", "3.5", "", "abc"][k % 4]
+        else:
+            values[q.id] = _TEXTS[k % len(_TEXTS)]
+    return values

@@ -10,7 +10,7 @@ from flask import Flask
 
 from bench import minimal_app
 from tests.helpers import Survey
-from web.assessments import service as assessments
+from web.assessments import page_read
 
 
 @pytest.fixture
@@ -29,8 +29,8 @@ def test_the_read_reference_reads_the_stored_answers(
     page = survey.answers_at_level(2)[2]
     page = {k: v for k, v in page.items() if v != "dont_know_box"}
     assert survey.post(2, page).status_code == 302
-    with app.app_context(), assessments.read_connection() as connection:
-        stored = assessments.page_state(connection, survey.token)
+    with app.app_context(), page_read.read_connection() as connection:
+        stored = page_read.page_state(connection, survey.token)
     assert stored is not None and len(stored.answers) == len(page) > 0
 
     shown = read_app.test_client().get(f"/a/{survey.token}/steg/2")

@@ -1,46 +1,19 @@
 """A questionnaire page's questions, drawn once and filled in for each person, are exactly
-what the page's macro draws for that person (web/assessments/forms.py, drawn_questions)."""
+what the page's macro draws for that person (web/survey/_page.py, drawn_questions)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 from flask import Flask, get_template_attribute, session
 
-from questionnaire.model import DONT_KNOW, Section
+from tests.helpers import page_values
 from web.assessments.forms import (
-    DONT_KNOW_SUFFIX,
     Shown,
-    drawn_questions,
     page_questions,
     with_stored_industry,
 )
 from web.storage.content import content
-
-TEXTS = ["<b>&\"'</b> åäö\r\nrad två", "", "{{ 1 }}", "  x  "]
-
-
-def _values(section: Section, variant: int) -> dict[str, Any]:
-    """What the fields show, as stored answers and as posted ones come: options, several
-    options, "don't know", blanks, numbers as text, text that must be escaped, nothing."""
-    values: dict[str, Any] = {}
-    for position, q in enumerate(section.questions):
-        k = variant + position
-        options = [o.value for o in q.options]
-        if k % 5 == 4:
-            continue  # nothing given
-        if q.type == "single":
-            values[q.id] = [options[k % len(options)], DONT_KNOW, "", "not-an-option"][k % 4]
-        elif q.type == "multi":
-            values[q.id] = [options[: 1 + k % len(options)], [DONT_KNOW], [], options][k % 4]
-        elif q.type == "number":
-            if k % 3 == 0:
-                values[q.id + DONT_KNOW_SUFFIX] = True
-            values[q.id] = ["12", "3.5", "", "abc"][k % 4]
-        else:
-            values[q.id] = TEXTS[k % len(TEXTS)]
-    return values
+from web.survey._page import drawn_questions
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
@@ -54,7 +27,7 @@ def test_a_page_drawn_once_and_filled_in_is_the_page_its_macro_draws(
         for section in c.questionnaire.sections:
             questions = page_questions(c, section, language)
             for variant in range(8):
-                shown = Shown(_values(section, variant))
+                shown = Shown(page_values(section, variant))
                 drawn = drawn_questions(c, section, language, questions, shown)
                 assert drawn is not None
                 assert str(drawn) == str(render_all(questions, shown, {})), (section.id, variant)

@@ -25,7 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from questionnaire.answers import is_blank
 from questionnaire.model import Questionnaire, Section
 from web.assessments import service as assessments
-from web.assessments.service import PageState
+from web.assessments.page_read import PageState
 from web.platform.extensions import db
 from web.storage import summaries
 from web.storage.content import Content, content_for, pin

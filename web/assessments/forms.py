@@ -8,12 +8,9 @@ view cost more than all the rest of the request.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import get_template_attribute
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -229,73 +226,6 @@ class Shown:
     def text(self, q: PageQuestion) -> Markup:
         shown = self.values.get(q.id)
         return escape(shown if shown is not None else "")
-
-
-_MARK = re.compile("\x00([0-9]+)\x00")
-
-
-class _Marks:
-    """Stands in for a Shown while a page is drawn once: each bit that depends on the
-    answers becomes a numbered mark, and the Shown method that fills it in is kept."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[Callable[..., Markup], tuple[Any, ...]]] = []
-
-    def _mark(self, method: Callable[..., Markup], *args: Any) -> Markup:
-        self.calls.append((method, args))
-        return Markup("\x00%d\x00") % (len(self.calls) - 1)
-
-    def checked(self, q: PageQuestion, value: str) -> Markup:
-        return self._mark(Shown.checked, q, value)
-
-    def selected(self, q: PageQuestion, value: str) -> Markup:
-        return self._mark(Shown.selected, q, value)
-
-    def dont_know(self, q: PageQuestion) -> Markup:
-        return self._mark(Shown.dont_know, q)
-
-    def text(self, q: PageQuestion) -> Markup:
-        return self._mark(Shown.text, q)
-
-
-@dataclass(frozen=True)
-class DrawnQuestions:
-    """A page's questions as HTML without errors, drawn once by the page's own macro,
-    with a gap for each bit that depends on the answers."""
-
-    parts: tuple[str, ...]  # one more than the gaps
-    gaps: tuple[tuple[Callable[..., Markup], tuple[Any, ...]], ...]
-
-    def fill(self, shown: Shown) -> Markup:
-        html = [self.parts[0]]
-        for (method, args), part in zip(self.gaps, self.parts[1:], strict=True):
-            html.append(method(shown, *args))
-            html.append(part)
-        return Markup("".join(html))  # noqa: S704 (the template's own escaped output)
-
-
-def _draw_once(questions: tuple[PageQuestion, ...]) -> DrawnQuestions:
-    marks = _Marks()
-    render_all = get_template_attribute("survey/_question.html", "render_all")
-    pieces = _MARK.split(str(render_all(questions, marks, {})))
-    if pieces[1::2] != [str(n) for n in range(len(marks.calls))]:
-        raise RuntimeError("a page's HTML holds a mark it did not make")
-    return DrawnQuestions(tuple(pieces[0::2]), tuple(marks.calls))
-
-
-def drawn_questions(
-    c: Content, section: Section, language: str, questions: tuple[PageQuestion, ...], shown: Shown
-) -> Markup | None:
-    """The page's questions as HTML, for a page without errors: drawn once per content,
-    section and language, with only what the fields show filled in for this person.
-
-    None when ``questions`` are not the section's own (an industry the list lacks, which
-    only this person's page offers): the template then draws them itself.
-    """
-    if questions is not page_questions(c, section, language):
-        return None
-    drawn = c.derived(("page-html", section.id, language), lambda: _draw_once(questions))
-    return drawn.fill(shown)
 
 
 def drawn_page(

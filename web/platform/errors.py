@@ -66,7 +66,7 @@ def _database_gone(error: Exception) -> bool:
 
     On PostgreSQL the driver raises OperationalError for exactly such trouble (a mistake
     in a statement is a ProgrammingError); SQLAlchemy wraps it, except around a statement
-    run on the driver's own cursor (assessments.page_state). SQLite raises it for mistakes
+    run on the driver's own cursor (web/assessments/page_read.py). SQLite raises it for mistakes
     too, and its file does not go away during a request: there it stays a 500.
     """
     from web.platform.extensions import db

@@ -42,7 +42,10 @@ class Content:
     # The parsed documents it was made from, and their fingerprint (a SHA-256 in hex).
     documents: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     fingerprint: str = ""
-    # Things made from the content (form classes, API documents): made once, then reused.
+    # Things made from the content (the pages' form classes and questions, the pages drawn
+    # once, the API's documents): made once, then reused. The form classes alone are worth
+    # about 6 % of the 200-person seminar's CPU per request (bench/README.md, 2026-12-05);
+    # tests/web/test_content_derived.py checks that a kept class reads a page as a new one.
     _derived: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def derived(self, key: Any, make: Callable[[], T]) -> T:

@@ -1,13 +1,20 @@
-"""A questionnaire page that is only shown (a GET): drawn once, filled in per person.
+"""The one speed trick of the questionnaire: a page that is only shown (a GET) is drawn
+once and filled in for each person.
 
 Everything on such a page but four things is the same for every person on the same
 content, section, language and state (open or closed): the layout, the texts, the
 questions. The four are the private token (in the page's links), the CSRF token, what
-the answers mark (templates/survey/_question.html, drawn once by ``forms.drawn_questions``)
-and the private link, which names the host. The page is rendered once by its own
-templates with a mark in each of those places, split at the marks, and each view then
-joins the parts with this person's values. ``tests/web/test_drawn_page.py`` checks that
-the result is the template's own rendering, byte for byte.
+the answers mark and the private link, which names the host. So the page is rendered
+once by its own templates with a mark in each of those places, split at the marks, and
+each view joins the parts with this person's values. The questions are drawn the same
+way by their own macro (templates/survey/_question.html), with a numbered mark wherever
+an answer shows.
+
+The 200-person seminar measured it (bench/README.md, 2026-12-05): a questionnaire page
+costs 0.9 ms of CPU in process this way and 1.9 ms drawn by its templates, about 9 % of
+the seminar's CPU per request. ``tests/web/test_drawn_page.py`` and
+``tests/web/test_page_drawing.py`` check that the result is the templates' own rendering,
+byte for byte; ``DRAW_ONCE = False`` in the view draws every page by its templates.
 
 A page that shows anything more (a flashed message, errors, an industry only this person's
 answers add, a query string that the language switch carries) is rendered by the template
@@ -18,14 +25,17 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from flask import render_template, request, url_for
+from flask import get_template_attribute, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from questionnaire.model import Section
-from web.assessments.service import WorkshopState
+from web.assessments.forms import PageQuestion, Shown, page_questions
+from web.assessments.page_read import WorkshopState
 from web.platform.links import absolute_url_for
 from web.storage.content import Content
 
@@ -115,3 +125,70 @@ def fill_step_page(page: DrawnPage, token: str, questions_html: Markup) -> str:
             "private": escape(absolute_url_for("survey.resume", token=token)),
         }
     )
+
+
+_MARK = re.compile("\x00([0-9]+)\x00")
+
+
+class _Marks:
+    """Stands in for a Shown while a page is drawn once: each bit that depends on the
+    answers becomes a numbered mark, and the Shown method that fills it in is kept."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Callable[..., Markup], tuple[Any, ...]]] = []
+
+    def _mark(self, method: Callable[..., Markup], *args: Any) -> Markup:
+        self.calls.append((method, args))
+        return Markup("\x00%d\x00") % (len(self.calls) - 1)
+
+    def checked(self, q: PageQuestion, value: str) -> Markup:
+        return self._mark(Shown.checked, q, value)
+
+    def selected(self, q: PageQuestion, value: str) -> Markup:
+        return self._mark(Shown.selected, q, value)
+
+    def dont_know(self, q: PageQuestion) -> Markup:
+        return self._mark(Shown.dont_know, q)
+
+    def text(self, q: PageQuestion) -> Markup:
+        return self._mark(Shown.text, q)
+
+
+@dataclass(frozen=True)
+class DrawnQuestions:
+    """A page's questions as HTML without errors, drawn once by the page's own macro,
+    with a gap for each bit that depends on the answers."""
+
+    parts: tuple[str, ...]  # one more than the gaps
+    gaps: tuple[tuple[Callable[..., Markup], tuple[Any, ...]], ...]
+
+    def fill(self, shown: Shown) -> Markup:
+        html = [self.parts[0]]
+        for (method, args), part in zip(self.gaps, self.parts[1:], strict=True):
+            html.append(method(shown, *args))
+            html.append(part)
+        return Markup("".join(html))  # noqa: S704 (the template's own escaped output)
+
+
+def _draw_once(questions: tuple[PageQuestion, ...]) -> DrawnQuestions:
+    marks = _Marks()
+    render_all = get_template_attribute("survey/_question.html", "render_all")
+    pieces = _MARK.split(str(render_all(questions, marks, {})))
+    if pieces[1::2] != [str(n) for n in range(len(marks.calls))]:
+        raise RuntimeError("a page's HTML holds a mark it did not make")
+    return DrawnQuestions(tuple(pieces[0::2]), tuple(marks.calls))
+
+
+def drawn_questions(
+    c: Content, section: Section, language: str, questions: tuple[PageQuestion, ...], shown: Shown
+) -> Markup | None:
+    """The page's questions as HTML, for a page without errors: drawn once per content,
+    section and language, with only what the fields show filled in for this person.
+
+    None when ``questions`` are not the section's own (an industry the list lacks, which
+    only this person's page offers): the template then draws them itself.
+    """
+    if questions is not page_questions(c, section, language):
+        return None
+    drawn = c.derived(("page-html", section.id, language), lambda: _draw_once(questions))
+    return drawn.fill(shown)

@@ -26,22 +26,21 @@ from web.assessments import answering
 from web.assessments import service as assessments
 from web.assessments.forms import (
     drawn_page,
-    drawn_questions,
     error_message,
     page_form_class,
     posted_answers,
     read_page,
     shown_answers,
 )
+from web.assessments.page_read import PageState, page_state, read_connection
 from web.assessments.results import build_result
-from web.assessments.service import PageState
 from web.platform.extensions import new_assessment_limit
 from web.platform.links import absolute_url_for
 from web.reporting import peers
 from web.storage.content import Content, content, content_for
 from web.storage.models import Assessment
 from web.survey import bp
-from web.survey._page import csrf_input, drawn_step_page, fill_step_page
+from web.survey._page import csrf_input, drawn_questions, drawn_step_page, fill_step_page
 
 
 def language() -> str:
@@ -173,12 +172,12 @@ DRAW_ONCE = True
 
 def _show_step(token: str, number: int) -> Response | str:
     """A questionnaire page as stored (a GET): read in one statement
-    (``assessments.page_state``), and drawn from the page drawn once
+    (web/assessments/page_read.py), and drawn from the page drawn once
     (web/survey/_page.py) when it shows nothing but the stored answers."""
     # Read on a connection of its own, not through the ORM's session: making and closing
     # a session cost as much as the statement.
-    with assessments.read_connection() as connection:
-        state = assessments.page_state(connection, token)
+    with read_connection() as connection:
+        state = page_state(connection, token)
     if state is None:
         abort(404)
     c, section, first = _page_at(state, token, number)
