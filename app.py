@@ -8,17 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
 from flask import Flask, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from questionnaire.content import ContentError
 from questionnaire.model import LANGUAGES
-from web.platform import i18n
 from web.platform.extensions import (
     CONTENT_SECURITY_POLICY,
-    SessionInterface,
     babel,
     csrf,
     db,
@@ -36,7 +33,6 @@ MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, content, extensions, blueprints, errors, commands."""
     app = Flask(__name__, instance_relative_config=True)
-    app.session_interface = SessionInterface()
     config.make_private_folder(app.instance_path)  # owner only, also when made earlier
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config is not None:
@@ -93,19 +89,15 @@ def select_locale() -> str:
     return chosen if chosen in LANGUAGES else "sv"
 
 
-# Flask-Babel parses the selector's answer anew on every request unless it is a Locale.
-_LOCALES: dict[str, Locale] = {language: Locale.parse(language) for language in LANGUAGES}
-
-
-def _babel_locale() -> Locale:
-    return _LOCALES[select_locale()]
-
-
 def register_extensions(app: Flask) -> None:
+    from web.storage.database import engine_options
+
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    )
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
-    babel.init_app(app, locale_selector=_babel_locale)
-    i18n.install(app)  # the templates find their texts once per language
+    babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
     # Security headers on every response. HSTS is sent only over HTTPS; "same-origin"

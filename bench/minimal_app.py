@@ -37,9 +37,10 @@ def index() -> str:
 @cache
 def _engine() -> Engine:
     from config import database_url  # the app's own URL and engine settings
-    from web.storage.database import configure_engine
+    from web.storage.database import configure_engine, engine_options
 
-    engine = create_engine(database_url(os.environ["DATABASE_URL"], ""))
+    url = database_url(os.environ["DATABASE_URL"], "")
+    engine = create_engine(url, **engine_options(url))
     configure_engine(engine)
     return engine
 

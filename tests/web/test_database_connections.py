@@ -1,5 +1,5 @@
 """PostgreSQL: a pooled connection that died while it waited in the pool is replaced
-before a request uses it (web/storage/database.py, ``check_connections``), so a restarted or
+before a request uses it (``pool_pre_ping``, web/storage/database.py), so a restarted or
 failed-over server costs nobody a page or an answer. One that dies during a request
 costs that request the app's own 503 page (JSON in the API), and nothing more: the
 process serves the next request (tests/faults.py ends the connection at chosen points)."""
@@ -20,7 +20,6 @@ from sqlalchemy import create_engine, make_url, text
 from tests import faults
 from tests.helpers import PASSWORD, WORKSHOP_PROFILE, Survey, csrf_token, logged_in, make_user
 from tests.servers import Servers
-from web.storage import database
 
 
 def _end_the_apps_connections(app: Flask) -> int:
@@ -55,7 +54,6 @@ def test_a_connection_the_server_ended_is_replaced_without_waiting(
     assert survey.post(1, {"employees": "45", "sni": "25"}).status_code == 302
     assert _end_the_apps_connections(app) >= 1
 
-    # At once, well within PING_AFTER_IDLE: the server's goodbye on the socket tells.
     page = survey.client.get(survey.url(1))
     assert page.status_code == 200 and 'value="45"' in page.text
 
@@ -73,22 +71,6 @@ def test_a_connection_the_server_ended_is_replaced_without_waiting(
     shown = survey.client.get(survey.url(2)).text
     for question_id, value in answers.items():
         assert re.search(f'<input checked id="{question_id}-[0-9]+" [^>]*value="{value}"', shown)
-
-
-def test_a_connection_idle_for_long_is_pinged_before_use(
-    app: Flask, survey: Survey, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A connection that died without a word (a link cut on the way leaves nothing on
-    the socket) is caught by the ping once it has been idle for PING_AFTER_IDLE."""
-    survey.start()
-    assert survey.post(1, {"employees": "45", "sni": "25"}).status_code == 302
-    monkeypatch.setattr(database, "_server_has_spoken", lambda _connection: False)
-    monkeypatch.setattr(database, "PING_AFTER_IDLE", 0.05)
-    assert _end_the_apps_connections(app) >= 1
-    time.sleep(0.1)
-
-    page = survey.client.get(survey.url(1))
-    assert page.status_code == 200 and 'value="45"' in page.text
 
 
 SECURITY_HEADERS = {

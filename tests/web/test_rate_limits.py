@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 import redis
 import requests
-from flask import Blueprint, Flask, request
-from flask_limiter.util import get_remote_address
+from flask import Flask, request
 from sqlalchemy import func, select
 
 from tests.helpers import (
@@ -26,7 +25,7 @@ from tests.helpers import (
     participant,
 )
 from tests.servers import RedisServer, Servers, wait_until
-from web.platform.extensions import ViewLimiter, db, limiter
+from web.platform.extensions import db, limiter
 from web.storage.models import Assessment, Workshop
 
 LIMIT = "3 per minute"
@@ -160,26 +159,6 @@ def test_the_default_lets_a_room_of_200_on_one_address_join_and_stops_it_at_300(
     refused = app.test_client().post(f"/w/{code}")
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 60
     assert _participants(app, code) == 300
-
-
-@pytest.mark.parametrize("where", ["default", "application", "blueprint"])
-def test_a_limit_declared_outside_a_view_still_counts(where: str) -> None:
-    """The app's limiter skips Flask-Limiter's look before each view while every limit is
-    on a view; a default, application-wide or blueprint limit declared later still
-    applies."""
-    site = Flask(__name__)
-    pages = Blueprint("pages", __name__)
-    pages.add_url_rule("/", "home", lambda: "ok")
-    options = {"default": {"default_limits": ["2 per minute"]}}.get(where, {})
-    if where == "application":
-        options = {"application_limits": ["2 per minute"]}
-    limits = ViewLimiter(key_func=get_remote_address, storage_uri="memory://", **options)
-    if where == "blueprint":
-        limits.limit("2 per minute")(pages)
-    site.register_blueprint(pages)
-    limits.init_app(site)
-    client = site.test_client()
-    assert [client.get("/").status_code for _ in range(3)] == [200, 200, 429]
 
 
 @pytest.fixture

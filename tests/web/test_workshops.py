@@ -307,8 +307,8 @@ def elsewhere(database_url: str) -> Iterator[Flask]:
 def test_the_team_view_follows_a_changed_answer_sent_to_another_process(
     app: Flask, questionnaire: Any, advisor: FlaskClient, elsewhere: Flask
 ) -> None:
-    """The team view is kept between the live pages' requests, yet never outlives the
-    answers: a finished participant whose change reaches another server process is seen."""
+    """The team view follows the answers: a finished participant whose change reaches
+    another server process is seen."""
     url, code = create_workshop(advisor)
     steady = participant(elsewhere, questionnaire, code)
     steady.answer_maturity_pages(2)

@@ -6,7 +6,6 @@ is answered exactly like one that does not exist.
 
 from __future__ import annotations
 
-import functools
 import io
 from collections.abc import Callable
 from typing import Any
@@ -35,14 +34,13 @@ from web.advisor._decision_forms import (
     workshop_decision_view,
 )
 from web.advisor._forms import NEW_COMPANY, ActionForm, WorkshopForm
-from web.advisor._team_view import TeamView, build_team_view
+from web.advisor._team_view import build_team_view
 from web.assessments import forms as page_forms
 from web.assessments.answering import profile_complete
 from web.learning import decisions
 from web.platform.areas import advisor as bp
 from web.platform.extensions import db
 from web.platform.links import absolute_url_for
-from web.platform.recent import recent
 from web.reporting import export, peers
 from web.storage.access import advisor
 from web.storage.content import content, content_for
@@ -58,20 +56,11 @@ def join_url(workshop: Workshop) -> str:
     return absolute_url_for("workshop.join", code=workshop.code)
 
 
-def team_context(
-    workshop: Workshop, language: str, counts: workshops.Counts | None = None
-) -> dict[str, Any]:
-    """The team view for the templates; ``counts`` is ``workshops.counts`` if read already."""
+def team_context(workshop: Workshop, language: str) -> dict[str, Any]:
+    """The team view for the templates."""
     c = content_for(workshop)
-    etag = (counts or workshops.counts(workshop)).team_etag
-
-    def make() -> TeamView | None:
-        team = workshops.team(workshop, c, etag)
-        return build_team_view(team, c, language) if team else None
-
-    # The live pages fetch the same view again and again until someone finishes.
-    key = (*workshops.team_key(workshop, c, etag), language)
-    return {"team": recent("lyftkollen.team_views").get(key, make), "team_lang": language}
+    team = workshops.team(workshop, c)
+    return {"team": build_team_view(team, c, language) if team else None, "team_lang": language}
 
 
 @bp.route("/workshop/ny", methods=["GET", "POST"])
@@ -111,7 +100,7 @@ def workshop(public_id: str) -> str:
 def workshop_page(w: Workshop, decision: Any = None) -> str:
     """The advisor's workshop page; ``decision`` is the decision form shown with errors."""
     counts = workshops.counts(w)
-    team = team_context(w, _language(), counts)
+    team = team_context(w, _language())
     if decision is None and team["team"] is not None and team["team"].has_path:
         decision = workshop_decision_view(w)
     return render_template(
@@ -192,16 +181,12 @@ def present_result(public_id: str) -> str:
             counts=counts,
             poll_seconds=current_app.config["LIVE_POLL_SECONDS"],
             lang=w.language,
-            **team_context(w, w.language, counts),
+            **team_context(w, w.language),
         )
 
 
-@functools.lru_cache(maxsize=64)
 def qr_svg(url: str) -> str:
-    """The join URL as an inline SVG QR code, drawn on the server (segno).
-
-    Drawn once per URL in each process: the projector's page is loaded again and again.
-    """
+    """The join URL as an inline SVG QR code, drawn on the server (segno)."""
     buffer = io.BytesIO()
     segno.make(url, error="m").save(
         buffer,
@@ -329,7 +314,7 @@ def report(public_id: str) -> str:
             workshop=w,
             counts=counts,
             lang=w.language,
-            **team_context(w, w.language, counts),
+            **team_context(w, w.language),
         )
 
 

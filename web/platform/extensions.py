@@ -2,10 +2,9 @@
 
 import logging
 import time
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from flask import Flask, current_app, has_app_context
-from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -14,7 +13,6 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
-from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
@@ -36,22 +34,6 @@ class Base(DeclarativeBase):
         __table__: ClassVar[Table]
 
 
-class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, its signing serializer made once per set of keys
-    (``SECRET_KEY`` and ``SECRET_KEY_FALLBACKS``) instead of on every request."""
-
-    def __init__(self) -> None:
-        self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer | None] = {}
-
-    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
-        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        kept = self._serializers.get(keys, False)
-        if isinstance(kept, bool):  # False: none made for these keys yet
-            kept = super().get_signing_serializer(app)
-            self._serializers = {keys: kept}  # the newest only; a new dict, for threads
-        return kept
-
-
 db = SQLAlchemy(model_class=Base)
 
 # The models' base class. At run time it is db.Model: Base with Flask-SQLAlchemy's mixins
@@ -71,28 +53,15 @@ login_manager = LoginManager()
 STORAGE_CHECK_SECONDS = 5.0
 
 
-class ViewLimiter(Limiter):
-    """Flask-Limiter that skips its check before every view when no limit needs it.
+class RateLimiter(Limiter):
+    """Flask-Limiter that says in the log when its shared storage (Redis) stops or starts
+    answering, and tells the health check whether the limits count in this process alone.
 
-    Flask-Limiter looks, before each request's view, for default, application, blueprint
-    and meta limits to count; a limit declared on a view (``limiter.limit``) is checked
-    by its own decorator instead. Lyftkollen declares only the latter, so that first look
-    found nothing on every page and cost about a tenth of a questionnaire page. It still
-    runs whenever one of the others is declared (or if a version of Flask-Limiter keeps
-    them under other names).
+    When the storage does not answer, Flask-Limiter with
+    ``RATELIMIT_IN_MEMORY_FALLBACK_ENABLED`` counts the same limits in this process's
+    memory and sets ``_storage_dead``; it asks Redis again now and then and unsets it once
+    Redis answers. The property below only watches those changes, to say so in the log.
     """
-
-    def _check_request_limit(
-        self, callable_name: str | None = None, in_middleware: bool = True
-    ) -> None:
-        if in_middleware and not self._limits_outside_views():
-            return
-        super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
-
-    # Rate limits and Redis. When the storage (Redis) does not answer, Flask-Limiter with
-    # RATELIMIT_IN_MEMORY_FALLBACK_ENABLED counts the same limits in this process's memory
-    # and sets ``_storage_dead``; it asks Redis again now and then and unsets it once
-    # Redis answers. The property below only watches those changes, to say so in the log.
 
     def init_app(self, app: Flask) -> None:
         super().init_app(app)
@@ -133,23 +102,11 @@ class ViewLimiter(Limiter):
             self._last_check = (now, self.storage.check())
         return not self._last_check[1]
 
-    def _limits_outside_views(self) -> bool:
-        manager = self.limit_manager
-        return any(
-            getattr(owner, name, True)
-            for owner, name in (
-                (manager, "_default_limits"),
-                (manager, "_application_limits"),
-                (manager, "_blueprint_limits"),
-                (self, "_meta_limits"),
-            )
-        )
-
 
 # Counts in memory in one process by default; in Redis when REDIS_URL is set, so that
 # every app process and machine counts together (see config.py). While Redis does not
 # answer, each process counts on its own instead of failing the request.
-limiter = ViewLimiter(key_func=get_remote_address, default_limits=[])
+limiter = RateLimiter(key_func=get_remote_address, default_limits=[])
 # Starting an assessment online and creating one through the API count together.
 # Only assessments actually created count: a form sent back with errors does not.
 new_assessment_limit = limiter.shared_limit(

@@ -1,5 +1,6 @@
 """A few recently made results, by key, in this process: for results that are costly to
-make and are asked for again and again unchanged (the live team view, the QR code).
+make and are asked for again and again unchanged (the programme overview, whose key is
+the database's change counters).
 
 The key must name everything the result is made from, so that any change gives a new
 key; then a result is never stale, in this process or any other, and nothing needs to

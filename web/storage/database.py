@@ -5,17 +5,15 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-import select
 import sqlite3
-import time
 from pathlib import Path
 from typing import Any
 
 import flask_migrate
 from flask import Flask, current_app
-from sqlalchemy import event, text
+from sqlalchemy import event, make_url, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import InvalidatePoolError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 SQLITE_NEEDED = (3, 30)
 # The database and the files SQLite keeps beside it: readable and writable by the owner only.
@@ -23,17 +21,20 @@ SQLITE_FILES = ("", "-wal", "-shm", "-journal")
 PRIVATE_FILE = 0o600
 
 
-# A pooled PostgreSQL connection idle for longer than this is pinged before it is used.
-PING_AFTER_IDLE = 1.0  # seconds
+def engine_options(url: str) -> dict[str, Any]:
+    """SQLAlchemy's engine settings for ``url``. PostgreSQL: every pooled connection is
+    pinged before use (``pool_pre_ping``), so one that died while it waited in the pool
+    (the server restarted or failed over, or something on the way timed it out) is
+    replaced instead of failing the request that takes it. The ping cost the 200-person
+    seminar no measurable CPU (bench/README.md, 2026-12-05)."""
+    return {"pool_pre_ping": True} if make_url(url).get_backend_name() == "postgresql" else {}
 
 
 def configure_engine(engine: Engine) -> None:
     """SQLite: WAL so readers never block the writer, a busy timeout instead of errors,
     and a 64 MiB page cache per connection (the default 2 MiB makes the overview's scans
     of the result summaries read the same pages again from the operating system).
-    PostgreSQL: a connection that died in the pool is replaced (``check_connections``)."""
-    if engine.dialect.name == "postgresql":
-        check_connections(engine)
+    (PostgreSQL's settings are ``engine_options``.)"""
     if engine.dialect.name != "sqlite":
         return
     if sqlite3.sqlite_version_info < SQLITE_NEEDED:
@@ -82,59 +83,6 @@ def make_sqlite_files_private(database: str | None) -> None:
             continue
         except OSError as error:  # someone else's file: the app still runs, and says so
             logging.getLogger(__name__).warning("Could not make %s private: %s", path, error)
-
-
-def check_connections(engine: Engine) -> None:
-    """Replace a pooled PostgreSQL connection that died while it waited in the pool (the
-    server restarted or failed over, or something on the way timed it out), instead of
-    failing the request that takes it.
-
-    SQLAlchemy's ``pool_pre_ping`` pings every connection it hands out: a round trip
-    before each request's own, about a tenth of a questionnaire page's time. Like
-    HikariCP, which skips its check for a connection used in the last 500 ms, this pings
-    only a connection that may have died unseen:
-
-    - one idle for more than ``PING_AFTER_IDLE`` seconds;
-    - one the server has written to while it was idle. An idle connection hears from
-      the server only when the server ends it (a restart, a failover, a terminated
-      backend): it says why and closes the socket, which then has something to read. That
-      costs one system call and no round trip.
-
-    A dead connection makes the ping fail; the pool then drops it, and every connection
-    older than it, and connects anew. A link that dies without a word within the second
-    after its last use (a cut cable rather than a server ending the session) still fails
-    one request.
-    """
-
-    @event.listens_for(engine, "connect")
-    @event.listens_for(engine, "checkin")
-    def _note_time(_dbapi_connection: Any, record: Any) -> None:
-        record.info["idle_since"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def _ping_if_in_doubt(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        idle = time.monotonic() - record.info.get("idle_since", 0.0)
-        if idle < PING_AFTER_IDLE and not _server_has_spoken(dbapi_connection):
-            return
-        try:
-            engine.dialect.do_ping(dbapi_connection)
-        except engine.dialect.loaded_dbapi.Error as error:
-            # As pool_pre_ping does: the pool replaces this one and drops every connection
-            # older than it, which the same restart or failover has most likely ended too.
-            raise InvalidatePoolError(f"a pooled connection was dead: {error}") from error
-
-
-def _server_has_spoken(dbapi_connection: Any) -> bool:
-    """Whether the socket of an idle psycopg connection has anything to read, or is gone
-    (or cannot be asked: then the ping decides)."""
-    try:
-        if dbapi_connection.closed:
-            return True
-        poller = select.poll()
-        poller.register(dbapi_connection.fileno(), select.POLLIN)
-        return bool(poller.poll(0))  # POLLERR and POLLHUP are always reported too
-    except (OSError, ValueError, AttributeError):
-        return True
 
 
 def end_sessions_safely(app: Flask) -> None:

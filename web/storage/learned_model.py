@@ -49,11 +49,6 @@ def _stamp(directory: Path) -> int | None:
         return None
 
 
-def model_stamp() -> int | None:
-    """When the saved model was last written (None: there is none): changes with it."""
-    return _stamp(model_directory())
-
-
 def load_result() -> LoadResult | None:
     """The saved model's load result (cached by ``model.json``'s mtime, this database's
     installation id and demo mode); None: no model."""

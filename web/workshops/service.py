@@ -17,7 +17,6 @@ from recommender.outcome import Outcome, assess_scores
 from recommender.path import Recommendation
 from web.assessments.answering import complete_participant, profile_complete
 from web.platform.extensions import db
-from web.platform.recent import recent
 from web.storage import learned_model as ranking
 from web.storage import summaries
 from web.storage.content import Content, content_for, pin
@@ -482,26 +481,8 @@ def completed_answer_sets(workshop: Workshop) -> list[dict[str, Any]]:
     return list(sets.values())
 
 
-def team_key(workshop: Workshop, content: Content, team_etag: str) -> tuple[Any, ...]:
-    """Names everything a team result is made from, so any change gives a new key: the
-    finished participants and their answers and the workshop's profile (``team_etag``),
-    the content, and the learned model in use (the time its file was written)."""
-    return (workshop.id, content.fingerprint, ranking.model_stamp(), team_etag)
-
-
-def team(workshop: Workshop, content: Content, team_etag: str | None = None) -> Team | None:
-    """The team's result from its finished participants, or None before anyone finished.
-
-    ``team_etag`` is ``counts(workshop).team_etag`` if the caller has it.
-    """
-    etag = team_etag if team_etag is not None else counts(workshop).team_etag
-    # Kept by what it is made from: the live views ask for the same result every few
-    # seconds, and a large team takes long to score.
-    kept = recent("lyftkollen.teams")
-    return kept.get(team_key(workshop, content, etag), lambda: _team(workshop, content))
-
-
-def _team(workshop: Workshop, content: Content) -> Team | None:
+def team(workshop: Workshop, content: Content) -> Team | None:
+    """The team's result from its finished participants, or None before anyone finished."""
     answer_sets = completed_answer_sets(workshop)
     if not answer_sets:
         return None
