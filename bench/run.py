@@ -71,8 +71,9 @@ SECRET = "bench-" + "k" * 40  # production mode needs 32 characters or more
 # count per address are raised for the bench server only.
 UNLIMITED = "1000000 per minute"
 
-# The issue's targets.
-QUESTIONNAIRE_MIN_RATIO = 0.5  # questionnaire page throughput ÷ minimal page throughput
+# The targets. The questionnaire page's throughput against the minimal page is reported
+# as a diagnosis only: its target (at least 0.5) was retired in favour of the seminar's
+# CPU per request and p99 (issue 17).
 SELF_ASSESSMENT_P95_MS = 100
 SEMINAR_P99_MS = 500
 SEMINAR_SECONDS = 60
@@ -647,11 +648,7 @@ def questionnaire_bench(
                 f"after), by round: {', '.join(f'{r:.2f}' for r in got)}; "
                 f"median {statistics.median(got):.2f}"
             )
-    if median < QUESTIONNAIRE_MIN_RATIO:
-        missed.append(
-            f"questionnaire ({db}): throughput {median:.2f} of the minimal page's "
-            f"(median of {rounds} rounds), target ≥ {QUESTIONNAIRE_MIN_RATIO}"
-        )
+    rows[0].notes.append(f"questionnaire ({db}): median ratio {median:.2f} (a diagnosis)")
     return rows, missed
 
 
