@@ -285,8 +285,7 @@ def test_production_refuses_to_start_without_a_valid_public_base_url(
 
 
 def test_a_session_is_read_with_the_current_secret_key_or_a_fallback(app: Flask) -> None:
-    """The session's signing serializer is kept between requests; changing the key (or
-    its fallbacks) must still change which cookies are read."""
+    """Changing the key (or its fallbacks) changes which session cookies are read."""
     client = app.test_client()
     host = app.config["SERVER_NAME"]
     client.get("/sprak/en")  # the session remembers English

@@ -84,7 +84,7 @@ def test_the_projector_speaks_the_workshops_language_whatever_the_advisors(
 ) -> None:
     url, _ = create_workshop(advisor)  # a Swedish workshop
     advisor.get("/sprak/en")
-    for _round in range(2):  # each language's texts are found once, then kept: no mix-up
+    for _round in range(2):  # asked twice: no language carries over to the next request
         assert "Go to lyftkollen.test/w" not in advisor.get(f"{url}/presentera").text
         assert "Gå till lyftkollen.test/w" in advisor.get(f"{url}/presentera").text
         own = advisor.get(url).text

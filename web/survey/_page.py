@@ -1,5 +1,6 @@
-"""The one speed trick of the questionnaire: a page that is only shown (a GET) is drawn
-once and filled in for each person.
+"""A speed trick of the questionnaire page (the other is its one read,
+web/assessments/page_read.py): a page that is only shown (a GET) is drawn once and
+filled in for each person.
 
 Everything on such a page but four things is the same for every person on the same
 content, section, language and state (open or closed): the layout, the texts, the
