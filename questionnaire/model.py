@@ -17,6 +17,7 @@ from questionnaire.dimensions import AREA_IDS, AREA_OF, DIMENSION_IDS, LEVEL_MAX
 Language = Literal["sv", "en"]
 LANGUAGES: tuple[Language, ...] = ("sv", "en")
 DONT_KNOW = "dont_know"
+NOT_RELEVANT = "not_relevant"  # "Inte aktuellt för oss": left out, like "vet inte"
 NONE_OF_THESE = "none"
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -81,8 +82,8 @@ class Question(_Frozen):
     required: bool = False
     weight: float = Field(default=1.0, gt=0)
     options: tuple[Option, ...] = ()
-    # Filled in by the loader from another data file (only "offerings" exists).
-    options_from: Literal["offerings"] | None = None
+    # Filled in by the loader from the recommender's data files.
+    options_from: Literal["offerings", "industries"] | None = None
     # number
     min: float | None = None
     max: float | None = None
@@ -91,6 +92,9 @@ class Question(_Frozen):
     thresholds: tuple[float, ...] | None = None
     # multi
     full_score: float | None = Field(default=None, gt=0)
+    # Where not knowing is itself the finding (can a backup be restored?): "vet inte"
+    # then counts as level 0, and towards the dimension's coverage.
+    dont_know_scores_zero: bool = False
     # text
     max_length: int = Field(default=2000, ge=1, le=10000)
 
@@ -114,8 +118,10 @@ class Question(_Frozen):
         if self.type in ("single", "multi"):
             if not self.options and self.options_from is None:
                 raise ValueError(f"a {self.type} question needs options (or options_from)")
-        elif self.options and any(o.value != DONT_KNOW for o in self.options):
-            raise ValueError(f"a {self.type} question takes no options other than {DONT_KNOW}")
+        elif self.options and any(o.value not in (DONT_KNOW, NOT_RELEVANT) for o in self.options):
+            raise ValueError(
+                f"a {self.type} question takes no options other than {DONT_KNOW} and {NOT_RELEVANT}"
+            )
         if self.type == "multi" and self.full_score is None and self.is_scored_shape:
             raise ValueError("a scored checklist needs full_score")
         if self.type != "multi" and self.full_score is not None:
@@ -138,8 +144,9 @@ class Question(_Frozen):
 
     @property
     def answer_options(self) -> tuple[Option, ...]:
-        """The options other than "don't know" (numbers show only this one)."""
-        return tuple(o for o in self.options if o.value != DONT_KNOW)
+        """The options other than "don't know" and "not relevant" (the ones a number
+        question shows beside its field)."""
+        return tuple(o for o in self.options if o.value not in (DONT_KNOW, NOT_RELEVANT))
 
 
 class Section(_Frozen):
@@ -153,7 +160,11 @@ class Section(_Frozen):
     def _check_maturity_items(self) -> Section:
         if self.dimension is None:
             for q in self.questions:
-                if any(o.level is not None for o in q.options) or q.thresholds is not None:
+                if (
+                    any(o.level is not None for o in q.options)
+                    or q.thresholds is not None
+                    or q.dont_know_scores_zero
+                ):
                     raise ValueError(f"question '{q.id}': profile questions are not scored")
             return self
         if self.id != self.dimension:
@@ -174,21 +185,29 @@ def _check_maturity_question(q: Question) -> None:
     dont_know = [o for o in q.options if o.value == DONT_KNOW]
     if len(dont_know) != 1 or dont_know[0].level is not None:
         raise ValueError(f"{where}: needs exactly one '{DONT_KNOW}' option with level null")
+    not_relevant = q.option(NOT_RELEVANT)
+    if not_relevant is not None and not_relevant.level is not None:
+        raise ValueError(f"{where}: '{NOT_RELEVANT}' is left out of the score (level null)")
+    if not_relevant is not None and q.dont_know_scores_zero:
+        raise ValueError(
+            f"{where}: where not knowing scores zero, 'not relevant' cannot be offered"
+        )
+    unscored = (DONT_KNOW, NOT_RELEVANT)
     for o in q.options:
-        if o.value != DONT_KNOW and not _OPTION_VALUE.match(o.value):
+        if o.value not in unscored and not _OPTION_VALUE.match(o.value):
             raise ValueError(f"{where}: option value '{o.value}' is not snake_case")
-        if o.value != DONT_KNOW and o.level is None:
+        if o.value not in unscored and o.level is None:
             raise ValueError(f"{where}: option '{o.value}' has no level")
     if q.type == "single":
         levels = sorted(o.level for o in q.options if o.level is not None)
         if levels != [float(n) for n in range(LEVEL_MAX + 1)]:
             raise ValueError(f"{where}: options must have the levels 0 to {LEVEL_MAX} once each")
     elif q.type == "multi":
-        exclusive = {o.value for o in q.options if o.exclusive}
-        if exclusive != {NONE_OF_THESE, DONT_KNOW}:
+        exclusive = {o.value for o in q.options if o.exclusive} - {NOT_RELEVANT}
+        if exclusive != {NONE_OF_THESE, DONT_KNOW} or (not_relevant and not not_relevant.exclusive):
             raise ValueError(
                 f"{where}: a checklist needs exactly the exclusive options "
-                f"'{NONE_OF_THESE}' (level 0) and '{DONT_KNOW}'"
+                f"'{NONE_OF_THESE}' (level 0) and '{DONT_KNOW}' (and '{NOT_RELEVANT}', if offered)"
             )
         if q.option(NONE_OF_THESE).level != 0:  # type: ignore[union-attr]
             raise ValueError(f"{where}: '{NONE_OF_THESE}' must have level 0")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from questionnaire.answers import AnswerError, is_blank, parse_answer
 from questionnaire.model import Questionnaire
@@ -52,25 +52,35 @@ SNI_DIVISIONS = frozenset(
 _SNI_CODE = re.compile(r"^(\d{2})(?:\.\d{1,3})?$")
 
 
+# "Annan bransch": an industry given that the profile's list does not name.
+OTHER_INDUSTRY: Final = "other"
+
+
 @dataclass(frozen=True)
 class CompanyProfile:
     employees: int
     turnover_msek: float | None = None
-    sni: str | None = None
+    sni: str | None = None  # an SNI 2007 code, "other", or None when not given
     region: str | None = None
     completed: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def sni_division(self) -> int | None:
-        return int(self.sni[:2]) if self.sni else None
+        """The SNI division; None when the industry was not given, or given as "other"."""
+        if not self.sni or self.sni == OTHER_INDUSTRY:
+            return None
+        return int(self.sni[:2])
 
 
 def parse_sni(question_id: str, value: Any) -> str | None:
-    """An SNI 2007 code such as "25" or "25.620", checked against the real divisions."""
+    """An SNI 2007 code such as "25" or "25.620", checked against the real divisions, or
+    "other" for an industry the profile's list does not name."""
     if is_blank(value):
         return None
     if not isinstance(value, str):
         raise AnswerError(question_id, "wrong_type", {"expected": "an SNI code as a string"})
+    if value.strip() == OTHER_INDUSTRY:
+        return OTHER_INDUSTRY
     match = _SNI_CODE.match(value.strip())
     if not match or int(match.group(1)) not in SNI_DIVISIONS:
         raise AnswerError(question_id, "not_an_option", {"value": value})

@@ -23,11 +23,15 @@ def round_half_up(value: float) -> int:
 def item_level(question: Question, answer: AnswerValue | None) -> float | None:
     """The answer's level on 0..LEVEL_MAX, or None when it does not count.
 
-    Unanswered, "don't know" and unscored questions do not count: they are left out of
-    the dimension's score instead of pulling it towards zero.
+    Unanswered, "don't know", "not relevant" and unscored questions do not count: they
+    are left out of the dimension's score instead of pulling it towards zero. Where the
+    data says not knowing is itself the finding (``dont_know_scores_zero``), "don't
+    know" counts as level 0.
     """
-    if answer is None or answer == DONT_KNOW:
+    if answer is None:
         return None
+    if answer == DONT_KNOW or answer == [DONT_KNOW]:
+        return 0.0 if question.dont_know_scores_zero else None
     if question.type == "single":
         option = question.option(str(answer))
         return option.level if option is not None else None

@@ -68,9 +68,11 @@ def random_company(questionnaire: Questionnaire, rng: random.Random) -> Syntheti
     sni: str | None = None
     if draw < 0.75:
         sni = f"{_weighted(rng, _MANUFACTURING_WEIGHTS):02d}"
-    elif draw < 0.9:
+    elif draw < 0.85:  # mining, energy, water and waste, engineering: the rest of the list
         others = sorted(v for v in offered_sni if v.isdigit() and not 10 <= int(v) <= 33)
         sni = rng.choice(others) if others else None
+    elif draw < 0.9:  # an industry the list does not name
+        sni = "other"
     profile: dict[str, Any] = {"employees": employees}
     if sni in offered_sni:
         profile["sni"] = sni

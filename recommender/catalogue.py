@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from questionnaire.content import ContentError, read_yaml, validate
 from questionnaire.dimensions import DIMENSION_IDS
 from questionnaire.model import LANGUAGES, Identifier, Text
+from questionnaire.profile import OTHER_INDUSTRY
 
-# Offering ids are fixed (the domain's own names); the data file must define exactly these.
-OFFERING_IDS = (
+# The ten offerings of the first catalogue. Stored results, advisor decisions and the
+# learned model's features name them, so the data file keeps defining each (an ended
+# one with its status); it may add new ones.
+OFFERING_IDS: Final = (
     "inspirationsseminarium",
     "startprogram",
     "utvecklingsprogram",
@@ -31,15 +34,32 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Day = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
+Url = Annotated[str, StringConstraints(pattern=r"^https://\S+$")]
+Status = Literal["active", "paused", "ended"]
+# The situations a referral's own rule answers.
+ReferralSituation = Literal["outside_target_group"]
+
+
 class Eligibility(_Frozen):
     sme_only: bool = False
+    # A named set of industries (``industries.sets`` in recommender.yaml) it is open to.
+    industries: Identifier | None = None
+    # As written in catalogues kept from before named sets: industries: manufacturing.
     manufacturing_only: bool = False
     requires_completed: tuple[Identifier, ...] = ()
+
+    @property
+    def industry_set(self) -> str | None:
+        return self.industries or ("manufacturing" if self.manufacturing_only else None)
 
 
 class Offering(_Frozen):
     id: Identifier
-    kind: Literal["track", "initiative"]
+    # track: one of Produktionslyftet's own tracks; initiative: Smart industri or a partner;
+    # referral: where the rules send a company the programmes are not made for.
+    kind: Literal["track", "initiative", "referral"]
     provider: Text
     name: Text
     name_in_sentence: Text  # "genomfört Utvecklingsprogrammet", not "…Utvecklingsprogram"
@@ -49,40 +69,134 @@ class Offering(_Frozen):
     eligibility: Eligibility
     remedies: tuple[Identifier, ...] = ()
     next: Identifier | None = None
+    # Whether it takes companies today; the defaults read catalogues kept before statuses.
+    status: Status = "active"
+    ended_on: Month | None = None
+    successor: Identifier | None = None  # the nearest active equivalent when not active
+    url: Url | None = None
+    verified_on: Day | None = None  # when a person last checked the facts; None: never
+    refer_when: tuple[ReferralSituation, ...] = ()
 
     @model_validator(mode="after")
-    def _known_dimensions(self) -> Offering:
+    def _consistent(self) -> Offering:
         unknown = [d for d in self.remedies if d not in DIMENSION_IDS]
         if unknown:
             raise ValueError(f"remedies names an unknown dimension '{unknown[0]}'")
+        if self.status == "ended" and self.ended_on is None:
+            raise ValueError("an ended offering needs ended_on (YYYY-MM)")
+        if self.status != "ended" and self.ended_on is not None:
+            raise ValueError("ended_on belongs to an ended offering")
+        if self.status == "active" and self.successor is not None:
+            raise ValueError("an active offering has no successor")
+        if self.successor == self.id:
+            raise ValueError("an offering cannot be its own successor")
+        if self.refer_when and self.kind != "referral":
+            raise ValueError("refer_when belongs to offerings of kind referral")
         return self
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
 
 
 class _OfferingFile(_Frozen):
     offerings: tuple[Offering, ...]
 
     @model_validator(mode="after")
-    def _exactly_the_fixed_ids(self) -> _OfferingFile:
+    def _ids_and_references(self) -> _OfferingFile:
         ids = [o.id for o in self.offerings]
         for offering_id in ids:
-            if offering_id not in OFFERING_IDS:
-                raise ValueError(f"unknown offering '{offering_id}'")
             if ids.count(offering_id) > 1:
                 raise ValueError(f"offering '{offering_id}' defined twice")
         missing = [o for o in OFFERING_IDS if o not in ids]
         if missing:
-            raise ValueError(f"offerings missing: {', '.join(missing)}")
+            raise ValueError(f"offerings missing (stored results name them): {', '.join(missing)}")
+        by_id = {o.id: o for o in self.offerings}
         for o in self.offerings:
-            for ref in (*o.eligibility.requires_completed, *([o.next] if o.next else [])):
-                if ref not in ids:
+            refs = [*o.eligibility.requires_completed, *([o.next] if o.next else [])]
+            for ref in [*refs, *([o.successor] if o.successor else [])]:
+                if ref not in by_id:
                     raise ValueError(f"offering '{o.id}' refers to unknown offering '{ref}'")
+            if o.successor is not None and not by_id[o.successor].active:
+                raise ValueError(f"offering '{o.id}': its successor '{o.successor}' is not active")
         return self
 
 
 class CompanySettings(_Frozen):
     sme_max_employees: int = Field(ge=1)
     small_max_employees: int = Field(ge=1)
-    manufacturing_divisions: tuple[int, int]
+    # As written in settings kept from before named industry sets; not read.
+    manufacturing_divisions: tuple[int, int] | None = None
+
+
+Division = Annotated[int, Field(ge=1, le=99)]
+
+
+class IndustrySet(_Frozen):
+    name: Text  # as it reads in a sentence: "industrin och industrinära tjänster"
+    divisions: tuple[tuple[Division, Division], ...] = Field(min_length=1)  # ranges, inclusive
+
+    @model_validator(mode="after")
+    def _ranges(self) -> IndustrySet:
+        for low, high in self.divisions:
+            if low > high:
+                raise ValueError(f"division range {low}-{high} runs backwards")
+        return self
+
+    def __contains__(self, division: object) -> bool:
+        return isinstance(division, int) and any(lo <= division <= hi for lo, hi in self.divisions)
+
+    @property
+    def division_list(self) -> tuple[int, ...]:
+        return tuple(d for lo, hi in self.divisions for d in range(lo, hi + 1))
+
+
+class Industries(_Frozen):
+    """The named sets of SNI 2007 divisions, and the words for the profile's list.
+
+    ``target_group`` is the companies the programmes are for; it is also what the
+    profile's industry list offers, one option per division, plus "other".
+    """
+
+    sets: dict[Identifier, IndustrySet]
+    divisions: dict[str, Text]  # "25": {sv: "Metallvaror …"}, for every target division
+    other: Text  # "Annan bransch"
+
+    @model_validator(mode="after")
+    def _target_group_named(self) -> Industries:
+        if "target_group" not in self.sets:
+            raise ValueError("sets: the set 'target_group' is required")
+        for division in self.sets["target_group"].division_list:
+            if f"{division:02d}" not in self.divisions:
+                raise ValueError(f"divisions: division {division:02d} of target_group has no name")
+        for key in self.divisions:
+            if not key.isdigit() or len(key) != 2:
+                raise ValueError(f"divisions: '{key}' is not a two-digit SNI division")
+        return self
+
+    @property
+    def target_group(self) -> IndustrySet:
+        return self.sets["target_group"]
+
+    def options(self) -> list[tuple[str, Text]]:
+        """The profile's industry list: every target division, then "other"."""
+        codes = [f"{d:02d}" for d in sorted(set(self.target_group.division_list))]
+        return [*((c, self.divisions[c]) for c in codes), (OTHER_INDUSTRY, self.other)]
+
+
+class Gate(_Frozen):
+    """When a dimension counts as measured, and when there are enough answers for a path."""
+
+    measured_weight_share: float = Field(gt=0, le=1)
+    measured_items: int = Field(ge=1)
+    path_dimensions: int = Field(ge=1, le=len(DIMENSION_IDS))
+    path_digital_dimensions: int = Field(ge=0, le=6)
+
+    def measured(self, coverage: float | None, answered: int | None) -> bool:
+        """Whether a dimension with this coverage (weight share 0-1) and count counts."""
+        if coverage is None or answered is None:
+            return False
+        return coverage >= self.measured_weight_share and answered >= self.measured_items
 
 
 class Thresholds(_Frozen):
@@ -117,15 +231,25 @@ REASON_PARAMS: dict[str, frozenset[str]] = {
     "weakest_dimension": frozenset({"dimension", "score"}),
     "after_primary": frozenset({"offering"}),
     "not_sme": frozenset({"employees"}),
-    "not_manufacturing": frozenset({"sni"}),
-    "industry_unknown": frozenset(),
+    "outside_industries": frozenset({"industries", "sni"}),
+    "industry_not_given": frozenset({"industries"}),
     "requires_completed": frozenset({"offering"}),
     "already_completed": frozenset(),
+    "offering_ended": frozenset({"ended_on"}),
+    "offering_paused": frozenset(),
+    "replaces_ended": frozenset({"offering", "successor"}),
+    "replaces_paused": frozenset({"offering", "successor"}),
+    "referral_outside": frozenset({"offering", "industries", "sni"}),
+    # Given by paths stored before named industry sets; still worded when shown.
+    "not_manufacturing": frozenset({"sni"}),
+    "industry_unknown": frozenset(),
 }
 
 
 class _RecommenderFile(_Frozen):
     company: CompanySettings
+    industries: Industries
+    gate: Gate
     thresholds: Thresholds
     reasons: dict[str, Text]
 
@@ -159,15 +283,22 @@ class Catalogue:
         company: CompanySettings,
         thresholds: Thresholds,
         reasons: dict[str, Text],
+        industries: Industries,
+        gate: Gate,
     ) -> None:
         self.offerings = offerings
         self.by_id = {o.id: o for o in offerings}
         self.company = company
         self.thresholds = thresholds
         self.reasons = reasons
+        self.industries = industries
+        self.gate = gate
 
     def offering(self, offering_id: str) -> Offering:
         return self.by_id[offering_id]
+
+    def industry_set(self, set_id: str) -> IndustrySet:
+        return self.industries.sets[set_id]
 
 
 def load_catalogue(offerings_path: Path, settings_path: Path) -> Catalogue:
@@ -190,4 +321,73 @@ def catalogue_from_documents(
         raise ContentError(
             settings_path, ["company: small_max_employees exceeds sme_max_employees"]
         )
-    return Catalogue(offerings.offerings, settings.company, settings.thresholds, settings.reasons)
+    problems = []
+    for o in offerings.offerings:
+        named = o.eligibility.industry_set
+        if named is not None and named not in settings.industries.sets:
+            problems.append(f"offering '{o.id}' › eligibility: unknown industry set '{named}'")
+        if "outside_target_group" in o.refer_when and named is not None:
+            problems.append(
+                f"offering '{o.id}': a referral for companies outside the target group "
+                "cannot itself be limited to a set of industries"
+            )
+    if problems:
+        raise ContentError(offerings_path, problems)
+    return Catalogue(
+        offerings.offerings,
+        settings.company,
+        settings.thresholds,
+        settings.reasons,
+        settings.industries,
+        settings.gate,
+    )
+
+
+# What today's catalogue says of an offering's life, over any kept version's.
+LIFE_KEYS: Final = ("status", "ended_on", "successor", "url", "verified_on")
+
+
+def kept_documents(
+    offerings: Any, settings: Any, today_offerings: Any, today_settings: Any
+) -> tuple[Any, Any]:
+    """A kept version's offerings and settings documents, brought up to today.
+
+    A record keeps the content it was answered on, so its questions, texts and rules
+    stay as they were. Two things come from today's documents instead:
+
+    - whether an offering still takes companies (``LIFE_KEYS``), and the offerings
+      added since: nothing ended is recommended, whatever version a workshop runs on;
+    - what the kept settings lack, key by key: rules and reason texts added since.
+
+    Documents that are not mappings are returned as they are, for the validation to
+    name.
+    """
+    if not (isinstance(offerings, dict) and isinstance(today_offerings, dict)):
+        return offerings, settings
+    kept_list = offerings.get("offerings")
+    today_list = today_offerings.get("offerings")
+    if isinstance(kept_list, list) and isinstance(today_list, list):
+        today_by_id = {o.get("id"): o for o in today_list if isinstance(o, dict)}
+        merged = []
+        for item in kept_list:
+            today = today_by_id.get(item.get("id")) if isinstance(item, dict) else None
+            if today is not None:
+                item = {k: v for k, v in item.items() if k not in LIFE_KEYS}
+                item.update({k: today[k] for k in LIFE_KEYS if k in today})
+            merged.append(item)
+        kept_ids = {o.get("id") for o in kept_list if isinstance(o, dict)}
+        merged += [o for o in today_list if isinstance(o, dict) and o.get("id") not in kept_ids]
+        offerings = {**offerings, "offerings": merged}
+    if isinstance(settings, dict) and isinstance(today_settings, dict):
+        settings = _fill_missing(settings, today_settings)
+    return offerings, settings
+
+
+def _fill_missing(kept: dict[str, Any], today: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(kept)
+    for key, value in today.items():
+        if key not in merged:
+            merged[key] = value
+        elif isinstance(merged[key], dict) and isinstance(value, dict) and key != "industries":
+            merged[key] = _fill_missing(merged[key], value)
+    return merged

@@ -1,4 +1,5 @@
-"""The hard rules: which offerings a company cannot be recommended, and why."""
+"""The hard rules: who the programmes are for, which offerings a company cannot be
+recommended, and why."""
 
 from __future__ import annotations
 
@@ -13,13 +14,21 @@ def is_sme(profile: CompanyProfile, catalogue: Catalogue) -> bool:
     return profile.employees <= catalogue.company.sme_max_employees
 
 
+def in_industries(profile: CompanyProfile, catalogue: Catalogue, set_id: str) -> bool | None:
+    """Whether the company's industry is in the named set; None when it was not given."""
+    if profile.sni is None:
+        return None
+    return profile.sni_division in catalogue.industry_set(set_id)
+
+
+def in_target_group(profile: CompanyProfile, catalogue: Catalogue) -> bool | None:
+    """Whether the programmes are made for this company's industry (None: not given)."""
+    return in_industries(profile, catalogue, "target_group")
+
+
 def is_manufacturing(profile: CompanyProfile, catalogue: Catalogue) -> bool | None:
     """True or False from the SNI division; None when the industry is not known."""
-    division = profile.sni_division
-    if division is None:
-        return None
-    low, high = catalogue.company.manufacturing_divisions
-    return low <= division <= high
+    return in_industries(profile, catalogue, "manufacturing")
 
 
 def exclusion_reason(
@@ -33,18 +42,23 @@ def exclusion_reason(
     ``completed`` overrides the profile's completed offerings, to ask whether a step
     becomes possible after another one (a later step in the path).
     """
+    if offering.status == "ended":
+        return Reason("offering_ended", {"ended_on": offering.ended_on})
+    if offering.status == "paused":
+        return Reason("offering_paused")
     done = set(profile.completed if completed is None else completed)
     if offering.id in done:
         return Reason("already_completed")
     rules = offering.eligibility
     if rules.sme_only and not is_sme(profile, catalogue):
         return Reason("not_sme", {"employees": profile.employees})
-    if rules.manufacturing_only:
-        manufacturing = is_manufacturing(profile, catalogue)
-        if manufacturing is None:
-            return Reason("industry_unknown")
-        if not manufacturing:
-            return Reason("not_manufacturing", {"sni": profile.sni})
+    named = rules.industry_set
+    if named is not None:
+        inside = in_industries(profile, catalogue, named)
+        if inside is None:
+            return Reason("industry_not_given", {"industries": named})
+        if not inside:
+            return Reason("outside_industries", {"industries": named, "sni": profile.sni})
     for required in rules.requires_completed:
         if required not in done:
             return Reason("requires_completed", {"offering": required})

@@ -178,7 +178,10 @@ def feature_spec(catalogue: Catalogue) -> dict[str, Any]:
         "names": list(FEATURE_NAMES),
         "small_max_employees": company.small_max_employees,
         "sme_max_employees": company.sme_max_employees,
-        "manufacturing_divisions": list(company.manufacturing_divisions),
+        # The named set's ranges, flat: [10, 33] as before the sets, so models stay valid.
+        "manufacturing_divisions": [
+            d for bounds in catalogue.industry_set("manufacturing").divisions for d in bounds
+        ],
     }
 
 

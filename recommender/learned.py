@@ -53,7 +53,7 @@ import numpy.typing as npt
 from threadpoolctl import threadpool_limits
 
 from questionnaire.dimensions import DIMENSION_IDS
-from recommender.catalogue import OFFERING_IDS, Catalogue
+from recommender.catalogue import Catalogue
 from recommender.eligibility import excluded_offerings
 from recommender.features import (
     FEATURE_NAMES,
@@ -229,13 +229,16 @@ _ONE_THREAD: Final = 1
 
 
 def _eligible_ranking(
-    probabilities: Sequence[float], classes: Sequence[str], excluded: Mapping[str, object]
+    probabilities: Sequence[float],
+    classes: Sequence[str],
+    excluded: Mapping[str, object],
+    order_of: Sequence[str],
 ) -> list[tuple[str, float]]:
     """The model's offerings that the hard rules allow, most probable first.
 
     Ties keep the catalogue's order, so the ranking never depends on float noise alone.
     """
-    order = {o: i for i, o in enumerate(OFFERING_IDS)}
+    order = {o: i for i, o in enumerate(order_of)}
     ranked = [
         (str(c), float(p)) for c, p in zip(classes, probabilities, strict=True) if c not in excluded
     ]
@@ -346,7 +349,7 @@ def _prepare(decisions: Iterable[Decision], catalogue: Catalogue, folds: int) ->
     if folds < 2:
         raise ValueError("cross-validation needs at least 2 folds")
     canonical = _canonical(decisions)
-    unknown = sorted({d.chosen for _, d in canonical} - set(OFFERING_IDS))
+    unknown = sorted({d.chosen for _, d in canonical} - set(catalogue.by_id))
     if unknown:
         raise ValueError(f"decisions choose unknown offerings: {', '.join(unknown)}")
     counts = Counter(d.chosen for _, d in canonical)
@@ -396,7 +399,7 @@ def _cross_validate(prepared: _Prepared, catalogue: Catalogue, folds: int, seed:
         model_hits: list[tuple[bool, bool]] = []
         for row, p in zip(test_rows, probabilities, strict=True):
             decision = decisions[row]
-            ranking = _eligible_ranking(p, classes, excluded[row])
+            ranking = _eligible_ranking(p, classes, excluded[row], list(catalogue.by_id))
             if ranking and ranking[0][0] == decision.chosen:
                 model_hits.append((True, True))
                 continue
@@ -735,7 +738,7 @@ def load(
     if (
         metadata.feature_names != FEATURE_NAMES
         or metadata.feature_spec_sha256 != feature_spec_hash(catalogue)
-        or not set(metadata.classes) <= set(OFFERING_IDS)
+        or not set(metadata.classes) <= set(catalogue.by_id)
     ):
         return LoadResult(
             None, LoadStatus.STALE, "trained on other features or offerings than the app's now"
@@ -889,7 +892,7 @@ def learned_recommendation(
     probabilities = model.pipeline.steps[-1][1].predict_proba(z)[0]
     classes = [str(c) for c in model.pipeline.classes_]
     excluded = excluded_offerings(case.profile, catalogue)
-    ranking = _eligible_ranking(probabilities, classes, excluded)
+    ranking = _eligible_ranking(probabilities, classes, excluded, list(catalogue.by_id))
     if not ranking:
         return RankedRecommendation(rules_recommendation(case, catalogue), "rules")
     primary = ranking[0][0]

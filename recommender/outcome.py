@@ -31,7 +31,9 @@ from questionnaire.scoring import (
     strongest_and_weakest,
 )
 from recommender.catalogue import Catalogue
+from recommender.eligibility import excluded_offerings
 from recommender.features import DecisionCase
+from recommender.gate import gate, measured_dimensions, referrals
 from recommender.learned import (
     DimensionWeight,
     RankedRecommendation,
@@ -40,6 +42,7 @@ from recommender.learned import (
     rules_recommendation,
 )
 from recommender.path import Recommendation
+from recommender.ranking import exclusions
 
 
 class ContentLike(Protocol):
@@ -166,12 +169,21 @@ def _path(
     profile: Mapping[str, Any] | None,
     scores: Mapping[str, float | None],
     coverage: Mapping[str, float],
+    measured: Mapping[str, bool],
     catalogue: Catalogue,
     ranking: Ranking,
 ) -> tuple[Recommendation | None, Basis]:
+    """The path behind the gate: with too few answers, or for a company outside the
+    target group, there is none, and the recommendation says why."""
     if profile is None:
         return None, RULES
-    case = DecisionCase(company_profile(profile), dict(scores), dict(coverage))
+    company = company_profile(profile)
+    status, missing = gate(company, measured, catalogue)
+    if status != "ready":
+        excluded = exclusions(excluded_offerings(company, catalogue), catalogue)
+        found = referrals(company, catalogue) if status == "outside_target_group" else ()
+        return Recommendation(None, (), None, excluded, status, missing, found), RULES
+    case = DecisionCase(company, dict(scores), dict(coverage))
     ranked = ranking(case, catalogue)
     return ranked.recommendation, _basis(ranked)
 
@@ -194,7 +206,10 @@ def assess(
     scores = {d: r.score for d, r in scored.items()}
     areas = area_indices(scores)
     coverage = {d: r.coverage for d, r in scored.items()}
-    recommendation, basis = _path(profile, scores, coverage, content.catalogue, ranking)
+    measured = measured_dimensions(
+        {d: (r.coverage, r.answered) for d, r in scored.items()}, content.catalogue
+    )
+    recommendation, basis = _path(profile, scores, coverage, measured, content.catalogue, ranking)
     return Outcome(dimensions, areas, overall_index(areas), recommendation, basis)
 
 
@@ -219,5 +234,6 @@ def assess_scores(
         for d, s in rounded.items()
     }
     areas = area_indices(rounded)  # the mean of the scores as shown, as for a team
-    recommendation, basis = _path(profile, given, {}, content.catalogue, ranking)
+    measured = {d: s is not None for d, s in given.items()}  # a figure given is measured
+    recommendation, basis = _path(profile, given, {}, measured, content.catalogue, ranking)
     return Outcome(dimensions, areas, overall_index(areas), recommendation, basis)

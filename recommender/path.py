@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, Literal
 
 from questionnaire.model import Text
+from questionnaire.profile import OTHER_INDUSTRY
 from recommender.catalogue import Catalogue
+
+# Whether the recommendation gives a path: only with answers enough, for a company in
+# the programmes' target group.
+Status = Literal["ready", "needs_more_answers", "outside_target_group"]
+STATUSES: Final[tuple[Status, ...]] = ("ready", "needs_more_answers", "outside_target_group")
+# When a step is to be taken.
+When = Literal["now", "6_months", "1_2_years"]
+WHENS: Final[tuple[When, ...]] = ("now", "6_months", "1_2_years")
 
 
 @dataclass(frozen=True)
@@ -22,6 +31,7 @@ class Reason:
 class Step:
     offering: str
     reasons: tuple[Reason, ...]
+    when: When = "now"
 
 
 @dataclass(frozen=True)
@@ -31,16 +41,74 @@ class Exclusion:
 
 
 @dataclass(frozen=True)
+class Missing:
+    """What a path still needs: dimensions not yet measured, and profile fields."""
+
+    dimensions: tuple[str, ...] = ()
+    profile: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Recommendation:
+    """The company's path, or why there is none.
+
+    With ``status`` other than ``ready`` there is no path (``primary`` None, no
+    complements, no later step): ``missing`` says what to answer first, or
+    ``referrals`` where a company outside the target group may turn instead.
+    ``excluded`` is listed either way.
+    """
+
     primary: Step | None
     complementary: tuple[Step, ...]
     later: Step | None
     excluded: tuple[Exclusion, ...]
+    status: Status = "ready"
+    missing: Missing | None = None
+    referrals: tuple[Step, ...] = ()
+    deferred: tuple[Step, ...] = ()
 
     @property
     def path(self) -> tuple[str, ...]:
-        steps = [self.primary, *self.complementary, self.later]
+        steps = [self.primary, *self.complementary, *self.deferred, self.later]
         return tuple(s.offering for s in steps if s is not None)
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """Every step offered: the path's, and the referrals."""
+        steps = [self.primary, *self.complementary, *self.deferred, self.later, *self.referrals]
+        return tuple(s for s in steps if s is not None)
+
+
+_MONTHS = {
+    "sv": (
+        "januari februari mars april maj juni juli augusti september oktober november december"
+    ).split(),
+    "en": (
+        "January February March April May June July August September October November December"
+    ).split(),
+}
+
+
+def month_words(month: str, language: str) -> str:
+    """ "2021-12" as "december 2021" (or "December 2021")."""
+    year, number = month.split("-")[:2]
+    return f"{_MONTHS['en' if language == 'en' else 'sv'][int(number) - 1]} {year}"
+
+
+def industry_set_words(catalogue: Catalogue, set_id: str, language: str) -> str:
+    """A named set of industries in words, with its SNI divisions: "… (SNI 10–33)"."""
+    named = catalogue.industry_set(set_id)
+    ranges = ", ".join(
+        f"{lo:02d}" if lo == hi else f"{lo:02d}–{hi:02d}" for lo, hi in named.divisions
+    )
+    return f"{named.name.get(language)} (SNI {ranges})"
+
+
+def industry_words(sni: str | None, catalogue: Catalogue, language: str) -> str:
+    """The company's industry as a reason names it: "SNI 62", or "annan bransch"."""
+    if sni == OTHER_INDUSTRY:
+        return catalogue.industries.other.get(language).lower()
+    return f"SNI {sni}"
 
 
 def render_reason(
@@ -54,8 +122,14 @@ def render_reason(
     for key, value in reason.params.items():
         if key == "dimension":
             params[key] = dimension_names[value].get(language)
-        elif key == "offering":
+        elif key in ("offering", "successor"):
             params[key] = catalogue.offering(value).name_in_sentence.get(language)
+        elif key == "industries":
+            params[key] = industry_set_words(catalogue, value, language)
+        elif key == "sni" and reason.code != "not_manufacturing":
+            params[key] = industry_words(value, catalogue, language)
+        elif key == "ended_on":
+            params[key] = month_words(value, language)
         elif isinstance(value, float):
             params[key] = f"{value:.0f}"
         else:

@@ -41,7 +41,7 @@ def industry_group(profile: CompanyProfile) -> str | None:
     """The company's industry group, or None when its industry is not known."""
     division = profile.sni_division
     if division is None:
-        return None
+        return None if profile.sni is None else NON_MANUFACTURING  # "other"
     for group, divisions in INDUSTRY_GROUPS:
         if division in divisions:
             return group

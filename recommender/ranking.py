@@ -159,16 +159,15 @@ def _lagging_dimensions(f: Facts, c: Catalogue) -> Iterator[Proposal]:
         lag = Reason(
             "dimension_lags", {"dimension": dimension, "score": _n(score), "others": _n(others)}
         )
-        for offering in c.offerings:
-            if dimension not in offering.remedies:
+        reasons: tuple[Reason, ...] = (lag,)
+        if dimension == "automation":
+            # Automating unstable ways of working only automates the chaos.
+            if f.change is None or f.change < t.low:
                 continue
-            reasons: tuple[Reason, ...] = (lag,)
-            if offering.id == "robotlyftet":
-                # Automating unstable ways of working only automates the chaos.
-                if f.change is None or f.change < t.low:
-                    continue
-                reasons = (lag, Reason("stable_enough", {"change": _n(f.change)}))
-            yield Proposal(offering.id, min(89.0, 50 + gap), False, reasons)
+            reasons = (lag, Reason("stable_enough", {"change": _n(f.change)}))
+        for offering in c.offerings:
+            if dimension in offering.remedies and offering.kind != "referral":
+                yield Proposal(offering.id, min(89.0, 50 + gap), False, reasons)
 
 
 def _digital_behind(f: Facts, c: Catalogue) -> Iterator[Proposal]:
@@ -206,12 +205,33 @@ RULES_OF_THUMB = (
 )
 
 
+def _in_its_place(
+    proposal: Proposal, catalogue: Catalogue, excluded: Mapping[str, Reason]
+) -> Proposal | None:
+    """The proposal as it can be made today: an offering that no longer takes companies
+    gives its place to its active successor, when the hard rules allow that one."""
+    offering = catalogue.offering(proposal.offering)
+    if offering.active:
+        return proposal
+    successor = offering.successor
+    if successor is None or successor in excluded:
+        return None
+    code = "replaces_ended" if offering.status == "ended" else "replaces_paused"
+    why = Reason(code, {"offering": offering.id, "successor": successor})
+    return Proposal(successor, proposal.fit, proposal.lead, (*proposal.reasons, why))
+
+
 def propose(facts: Facts, catalogue: Catalogue, excluded: Mapping[str, Reason]) -> list[Proposal]:
-    """Every eligible proposal, best first; one per offering (its best fit, all its reasons)."""
+    """Every eligible proposal, best first; one per offering (its best fit, all its reasons).
+
+    Nothing paused or ended is proposed: its active successor takes its place, or the
+    proposal is dropped (the offering is listed among the exclusions, with why).
+    """
     best: dict[str, Proposal] = {}
     for rule in RULES_OF_THUMB:
-        for proposal in rule(facts, catalogue):
-            if proposal.offering in excluded:
+        for proposed in rule(facts, catalogue):
+            proposal = _in_its_place(proposed, catalogue, excluded)
+            if proposal is None or proposal.offering in excluded:
                 continue
             current = best.get(proposal.offering)
             if current is None:
@@ -234,7 +254,11 @@ def _weakest_fallback(
     """When no rule proposes anything: the offering that answers the weakest dimension."""
     for dimension, score in sorted(facts.scores.items(), key=lambda p: p[1]):
         for offering in catalogue.offerings:
-            if dimension in offering.remedies and offering.id not in excluded:
+            if (
+                dimension in offering.remedies
+                and offering.id not in excluded
+                and offering.kind != "referral"
+            ):
                 reason = Reason("weakest_dimension", {"dimension": dimension, "score": _n(score)})
                 return Proposal(offering.id, 0, False, (reason,))
     return None
@@ -304,16 +328,26 @@ def _path(
     later = _later_step(primary, complements, profile, catalogue, excluded)
 
     def step(p: Proposal) -> Step:
-        return Step(p.offering, p.reasons)
+        return Step(p.offering, p.reasons, "now")
 
     # A later step whose prerequisite is the primary step is in the path, not excluded.
     return Recommendation(
         primary=step(primary) if primary else None,
         complementary=tuple(step(p) for p in complements),
         later=later,
-        excluded=tuple(
-            Exclusion(o, r) for o, r in excluded.items() if later is None or o != later.offering
-        ),
+        excluded=exclusions(excluded, catalogue, later),
+    )
+
+
+def exclusions(
+    excluded: Mapping[str, Reason], catalogue: Catalogue, later: Step | None = None
+) -> tuple[Exclusion, ...]:
+    """The exclusions a result lists: not referrals (they are where a company is sent,
+    not steps it misses), and not the later step (its prerequisite is in the path)."""
+    return tuple(
+        Exclusion(o, r)
+        for o, r in excluded.items()
+        if catalogue.offering(o).kind != "referral" and (later is None or o != later.offering)
     )
 
 
@@ -334,4 +368,4 @@ def _later_step(
     done_after = {*profile.completed, primary.offering}
     if exclusion_reason(catalogue.offering(successor), profile, catalogue, done_after) is not None:
         return None
-    return Step(successor, (Reason("after_primary", {"offering": primary.offering}),))
+    return Step(successor, (Reason("after_primary", {"offering": primary.offering}),), "1_2_years")

@@ -6,21 +6,28 @@ figures) and ``recommendation`` (the path, or null when there was none).
 :func:`to_stored` writes both, :func:`from_stored` reads both; nothing else reads
 or writes their keys.
 
-Format 1, written with ``"format": 1`` in the scores document::
+Format 2, written with ``"format": 2`` in the scores document::
 
-    scores = {"format": 1,
+    scores = {"format": 2,
               "dimensions": {<id>: {"score", "band", "coverage", "answered", "total"}},
               "areas": {<id>: index | null}, "overall": index | null}
     recommendation = null | {
+              "status": "ready" | "needs_more_answers" | "outside_target_group",
               "primary": step | null, "complementary": [step], "later": step | null,
+              "deferred": [step], "referrals": [step],
+              "missing": null | {"dimensions": [<id>], "profile": [<field>]},
               "excluded": [{"id", "reason": reason}],
               "source": "rules" | "learned",
               "explanation": {"decisions", "offering", "probability",       (learned only)
                               "dimensions": [{"dimension", "score", "weight"}]}}
-    step = {"id": <offering id>, "reasons": [reason]};  reason = {"code", "params": {}}
+    step = {"id": <offering id>, "reasons": [reason], "when": "now" | "6_months" | "1_2_years"}
+    reason = {"code", "params": {}}
 
-Rows written before the format was named have no ``format`` key and are read as
-format 1. The keys they may lack read as:
+Format 1 is format 2 before the gate: it has no ``status``, ``deferred``,
+``referrals``, ``missing`` or ``when``, and is read as a ``ready`` path whose primary
+step and complements are for now and whose later step is for in 1-2 years. Rows
+written before the format was named have no ``format`` key and are read as format 1.
+The keys they may lack read as:
 
 - ``source`` (paths stored before the learned ranking): ``"rules"``, no explanation;
 - ``complementary`` and ``excluded``: ``[]``; ``later`` and ``primary``: null;
@@ -40,9 +47,19 @@ from typing import Any, Final
 
 from recommender.learned import DimensionWeight
 from recommender.outcome import RULES, Basis, DimensionOutcome, Outcome, PathExplanation
-from recommender.path import Exclusion, Reason, Recommendation, Step
+from recommender.path import (
+    STATUSES,
+    WHENS,
+    Exclusion,
+    Missing,
+    Reason,
+    Recommendation,
+    Step,
+    When,
+)
 
-FORMAT: Final = 1
+FORMAT: Final = 2
+READABLE: Final = (1, 2)
 
 
 class StoredFormatError(ValueError):
@@ -78,14 +95,25 @@ def _reason_to_stored(reason: Reason) -> dict[str, Any]:
 def _step_to_stored(step: Step | None) -> dict[str, Any] | None:
     if step is None:
         return None
-    return {"id": step.offering, "reasons": [_reason_to_stored(r) for r in step.reasons]}
+    return {
+        "id": step.offering,
+        "reasons": [_reason_to_stored(r) for r in step.reasons],
+        "when": step.when,
+    }
 
 
 def _path_to_stored(recommendation: Recommendation) -> dict[str, Any]:
+    missing = recommendation.missing
     return {
+        "status": recommendation.status,
         "primary": _step_to_stored(recommendation.primary),
         "complementary": [_step_to_stored(s) for s in recommendation.complementary],
         "later": _step_to_stored(recommendation.later),
+        "deferred": [_step_to_stored(s) for s in recommendation.deferred],
+        "referrals": [_step_to_stored(s) for s in recommendation.referrals],
+        "missing": None
+        if missing is None
+        else {"dimensions": list(missing.dimensions), "profile": list(missing.profile)},
         "excluded": [
             {"id": e.offering, "reason": _reason_to_stored(e.reason)}
             for e in recommendation.excluded
@@ -120,7 +148,7 @@ def from_stored(
     if not scores:
         return None
     version = scores.get("format", 1)
-    if version != FORMAT:
+    if version not in READABLE:
         raise StoredFormatError(f"stored outcome format {version!r} is not known")
     dimensions = {
         str(d): DimensionOutcome(
@@ -152,22 +180,40 @@ def _reason(data: Mapping[str, Any]) -> Reason:
     return Reason(str(data["code"]), dict(data.get("params") or {}))
 
 
-def _step(data: Mapping[str, Any] | None) -> Step | None:
+def _step(data: Mapping[str, Any] | None, when: When = "now") -> Step | None:
     if data is None:
         return None
-    return Step(str(data["id"]), tuple(_reason(r) for r in data.get("reasons") or []))
+    stored_when = data.get("when")
+    return Step(
+        str(data["id"]),
+        tuple(_reason(r) for r in data.get("reasons") or []),
+        stored_when if stored_when in WHENS else when,
+    )
+
+
+def _steps(data: Any, when: When = "now") -> tuple[Step, ...]:
+    return tuple(s for s in (_step(d, when) for d in data or []) if s is not None)
 
 
 def _recommendation(data: Mapping[str, Any]) -> Recommendation:
+    status = data.get("status")
+    missing = data.get("missing")
     return Recommendation(
         primary=_step(data.get("primary")),
-        complementary=tuple(
-            s for s in (_step(d) for d in data.get("complementary") or []) if s is not None
-        ),
-        later=_step(data.get("later")),
+        complementary=_steps(data.get("complementary")),
+        later=_step(data.get("later"), "1_2_years"),
         excluded=tuple(
             Exclusion(str(d["id"]), _reason(d["reason"])) for d in data.get("excluded") or []
         ),
+        status=status if status in STATUSES else "ready",
+        missing=None
+        if not isinstance(missing, Mapping)
+        else Missing(
+            tuple(str(d) for d in missing.get("dimensions") or []),
+            tuple(str(f) for f in missing.get("profile") or []),
+        ),
+        referrals=_steps(data.get("referrals")),
+        deferred=_steps(data.get("deferred"), "6_months"),
     )
 
 

@@ -47,12 +47,12 @@ def test_dont_know_is_left_out_not_counted_as_zero(q: Questionnaire) -> None:
 
 
 def test_nothing_counting_answered_gives_no_score(q: Questionnaire) -> None:
-    section = next(s for s in q.maturity_sections if s.dimension == "data")
+    section = next(s for s in q.maturity_sections if s.dimension == "strategy")
     answers = {
         question.id: ("dont_know" if question.type != "multi" else ["dont_know"])
         for question in section.questions
     }
-    result = score_assessment(q, answers).dimensions["data"]
+    result = score_assessment(q, answers).dimensions["strategy"]
     assert result.score is None and result.band is None and result.coverage == 0
 
 

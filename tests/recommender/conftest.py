@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,5 +18,20 @@ def catalogue() -> Catalogue:
 @pytest.fixture(scope="session")
 def questionnaire(catalogue: Catalogue) -> Questionnaire:
     return load_questionnaire(
-        DATA / "questionnaire.yaml", [(o.id, o.name) for o in catalogue.offerings]
+        DATA / "questionnaire.yaml",
+        [(o.id, o.name) for o in catalogue.offerings],
+        catalogue.industries.options(),
     )
+
+
+@dataclass(frozen=True)
+class Content:
+    """What an outcome is computed from (recommender.outcome.ContentLike)."""
+
+    questionnaire: Questionnaire
+    catalogue: Catalogue
+
+
+@pytest.fixture(scope="session")
+def content(questionnaire: Questionnaire, catalogue: Catalogue) -> Content:
+    return Content(questionnaire, catalogue)

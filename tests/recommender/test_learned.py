@@ -167,6 +167,7 @@ def _assert_hard_rules(profile: CompanyProfile, result: Any, catalogue: Catalogu
         assert path, "the learned ranking always recommends something"
     assert len(path) == len(set(path))
     assert len(recommendation.complementary) <= 2
+    assert "robotlyftet" not in path and "digitaliseringslyftet" not in path  # not active
     # Nothing the hard rules exclude, except the later step once the primary is done.
     for step in (recommendation.primary, *recommendation.complementary):
         assert step is None or step.offering not in excluded_now, step

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from recommender.outcome import Basis, Outcome, assess, assess_scores, rules_ran
 from recommender.path import Recommendation, Step
 from recommender.ranking import recommend
 from recommender.stored import FORMAT, StoredFormatError, from_stored, to_stored
+from tests.recommender.conftest import Content
 
 SHAPES = json.loads(
     (Path(__file__).parents[1] / "data" / "stored_outcomes.json").read_text(encoding="utf-8")
@@ -29,25 +29,16 @@ HISTORICAL = [name for name in SHAPES if not name.startswith("_")]
 PROFILE = {"employees": 45, "turnover_msek": 62.5, "sni": "25", "region": "06"}
 
 
-@dataclass(frozen=True)
-class Content:
-    questionnaire: Questionnaire
-    catalogue: Catalogue
-
-
-@pytest.fixture(scope="module")
-def content(questionnaire: Questionnaire, catalogue: Catalogue) -> Content:
-    return Content(questionnaire, catalogue)
-
-
 def _answers(q: Questionnaire, level: int) -> dict[str, Any]:
     """Every single-choice item at ``level`` (or the nearest), one ticked practice per
-    checklist, numbers in the middle; ``dont_know`` on each dimension's first item."""
+    checklist, numbers in the middle; ``dont_know`` on each dimension's last item where
+    not knowing is not itself scored."""
     answers: dict[str, Any] = {}
     for _, section in q.dimension_sections:
-        for i, question in enumerate(section.questions):
-            if i == 0:
-                answers[question.id] = "dont_know"
+        left_out = [x for x in section.questions if not x.dont_know_scores_zero][-1]
+        for question in section.questions:
+            if question is left_out:
+                answers[question.id] = ["dont_know"] if question.type == "multi" else "dont_know"
             elif question.type == "single":
                 levelled = [o for o in question.options if o.level is not None]
                 answers[question.id] = min(levelled, key=lambda o: abs(o.level - level)).value
@@ -97,9 +88,16 @@ def test_the_ranking_is_a_parameter(content: Content) -> None:
     assert outcome.basis.source == "learned" and outcome.basis.decisions == 7
     assert seen[0].coverage == outcome.coverage  # the answers' coverage reaches the ranking
 
-    from_scores = assess_scores({"data": 80}, PROFILE, content, learned)
+    every = {d.id: 80 for d in content.questionnaire.dimensions}
+    from_scores = assess_scores(every, PROFILE, content, learned)
     assert from_scores.recommendation == chosen and from_scores.basis.decisions == 7
     assert seen[1].coverage == {}  # figures alone have no coverage
+
+    # Behind the gate, no ranking is asked: too few figures give no path.
+    too_few = assess_scores({"data": 80}, PROFILE, content, learned)
+    assert len(seen) == 2 and too_few.basis.source == "rules"
+    assert too_few.recommendation is not None
+    assert too_few.recommendation.status == "needs_more_answers"
 
 
 def test_assess_scores_matches_a_team_and_rounds_what_it_keeps(content: Content) -> None:
@@ -112,12 +110,14 @@ def test_assess_scores_matches_a_team_and_rounds_what_it_keeps(content: Content)
     bands = {d: r.band for d, r in outcome.dimensions.items() if r.band is not None}
     assert bands == {d: q.band_for(s).id for d, s in team.scores.items() if s is not None}
 
-    given = {"data": 54.5, "change": None, "not_a_dimension": 10}
+    given: dict[str, float | None] = {d.id: 50.0 for d in q.dimensions}
+    given |= {"data": 54.5, "ecological": None, "not_a_dimension": 10}
     figures = assess_scores(given, PROFILE, content, rules_ranking)
-    assert figures.scores["data"] == 55 and figures.scores["change"] is None
+    assert figures.scores["data"] == 55 and figures.scores["ecological"] is None
     assert "not_a_dimension" not in figures.scores
     profile = CompanyProfile(employees=45, sni="25", region="06")
-    assert figures.recommendation == recommend(profile, {"data": 54.5}, content.catalogue)
+    del given["not_a_dimension"]
+    assert figures.recommendation == recommend(profile, given, content.catalogue)
 
 
 def test_areas_from_figures_are_the_mean_of_the_scores_as_shown(content: Content) -> None:
@@ -137,9 +137,13 @@ def test_a_learned_path_without_its_explanation_reads_back_as_it_was_kept() -> N
     assert outcome is not None
     assert outcome.basis == Basis("learned", None) and outcome.basis.decisions is None
     assert to_stored(outcome)[1] == {
+        "status": "ready",
         "primary": None,
         "complementary": [],
         "later": None,
+        "deferred": [],
+        "referrals": [],
+        "missing": None,
         "excluded": [],
         "source": "learned",
     }
@@ -166,7 +170,7 @@ def test_every_stored_shape_is_read(shape: str) -> None:
     assert complementary == expected["complementary"]
     assert (path.later.offering if path and path.later else None) == expected["later"]
     assert outcome.scores == {d: r["score"] for d, r in entry["scores"]["dimensions"].items()}
-    if path is not None:  # every reason comes back with its figures
+    if path is not None and path.primary is not None:  # every reason comes back with its figures
         stored_primary = entry["recommendation"]["primary"]
         assert [r.params for r in path.primary.reasons] == [
             r["params"] for r in stored_primary["reasons"]
@@ -179,11 +183,34 @@ def test_a_stored_outcome_is_written_as_it_is_read(content: Content) -> None:
     assert scores["format"] == FORMAT
     assert json.loads(json.dumps([scores, recommendation])) == [scores, recommendation]
     assert from_stored(scores, recommendation) == outcome
-    current = SHAPES["format_1"]
-    assert to_stored(from_stored(current["scores"], current["recommendation"])) == (
-        current["scores"],
-        current["recommendation"],
-    )
+    for name in ("format_2", "format_2_outside_target_group"):
+        current = SHAPES[name]
+        assert to_stored(from_stored(current["scores"], current["recommendation"])) == (
+            current["scores"],
+            current["recommendation"],
+        )
+
+
+def test_a_path_kept_before_the_gate_reads_as_ready_and_sequenced() -> None:
+    """Format 1 knew no status or timing: its path was given, its steps for now and
+    its later step for later."""
+    kept = SHAPES["format_1"]
+    outcome = from_stored(kept["scores"], kept["recommendation"])
+    assert outcome is not None and outcome.recommendation is not None
+    path = outcome.recommendation
+    assert path.status == "ready" and path.missing is None and path.referrals == ()
+    assert path.primary is not None and path.primary.when == "now"
+    assert all(s.when == "now" for s in path.complementary)
+    assert path.later is not None and path.later.when == "1_2_years"
+
+
+def test_a_company_outside_the_target_group_reads_back_with_its_referral() -> None:
+    kept = SHAPES["format_2_outside_target_group"]
+    outcome = from_stored(kept["scores"], kept["recommendation"])
+    assert outcome is not None and outcome.recommendation is not None
+    assert outcome.recommendation.status == "outside_target_group"
+    assert [s.offering for s in outcome.recommendation.referrals] == ["almi"]
+    assert outcome.primary is None
 
 
 def test_keys_older_rows_lack_read_as_documented() -> None:
@@ -202,5 +229,5 @@ def test_keys_older_rows_lack_read_as_documented() -> None:
 
 
 def test_a_format_this_code_does_not_know_is_refused() -> None:
-    with pytest.raises(StoredFormatError, match="format 2"):
-        from_stored({"format": 2, "dimensions": {}}, None)
+    with pytest.raises(StoredFormatError, match="format 3"):
+        from_stored({"format": 3, "dimensions": {}}, None)

@@ -8,12 +8,13 @@ from hypothesis import strategies as st
 from questionnaire.dimensions import DIMENSION_IDS
 from questionnaire.model import Questionnaire
 from questionnaire.profile import CompanyProfile
-from recommender.catalogue import OFFERING_IDS, Catalogue
+from recommender.catalogue import OFFERING_IDS, Catalogue, Eligibility
+from recommender.eligibility import exclusion_reason
 from recommender.path import Reason, render_reason
 from recommender.ranking import recommend
 
 MANUFACTURING = [f"{n}" for n in range(10, 34)]
-OTHER = ["41", "46", "62", "71", "25.620", "28.1"]
+OTHER = ["41", "46", "62", "71", "25.620", "28.1", "other", "07"]
 
 profiles = st.builds(
     CompanyProfile,
@@ -35,6 +36,7 @@ def test_hard_rules_are_never_broken(profile: CompanyProfile, scores: Any, catal
     path = result.path
     assert len(path) == len(set(path)), "an offering appears twice in the path"
     assert len(result.complementary) <= 2
+    assert all(catalogue.offering(o).active for o in path), "a paused or ended offering"
     sme_only = {"inspirationsseminarium", "startprogram", "digitaliseringslyftet", "robotlyftet"}
     if not sme:
         assert not sme_only & set(path)
@@ -61,22 +63,76 @@ def test_large_company_sees_why_sme_offerings_are_excluded(catalogue: Catalogue)
     scores = dict.fromkeys(DIMENSION_IDS, 40)
     result = recommend(CompanyProfile(employees=600, sni="29"), scores, catalogue)
     reasons = {e.offering: e.reason for e in result.excluded}
-    for offering in ("inspirationsseminarium", "startprogram", "digitaliseringslyftet"):
+    for offering in ("inspirationsseminarium", "startprogram", "edih"):
         assert reasons[offering] == Reason("not_sme", {"employees": 600})
+    # An offering that takes no companies says that first, whatever the company's size.
+    assert reasons["digitaliseringslyftet"] == Reason("offering_paused")
 
 
-def test_unknown_industry_keeps_robotlyftet_out_and_says_so(
+def test_robotlyftet_is_never_recommended_and_its_successor_takes_its_place(
     catalogue: Catalogue, questionnaire: Questionnaire
 ) -> None:
+    """Automation far behind in a stable manufacturer: once Robotlyftet, which ended in
+    December 2021; now the European Digital Innovation Hubs, and the path says why."""
     scores = {**dict.fromkeys(DIMENSION_IDS, 55), "automation": 10, "change": 60}
-    result = recommend(CompanyProfile(employees=40), scores, catalogue)
+    result = recommend(CompanyProfile(employees=40, sni="25"), scores, catalogue)
     assert "robotlyftet" not in result.path
-    reason = next(e.reason for e in result.excluded if e.offering == "robotlyftet")
+    step = next(s for s in result.complementary if s.offering == "edih")
     names = {d.id: d.name for d in questionnaire.dimensions}
-    assert "Vi vet inte er bransch" in render_reason(reason, "sv", catalogue, names)
-    # With the industry known, the same company gets Robotlyftet.
-    known = recommend(CompanyProfile(employees=40, sni="25"), scores, catalogue)
-    assert "robotlyftet" in known.path
+    texts = [render_reason(r, "sv", catalogue, names) for r in step.reasons]
+    assert "Robotlyftet har avslutats; närmast motsvarande är ett europeiskt digitalt " \
+        "innovationsnav (EDIH)." in texts, texts  # fmt: skip
+    ended = next(e.reason for e in result.excluded if e.offering == "robotlyftet")
+    assert render_reason(ended, "sv", catalogue, names) == (
+        "Har avslutats (december 2021) och tar inte emot företag."
+    )
+    assert render_reason(ended, "en", catalogue, names) == (
+        "Has ended (December 2021) and takes no companies."
+    )
+
+
+def test_an_offering_with_no_active_successor_is_left_out_and_listed_once(
+    catalogue: Catalogue,
+) -> None:
+    without = {
+        **catalogue.by_id,
+        "robotlyftet": catalogue.offering("robotlyftet").model_copy(update={"successor": None}),
+        "edih": catalogue.offering("edih").model_copy(update={"remedies": ()}),
+    }
+    edited = Catalogue(
+        tuple(without.values()),
+        catalogue.company,
+        catalogue.thresholds,
+        catalogue.reasons,
+        catalogue.industries,
+        catalogue.gate,
+    )
+    scores = {**dict.fromkeys(DIMENSION_IDS, 55), "automation": 10, "change": 60}
+    result = recommend(CompanyProfile(employees=40, sni="25"), scores, edited)
+    assert "robotlyftet" not in result.path and "edih" not in result.path
+    assert [e.offering for e in result.excluded].count("robotlyftet") == 1
+
+
+def test_an_offering_for_named_industries_needs_the_industry(
+    catalogue: Catalogue, questionnaire: Questionnaire
+) -> None:
+    for_manufacturers = catalogue.offering("edih").model_copy(
+        update={"eligibility": Eligibility(sme_only=True, industries="manufacturing")}
+    )
+    names = {d.id: d.name for d in questionnaire.dimensions}
+    unknown = exclusion_reason(for_manufacturers, CompanyProfile(employees=40), catalogue)
+    assert unknown == Reason("industry_not_given", {"industries": "manufacturing"})
+    assert render_reason(unknown, "sv", catalogue, names) == (
+        "Vänder sig till tillverkande företag (SNI 10–33). Ni har inte angett bransch, så vi "
+        "kan inte säga om den passar. Ange bransch för att få veta."
+    )
+    other = CompanyProfile(employees=40, sni="other")
+    reason = exclusion_reason(for_manufacturers, other, catalogue)
+    assert reason is not None
+    assert render_reason(reason, "sv", catalogue, names) == (
+        "Vänder sig till tillverkande företag (SNI 10–33); er bransch (annan bransch) hör inte dit."
+    )
+    assert exclusion_reason(for_manufacturers, CompanyProfile(40, sni="25.620"), catalogue) is None
 
 
 def test_reasons_quote_the_company_s_own_scores(
@@ -109,12 +165,6 @@ def test_a_later_step_is_not_also_listed_as_excluded(catalogue: Catalogue) -> No
     assert result.primary is not None and result.primary.offering == "utvecklingsprogram"
     assert result.later is not None and result.later.offering == "fordjupningsprogram"
     assert "fordjupningsprogram" not in {e.offering for e in result.excluded}
-
-
-def test_nothing_measured_still_gives_an_honest_answer(catalogue: Catalogue) -> None:
-    result = recommend(CompanyProfile(employees=10), dict.fromkeys(DIMENSION_IDS), catalogue)
-    # No scores: the only thing we can say is about the company's size.
-    assert result.path == ("iuc",)
 
 
 @settings(max_examples=300, deadline=None)

@@ -212,22 +212,73 @@ def test_recommendations_for_given_scores(client: FlaskClient) -> None:
     )
     assert response.status_code == 200
     doc = response.get_json()
-    assert doc["primary"]["id"] == "utvecklingsprogram"
-    assert "robotlyftet" in [c["id"] for c in doc["complementary"]]
-    robot = next(c for c in doc["complementary"] if c["id"] == "robotlyftet")
-    assert "(12)" in robot["reasons"][0]["text"]["sv"]
-    assert doc["later"]["id"] == "fordjupningsprogram"
+    assert doc["status"] == "ready" and doc["missing"] is None and doc["referrals"] == []
+    assert doc["primary"]["id"] == "utvecklingsprogram" and doc["primary"]["when"] == "now"
+    # Robotlyftet ended in 2021: its successor takes its place, and says so.
+    ids = [c["id"] for c in doc["complementary"]]
+    assert "edih" in ids and "robotlyftet" not in ids
+    edih = next(c for c in doc["complementary"] if c["id"] == "edih")
+    assert "(12)" in edih["reasons"][0]["text"]["sv"]
+    assert "Robotlyftet har avslutats" in " ".join(r["text"]["sv"] for r in edih["reasons"])
+    assert doc["later"]["id"] == "fordjupningsprogram" and doc["later"]["when"] == "1_2_years"
     assert all({"id", "reason"} <= set(e) for e in doc["excluded"])
+    excluded = {e["id"]: e["reason"]["code"] for e in doc["excluded"]}
+    assert excluded["robotlyftet"] == "offering_ended"
 
 
 def test_missing_dimension_means_not_measured(client: FlaskClient) -> None:
     response = client.post(
         "/api/v1/recommendations",
-        json={"profile": {"employees": 40}, "scores": {"change": 20, "strategy": 20}},
+        json={"profile": {"employees": 40}, "scores": {"change": 20, "strategy": None}},
     )
     assert response.status_code == 200
-    excluded = {e["id"]: e["reason"]["code"] for e in response.get_json()["excluded"]}
-    assert excluded["robotlyftet"] == "industry_unknown"
+    doc = response.get_json()
+    assert doc["status"] == "needs_more_answers"
+    assert doc["primary"] is None and doc["complementary"] == [] and doc["later"] is None
+    # Only change capability was given: every other dimension, and the industry, is missing.
+    assert doc["missing"] == {
+        "dimensions": [d for d in DIMENSION_IDS if d != "change"],
+        "profile": ["sni"],
+    }
+    assert {e["id"] for e in doc["excluded"]} >= {"robotlyftet", "digitaliseringslyftet"}
+
+
+def test_a_company_outside_the_target_group_is_referred(client: FlaskClient) -> None:
+    scores = dict.fromkeys(DIMENSION_IDS, 50)
+    for sni in ("62", "other"):
+        doc = client.post(
+            "/api/v1/recommendations",
+            json={"profile": {"employees": 6, "sni": sni}, "scores": scores},
+        ).get_json()
+        assert doc["status"] == "outside_target_group", sni
+        assert doc["primary"] is None and doc["missing"] is None
+        assert [r["id"] for r in doc["referrals"]] == ["almi"]
+        assert doc["referrals"][0]["reasons"][0]["text"]["en"]
+
+
+def test_the_offering_catalogue_is_listed(client: FlaskClient) -> None:
+    response = client.get("/api/v1/offerings")
+    assert response.status_code == 200
+    offerings = {o["id"]: o for o in response.get_json()["offerings"]}
+    robot = offerings["robotlyftet"]
+    assert (robot["status"], robot["ended_on"], robot["successor"]) == ("ended", "2021-12", "edih")
+    assert robot["eligibility"]["industries"]["id"] == "manufacturing"
+    assert robot["eligibility"]["industries"]["divisions"] == [[10, 33]]
+    assert offerings["digitaliseringslyftet"]["status"] == "paused"
+    assert offerings["almi"]["kind"] == "referral" and offerings["edih"]["kind"] == "initiative"
+    assert offerings["hallbar_produktion"]["remedies"] == ["ecological", "social"]
+    assert set(robot) == {
+        "id", "kind", "name", "summary", "status", "ended_on", "successor", "url",
+        "verified_on", "remedies", "eligibility",
+    }  # fmt: skip
+
+
+def test_an_unknown_industry_word_is_refused(client: FlaskClient) -> None:
+    response = client.post(
+        "/api/v1/recommendations",
+        json={"profile": {"employees": 6, "sni": "annan"}, "scores": {}},
+    )
+    assert response.status_code == 422 and response.get_json()["field"] == "profile.sni"
 
 
 @pytest.mark.parametrize(

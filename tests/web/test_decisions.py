@@ -91,15 +91,15 @@ def test_an_advisor_records_and_changes_the_teams_decision(app: Flask, questionn
     assert recommended, "the recommended primary step is preselected"
     assert "Inspirationsseminarium" in page.text  # every offering, by name
 
-    saved = post_decision(anna, url, f"{url}/beslut", offering="robotlyftet", reason="Hade tid nu")
+    saved = post_decision(anna, url, f"{url}/beslut", offering="kunskapslyft", reason="Hade tid nu")
     assert saved.status_code == 302
     [first] = decisions(app)
-    assert first["offering"] == "robotlyftet" and first["reason"] == "Hade tid nu"
+    assert first["offering"] == "kunskapslyft" and first["reason"] == "Hade tid nu"
     assert first["recommended"] == recommended and first["by"] == "anna@example.se"
     assert first["workshop_id"] is not None and first["assessment_id"] is None
     assert first["decided_at"] is not None
     shown = anna.get(url).text
-    assert "anna@example.se" in shown and selected_offering(shown) == "robotlyftet"
+    assert "anna@example.se" in shown and selected_offering(shown) == "kunskapslyft"
     assert "Hade tid nu" in shown
 
     changed = post_decision(anna, url, f"{url}/beslut", offering=recommended, reason="")
@@ -264,7 +264,7 @@ def test_the_statistics_export_has_the_decision_without_the_reason(
     anna = logged_in(app, "anna@example.se")
     url = workshop_with_path(app, questionnaire, anna)
     recommended = selected_offering(anna.get(url).text)
-    other = "robotlyftet" if recommended != "robotlyftet" else "iuc"
+    other = "kunskapslyft" if recommended != "kunskapslyft" else "iuc"
     reason = "Hemlig motivering om ägarbytet"
     assert (
         post_decision(anna, url, f"{url}/beslut", offering=other, reason=reason).status_code == 302

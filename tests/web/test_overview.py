@@ -207,10 +207,10 @@ def test_the_figures_follow_every_new_or_changed_result_and_decision(
     chosen = cells(chef.get(OVERVIEW).text, "What the companies went on to do")
     assert [v[0] for v in chosen.values()] == ["1"]
     page = anna.get(url)
-    data = {"csrf_token": csrf_token(page.text), "offering": "robotlyftet", "reason": ""}
+    data = {"csrf_token": csrf_token(page.text), "offering": "kunskapslyft", "reason": ""}
     assert anna.post(f"{url}/beslut", data=data).status_code == 302
     chosen = cells(chef.get(OVERVIEW).text, "What the companies went on to do")
-    assert [k for k in chosen if "Robot" in k] and not [k for k in chosen if "IUC" in k]
+    assert [k for k in chosen if "Kunskapslyft" in k] and not [k for k in chosen if "IUC" in k]
 
 
 def test_every_write_to_summaries_or_decisions_moves_the_change_counter(app: Flask) -> None:

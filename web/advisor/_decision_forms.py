@@ -40,7 +40,8 @@ def decision_form(
     recommended primary step."""
     form = DecisionForm() if formdata else DecisionForm(formdata=None)
     catalogue = content_for(workshop_or_assessment).catalogue
-    form.set_offerings(decisions.offering_choices(catalogue, _language()))
+    current = existing.offering if existing else None
+    form.set_offerings(decisions.offering_choices(catalogue, _language(), current))
     if not formdata:
         form.target.data = target
         form.offering.data = existing.offering if existing else (recommended or "")

@@ -175,6 +175,14 @@ def recommendations() -> Response:
     return jsonify(assessments.recommendation_document(recommendation, content()))
 
 
+@bp.get("/offerings")
+def offerings() -> Response:
+    c = content()
+    return jsonify(
+        c.derived("offerings_document", lambda: assessments.offerings_document(c.catalogue))
+    )
+
+
 @bp.get("/openapi.json")
 def openapi() -> Response:
     c = content()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from questionnaire.model import Question, Questionnaire
-from questionnaire.profile import SNI_DIVISIONS
+from questionnaire.profile import OTHER_INDUSTRY, SNI_DIVISIONS
+from recommender.path import STATUSES, WHENS
 
 _TEXT = {"$ref": "#/components/schemas/Text"}
 _ERROR = {
@@ -64,8 +65,12 @@ def _profile_schema(q: Questionnaire) -> dict[str, Any]:
     divisions = "|".join(f"{d:02d}" for d in sorted(SNI_DIVISIONS))
     properties["sni"] = {
         "type": "string",
-        "pattern": rf"^({divisions})(\.\d{{1,3}})?$",
-        "description": 'SNI 2007 code, e.g. "25" or "25.620"; manufacturing is 10-33.',
+        "pattern": rf"^(({divisions})(\.\d{{1,3}})?|{OTHER_INDUSTRY})$",
+        "description": 'SNI 2007 code, e.g. "25" or "25.620", or "other" for an industry '
+        "the questionnaire's list does not name. The programmes are made for the target "
+        "group (GET /api/v1/offerings does not list it; the questionnaire's sni options "
+        'do): a company outside it gets status "outside_target_group", and one that '
+        'gives no industry "needs_more_answers".',
     }
     for question in q.profile_section.questions:
         if not question.required:
@@ -84,7 +89,9 @@ def _answers_schema(q: Questionnaire) -> dict[str, Any]:
     return {
         "type": "object",
         "description": "Question id to answer; every maturity question is required "
-        'and offers "dont_know", which does not count as zero.',
+        'and offers "dont_know", which does not count as zero (except on the few items '
+        "where not knowing is itself the finding: there it is level 0); some offer "
+        '"not_relevant", which never counts.',
         "properties": {item.id: _answer_schema(item) for item in questions},
         "required": [item.id for item in questions if item.required],
         "additionalProperties": False,
@@ -112,23 +119,58 @@ def openapi_document(q: Questionnaire) -> dict[str, Any]:
     }
     step = {
         "type": "object",
-        "required": ["id", "reasons"],
+        "required": ["id", "reasons", "when"],
         "properties": {
             "id": {"type": "string"},
-            "reasons": {"type": "array", "items": {"$ref": "#/components/schemas/Reason"}},
+            "reasons": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"$ref": "#/components/schemas/Reason"},
+            },
+            "when": {"type": "string", "enum": list(WHENS)},
         },
     }
+    steps = {"type": "array", "items": {"$ref": "#/components/schemas/Step"}}
     recommendation = {
         "type": "object",
-        "required": ["primary", "complementary", "later", "excluded"],
+        "description": 'With "status" other than "ready" there is no path: "primary" and '
+        '"later" are null and "complementary" is empty. "needs_more_answers" says in '
+        '"missing" what to answer first; "outside_target_group" lists in "referrals" '
+        'where to turn instead. "excluded" is listed either way.',
+        "required": [
+            "status",
+            "primary",
+            "complementary",
+            "later",
+            "deferred",
+            "referrals",
+            "missing",
+            "excluded",
+        ],
         "properties": {
+            "status": {"type": "string", "enum": list(STATUSES)},
             "primary": {"oneOf": [{"$ref": "#/components/schemas/Step"}, {"type": "null"}]},
-            "complementary": {
-                "type": "array",
-                "maxItems": 2,
-                "items": {"$ref": "#/components/schemas/Step"},
-            },
+            "complementary": {**steps, "maxItems": 2},
             "later": {"oneOf": [{"$ref": "#/components/schemas/Step"}, {"type": "null"}]},
+            "deferred": {
+                **steps,
+                "description": "Steps that would run beside the primary one, moved later "
+                "for a company with little time for development.",
+            },
+            "referrals": steps,
+            "missing": {
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["dimensions", "profile"],
+                        "properties": {
+                            "dimensions": {"type": "array", "items": {"type": "string"}},
+                            "profile": {"type": "array", "items": {"type": "string"}},
+                        },
+                    },
+                ]
+            },
             "excluded": {
                 "type": "array",
                 "items": {
@@ -138,6 +180,76 @@ def openapi_document(q: Questionnaire) -> dict[str, Any]:
                         "id": {"type": "string"},
                         "reason": {"$ref": "#/components/schemas/Reason"},
                     },
+                },
+            },
+        },
+        "if": {"properties": {"status": {"const": "ready"}}},
+        "then": {"properties": {"missing": {"type": "null"}, "referrals": {"maxItems": 0}}},
+        "else": {
+            "properties": {
+                "primary": {"type": "null"},
+                "complementary": {"maxItems": 0},
+                "later": {"type": "null"},
+                "deferred": {"maxItems": 0},
+            }
+        },
+    }
+    text_or_null = {"oneOf": [_TEXT, {"type": "null"}]}
+    offering = {
+        "type": "object",
+        "required": [
+            "id",
+            "kind",
+            "name",
+            "summary",
+            "status",
+            "ended_on",
+            "successor",
+            "url",
+            "verified_on",
+            "remedies",
+            "eligibility",
+        ],
+        "properties": {
+            "id": {"type": "string"},
+            "kind": {"type": "string", "enum": ["track", "initiative", "referral"]},
+            "name": _TEXT,
+            "summary": _TEXT,
+            "status": {"type": "string", "enum": ["active", "paused", "ended"]},
+            "ended_on": {"type": ["string", "null"], "description": "YYYY-MM"},
+            "successor": {
+                "type": ["string", "null"],
+                "description": "The active offering that takes the place of one that is not.",
+            },
+            "url": {"type": ["string", "null"]},
+            "verified_on": {
+                "type": ["string", "null"],
+                "description": "When a person last checked the facts (YYYY-MM-DD); null: never.",
+            },
+            "remedies": {"type": "array", "items": {"type": "string"}},
+            "eligibility": {
+                "type": "object",
+                "required": ["sme_only", "industries", "requires_completed"],
+                "properties": {
+                    "sme_only": {"type": "boolean"},
+                    "industries": {
+                        "oneOf": [
+                            {"type": "null"},
+                            {
+                                "type": "object",
+                                "required": ["id", "name", "divisions"],
+                                "properties": {
+                                    "id": {"type": "string"},
+                                    "name": text_or_null,
+                                    "divisions": {
+                                        "type": "array",
+                                        "items": {"type": "array", "items": {"type": "integer"}},
+                                    },
+                                },
+                            },
+                        ]
+                    },
+                    "requires_completed": {"type": "array", "items": {"type": "string"}},
                 },
             },
         },
@@ -233,6 +345,31 @@ def openapi_document(q: Questionnaire) -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/offerings": {
+                "get": {
+                    "summary": "The offering catalogue: every offering, and whether it takes "
+                    "companies today",
+                    "responses": {
+                        "200": {
+                            "description": "The catalogue",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["offerings"],
+                                        "properties": {
+                                            "offerings": {
+                                                "type": "array",
+                                                "items": {"$ref": "#/components/schemas/Offering"},
+                                            }
+                                        },
+                                    }
+                                }
+                            },
+                        }
+                    },
+                }
+            },
             "/api/v1/recommendations": {
                 "post": {
                     "summary": "The recommended path for a profile and dimension scores",
@@ -283,6 +420,7 @@ def openapi_document(q: Questionnaire) -> dict[str, Any]:
                 },
                 "Reason": reason,
                 "Step": step,
+                "Offering": offering,
                 "Recommendation": recommendation,
                 "Assessment": assessment,
                 "Questionnaire": {

@@ -27,7 +27,7 @@ from wtforms import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from questionnaire.answers import AnswerError, parse_answer
-from questionnaire.model import DONT_KNOW, Question, Section
+from questionnaire.model import DONT_KNOW, NOT_RELEVANT, Question, Section
 from questionnaire.profile import parse_sni
 from web.storage.content import Content
 
@@ -144,7 +144,9 @@ class PageQuestion:
 
 def _page_question(question: Question, language: str) -> PageQuestion:
     choices = tuple(
-        PageChoice(o.value, o.label.get(language), o.value == DONT_KNOW or o.exclusive)
+        PageChoice(
+            o.value, o.label.get(language), o.value in (DONT_KNOW, NOT_RELEVANT) or o.exclusive
+        )
         for o in question.options
     )
     base = PageQuestion(

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from questionnaire.model import LANGUAGES, Questionnaire, Text
 from recommender.catalogue import Catalogue
 from recommender.outcome import Outcome, assess
-from recommender.path import Reason, Recommendation, render_reason
+from recommender.path import Reason, Recommendation, Step, render_reason
 from web.assessments.page_read import TOKEN_SHAPE, PageState
 from web.platform.extensions import db
 from web.storage import learned_model as ranking
@@ -174,22 +174,67 @@ def recommendation_document(recommendation: Recommendation, content: Content) ->
     names = dimension_names(content.questionnaire)
     catalogue = content.catalogue
 
-    def step(s: Any) -> dict[str, Any] | None:
+    def step(s: Step | None) -> dict[str, Any] | None:
         if s is None:
             return None
         return {
             "id": s.offering,
             "reasons": [reason_document(r, catalogue, names) for r in s.reasons],
+            "when": s.when,
         }
 
+    missing = recommendation.missing
     return {
+        "status": recommendation.status,
         "primary": step(recommendation.primary),
         "complementary": [step(s) for s in recommendation.complementary],
         "later": step(recommendation.later),
+        "deferred": [step(s) for s in recommendation.deferred],
+        "referrals": [step(s) for s in recommendation.referrals],
+        "missing": None
+        if missing is None
+        else {"dimensions": list(missing.dimensions), "profile": list(missing.profile)},
         "excluded": [
             {"id": e.offering, "reason": reason_document(e.reason, catalogue, names)}
             for e in recommendation.excluded
         ],
+    }
+
+
+def offerings_document(catalogue: Catalogue) -> dict[str, Any]:
+    """The offering catalogue as the API lists it."""
+
+    def industries(set_id: str | None) -> dict[str, Any] | None:
+        if set_id is None:
+            return None
+        named = catalogue.industry_set(set_id)
+        return {
+            "id": set_id,
+            "name": named.name.model_dump(),
+            "divisions": [list(r) for r in named.divisions],
+        }
+
+    return {
+        "offerings": [
+            {
+                "id": o.id,
+                "kind": o.kind,
+                "name": o.name.model_dump(),
+                "summary": o.summary.model_dump(),
+                "status": o.status,
+                "ended_on": o.ended_on,
+                "successor": o.successor,
+                "url": o.url,
+                "verified_on": o.verified_on,
+                "remedies": list(o.remedies),
+                "eligibility": {
+                    "sme_only": o.eligibility.sme_only,
+                    "industries": industries(o.eligibility.industry_set),
+                    "requires_completed": list(o.eligibility.requires_completed),
+                },
+            }
+            for o in catalogue.offerings
+        ]
     }
 
 

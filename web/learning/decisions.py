@@ -20,13 +20,13 @@ from sqlalchemy.orm import joinedload
 from questionnaire.dimensions import DIMENSION_IDS
 from questionnaire.profile import company_profile
 from questionnaire.team import team_result
-from recommender.catalogue import OFFERING_IDS, Catalogue
+from recommender.catalogue import Catalogue
 from recommender.features import DecisionCase
 from recommender.learned import Decision as LearnedDecision
 from web.assessments.answering import profile_complete
 from web.platform.extensions import db
 from web.storage import summaries
-from web.storage.content import Content, content_for
+from web.storage.content import Content, content, content_for
 from web.storage.models import (
     DECISION_REASON_MAX,
     Answer,
@@ -40,9 +40,14 @@ from web.storage.models import (
 from web.workshops import service as workshops
 
 
-def offering_choices(catalogue: Catalogue, language: str) -> list[tuple[str, str]]:
-    """Every offering a decision may name, (id, name in ``language``), in catalogue order."""
-    return [(o.id, o.name.get(language)) for o in catalogue.offerings if o.id in OFFERING_IDS]
+def offering_choices(
+    catalogue: Catalogue, language: str, current: str | None = None
+) -> list[tuple[str, str]]:
+    """Every offering a decision may name, (id, name in ``language``), in catalogue
+    order: those that take companies today, and the one already chosen, if any."""
+    return [
+        (o.id, o.name.get(language)) for o in catalogue.offerings if o.active or o.id == current
+    ]
 
 
 def for_assessment(assessment: Assessment) -> Decision | None:
@@ -126,7 +131,7 @@ def _record(
     recommended: str | None,
     user: User,
 ) -> Decision:
-    if offering not in OFFERING_IDS:
+    if offering not in content().catalogue.by_id:
         raise ValueError(f"unknown offering {offering!r}")
     if (assessment is None) == (workshop is None):
         raise ValueError("a decision belongs to exactly one assessment or workshop")
@@ -252,6 +257,7 @@ def training_data(include_demo: bool = False) -> TrainingData:
         )
     rows = db.session.execute(query).scalars().all()
     teams = _team_scores([d.workshop_id for d in rows if d.workshop_id is not None])
+    known = content().catalogue.by_id
     found: list[LearnedDecision] = []
     skipped = 0
     for decision in rows:
@@ -263,7 +269,7 @@ def training_data(include_demo: bool = False) -> TrainingData:
         elif decision.workshop is not None:
             case = _workshop_case(decision.workshop, teams.get(decision.workshop.id))
             demo = decision.workshop.demo
-        if case is None or decision.offering not in OFFERING_IDS:
+        if case is None or decision.offering not in known:
             skipped += 1
             continue
         found.append(LearnedDecision(case=case, chosen=decision.offering, demo=demo))

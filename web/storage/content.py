@@ -7,6 +7,7 @@ later edit of ``data/`` never changes or breaks what a company was shown.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from questionnaire.content import ContentError, read_yaml
 from questionnaire.loader import questionnaire_from_document
 from questionnaire.model import Questionnaire
-from recommender.catalogue import Catalogue, catalogue_from_documents
+from recommender.catalogue import Catalogue, catalogue_from_documents, kept_documents
 from web.platform.extensions import db
 from web.storage.models import Assessment, ContentVersion, Workshop
 
@@ -72,6 +73,7 @@ def content_from_documents(documents: dict[str, Any], source: Path | str) -> Con
         documents["questionnaire"],
         where("questionnaire"),
         [(o.id, o.name) for o in catalogue.offerings],
+        catalogue.industries.options(),
     )
     return Content(
         questionnaire=questionnaire,
@@ -153,13 +155,28 @@ def content_for(record: Pinned) -> Content:
 
 
 def kept_content(content_id: str) -> Content:
-    """A kept version of the content, validated by today's code (ContentError if not)."""
+    """A kept version of the content, validated by today's code (ContentError if not).
+
+    Its questions, texts and rules are as they were; whether an offering still takes
+    companies, and the settings added since, are today's
+    (:func:`recommender.catalogue.kept_documents`).
+    """
     row = db.session.get(ContentVersion, content_id)
     if row is None:
         raise LookupError(f"content version {content_id} is not in the database")
-    return content_from_documents(
-        row.documents, f"content version {row.id[:12]} ({row.questionnaire_version})"
+    today = content().documents
+    documents = dict(row.documents)
+    documents["offerings"], documents["recommender"] = kept_documents(
+        documents.get("offerings"),
+        documents.get("recommender"),
+        today.get("offerings"),
+        today.get("recommender"),
     )
+    kept = content_from_documents(
+        documents, f"content version {row.id[:12]} ({row.questionnaire_version})"
+    )
+    # Known by the fingerprint it was kept under, not that of its brought-up documents.
+    return dataclasses.replace(kept, fingerprint=row.id)
 
 
 def pin(record: Assessment | Workshop, c: Content) -> None:
