@@ -161,6 +161,7 @@ class Industries(_Frozen):
     sets: dict[Identifier, IndustrySet]
     divisions: dict[str, Text]  # "25": {sv: "Metallvaror …"}, for every target division
     other: Text  # "Annan bransch"
+    yours: Text  # "er bransch", as a reason names the company's industry
 
     @model_validator(mode="after")
     def _target_group_named(self) -> Industries:

@@ -105,10 +105,10 @@ def industry_set_words(catalogue: Catalogue, set_id: str, language: str) -> str:
 
 
 def industry_words(sni: str | None, catalogue: Catalogue, language: str) -> str:
-    """The company's industry as a reason names it: "SNI 62", or "annan bransch"."""
-    if sni == OTHER_INDUSTRY:
-        return catalogue.industries.other.get(language).lower()
-    return f"SNI {sni}"
+    """The company's industry as a reason names it: "er bransch (SNI 62)", or just "er
+    bransch" for one outside the profile's list."""
+    yours = catalogue.industries.yours.get(language)
+    return yours if sni in (OTHER_INDUSTRY, None) else f"{yours} (SNI {sni})"
 
 
 def render_reason(

@@ -183,7 +183,7 @@ def test_an_it_consultancy_is_referred_not_sent_on_a_programme(content: Content)
     assert [s.offering for s in path.referrals] == ["almi"]
     names = {d.id: d.name for d in q.dimensions}
     words = render_reason(path.referrals[0].reasons[0], "sv", content.catalogue, names)
-    assert "er bransch (SNI 62) hör inte dit" in words, words
+    assert "och er bransch (SNI 62) hör inte dit" in words, words
     assert "Almi hjälper företag i alla branscher" in words
     english = render_reason(path.referrals[0].reasons[0], "en", content.catalogue, names)
     assert "your industry (SNI 62) is not one of them" in english

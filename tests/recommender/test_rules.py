@@ -130,7 +130,7 @@ def test_an_offering_for_named_industries_needs_the_industry(
     reason = exclusion_reason(for_manufacturers, other, catalogue)
     assert reason is not None
     assert render_reason(reason, "sv", catalogue, names) == (
-        "Vänder sig till tillverkande företag (SNI 10–33); er bransch (annan bransch) hör inte dit."
+        "Vänder sig till tillverkande företag (SNI 10–33); er bransch hör inte dit."
     )
     assert exclusion_reason(for_manufacturers, CompanyProfile(40, sni="25.620"), catalogue) is None
 

@@ -6,9 +6,7 @@ from dataclasses import dataclass
 
 from questionnaire.scoring import round_half_up
 from questionnaire.team import Disagreement
-from recommender.path import Reason, Step, render_reason
-from web.assessments.results import PathBasis, PathStep, path_basis
-from web.assessments.service import dimension_names
+from web.assessments.results import PathBasis, PathView, build_path_view, path_basis
 from web.platform.charts import Radar, radar
 from web.storage.content import Content
 from web.workshops.service import Team
@@ -51,12 +49,12 @@ class TeamView:
     rows: list[TeamRow]
     radar: Radar
     disagreements: list[DisagreementView]
-    primary: PathStep | None
-    complementary: list[PathStep]
-    later: PathStep | None
-    excluded: list[PathStep]
-    has_path: bool
+    path: PathView | None  # None until the advisor gives the company's profile
     basis: PathBasis
+
+    @property
+    def has_path(self) -> bool:
+        return self.path is not None
 
 
 def _disagreement(item: Disagreement, content: Content, language: str) -> DisagreementView:
@@ -86,8 +84,6 @@ def _disagreement(item: Disagreement, content: Content, language: str) -> Disagr
 
 def build_team_view(team: Team, content: Content, language: str) -> TeamView:
     q = content.questionnaire
-    catalogue = content.catalogue
-    names = dimension_names(q)
     result = team.result
 
     def band_name(score: int | None) -> str | None:
@@ -110,14 +106,6 @@ def build_team_view(team: Team, content: Content, language: str) -> TeamView:
             )
         )
 
-    def words(reason: Reason) -> str:
-        return render_reason(reason, language, catalogue, names)
-
-    def path_step(step: Step | None) -> PathStep | None:
-        if step is None:
-            return None
-        return PathStep(catalogue.offering(step.offering), [words(r) for r in step.reasons])
-
     path = team.path
     order = [d.id for d in q.dimensions]
     return TeamView(
@@ -131,14 +119,6 @@ def build_team_view(team: Team, content: Content, language: str) -> TeamView:
             others=[[outline[d] for d in order] for outline in result.outlines],
         ),
         disagreements=[_disagreement(i, content, language) for i in result.disagreements],
-        primary=path_step(path.primary) if path else None,
-        complementary=[s for s in map(path_step, path.complementary) if s] if path else [],
-        later=path_step(path.later) if path else None,
-        excluded=[
-            PathStep(catalogue.offering(e.offering), [words(e.reason)]) for e in path.excluded
-        ]
-        if path
-        else [],
-        has_path=path is not None,
+        path=build_path_view(path, q, content.catalogue, language) if path else None,
         basis=path_basis(team.outcome.basis, rows),
     )

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
+from flask_babel import gettext
+
+from questionnaire.model import Questionnaire
 from questionnaire.scoring import strongest_and_weakest
-from recommender.catalogue import Offering
-from recommender.outcome import Basis
-from recommender.path import Reason, Recommendation, render_reason
+from recommender.catalogue import Catalogue, Offering
+from recommender.outcome import Basis, DimensionOutcome
+from recommender.path import (
+    Reason,
+    Recommendation,
+    Step,
+    industry_set_words,
+    month_words,
+    render_reason,
+)
 from web.assessments.service import dimension_names
 from web.platform.charts import Radar, radar
 from web.storage.content import Content
@@ -24,12 +34,40 @@ class DimensionRow:
     score: int | None
     band: str | None
     coverage: float
+    measured: bool  # enough answers that count for the dimension to count (the gate's)
 
 
 @dataclass(frozen=True)
 class PathStep:
     offering: Offering
     reasons: list[str]
+    when: str = "now"
+
+
+@dataclass(frozen=True)
+class MissingDimension:
+    id: str
+    name: str
+    step: int  # the questionnaire's step (page) that asks about it
+
+
+@dataclass(frozen=True)
+class PathView:
+    """A recommendation as a page shows it, in the reader's language."""
+
+    status: str  # ready, needs_more_answers or outside_target_group
+    primary: PathStep | None
+    complementary: list[PathStep]
+    deferred: list[PathStep]
+    later: PathStep | None
+    referrals: list[PathStep]
+    excluded: list[PathStep]
+    missing_dimensions: list[MissingDimension]
+    missing_industry: bool
+    target_group: str  # the target group in words, with its SNI divisions
+    # Offerings in a path stored earlier that no longer take companies, from today's
+    # catalogue: "Robotlyftet har avslutats (december 2021)…".
+    notices: list[str]
 
 
 @dataclass(frozen=True)
@@ -41,10 +79,7 @@ class Result:
     strongest: list[DimensionRow]
     weakest: list[DimensionRow]
     radar: Radar
-    primary: PathStep | None
-    complementary: list[PathStep]
-    later: PathStep | None
-    excluded: list[PathStep]
+    path: PathView
     low_coverage: list[DimensionRow]
     has_path: bool  # False for a workshop participant until the advisor gives the profile
     basis: PathBasis  # which ranking made the path: the learned one or the rules
@@ -82,13 +117,88 @@ def path_basis(basis: Basis, rows: Sequence[_Row]) -> PathBasis:
     )
 
 
+def is_measured(scored: DimensionOutcome, catalogue: Catalogue) -> bool:
+    """Whether a dimension counts as measured: by the gate's rule where its coverage is
+    known, else (figures, or rows kept before coverage) when it has a score."""
+    if scored.score is None:
+        return False
+    if scored.coverage is None or scored.answered is None:
+        return True
+    return catalogue.gate.measured(scored.coverage, scored.answered)
+
+
+def _notice(offering: Offering, catalogue: Catalogue, language: str) -> str | None:
+    """Today's word on an offering in a stored path that no longer takes companies."""
+    if offering.active:
+        return None
+    name = offering.name.get(language)
+    if offering.status == "ended" and offering.ended_on:
+        text = gettext("%(name)s has ended (%(month)s).", name=name,
+                       month=month_words(offering.ended_on, language))  # fmt: skip
+    else:
+        text = gettext("%(name)s takes no new companies at the moment.", name=name)
+    if offering.successor:
+        successor = catalogue.offering(offering.successor).name.get(language)
+        text += " " + gettext("The nearest equivalent today is %(name)s.", name=successor)
+    return text
+
+
+def build_path_view(
+    recommendation: Recommendation,
+    questionnaire: Questionnaire,
+    catalogue: Catalogue,
+    language: str,
+) -> PathView:
+    """The path's page view. ``catalogue`` is the record's, which knows today's statuses
+    (web.storage.content.kept_content)."""
+    names = dimension_names(questionnaire)
+
+    def words(reason: Reason) -> str:
+        return render_reason(reason, language, catalogue, names)
+
+    def step(s: Step) -> PathStep:
+        return PathStep(catalogue.offering(s.offering), [words(r) for r in s.reasons], s.when)
+
+    def steps(found: Sequence[Step]) -> list[PathStep]:
+        return [step(s) for s in found]
+
+    missing = recommendation.missing
+    numbers = {section.id: n for n, section in enumerate(questionnaire.sections, start=1)}
+    shown = [s for s in (recommendation.primary, *recommendation.complementary,
+                         *recommendation.deferred, recommendation.later,
+                         *recommendation.referrals) if s is not None]  # fmt: skip
+    notices = [
+        text
+        for text in (_notice(catalogue.offering(s.offering), catalogue, language) for s in shown)
+        if text
+    ]
+    return PathView(
+        status=recommendation.status,
+        primary=step(recommendation.primary) if recommendation.primary else None,
+        complementary=steps(recommendation.complementary),
+        deferred=steps(recommendation.deferred),
+        later=step(recommendation.later) if recommendation.later else None,
+        referrals=steps(recommendation.referrals),
+        excluded=[
+            PathStep(catalogue.offering(e.offering), [words(e.reason)])
+            for e in recommendation.excluded
+        ],
+        missing_dimensions=[
+            MissingDimension(d, names[d].get(language), numbers.get(d, 1))
+            for d in (missing.dimensions if missing else ())
+        ],
+        missing_industry=missing is not None and "sni" in missing.profile,
+        target_group=industry_set_words(catalogue, "target_group", language),
+        notices=list(dict.fromkeys(notices)),
+    )
+
+
 def build_result(assessment: Assessment, content: Content, language: str) -> Result:
     q = content.questionnaire
     catalogue = content.catalogue
     outcome = assessment.outcome
     if outcome is None:
         raise ValueError("only a completed assessment has a result")
-    names = dimension_names(q)
 
     def band_name(score: int | None) -> str | None:
         band = q.band_for(score)
@@ -105,19 +215,12 @@ def build_result(assessment: Assessment, content: Content, language: str) -> Res
                 score=scored.score,
                 band=band_name(scored.score),
                 coverage=scored.coverage if scored.coverage is not None else 1.0,
+                measured=is_measured(scored, catalogue),
             )
         )
     by_id = {r.id: r for r in rows}
-    strongest, weakest = strongest_and_weakest({r.id: r.score for r in rows})
-
-    def words(reason: Reason) -> str:
-        return render_reason(reason, language, catalogue, names)
-
-    def path_step(step: Any) -> PathStep | None:
-        if step is None:
-            return None
-        return PathStep(catalogue.offering(step.offering), [words(r) for r in step.reasons])
-
+    # Strongest and weakest only among the dimensions with answers enough to count.
+    strongest, weakest = strongest_and_weakest({r.id: r.score for r in rows if r.measured})
     recommendation = outcome.recommendation or Recommendation(None, (), None, ())
     areas = outcome.areas
     return Result(
@@ -131,14 +234,8 @@ def build_result(assessment: Assessment, content: Content, language: str) -> Res
         strongest=[by_id[d] for d in strongest],
         weakest=[by_id[d] for d in weakest],
         radar=radar([r.name for r in rows], [r.score for r in rows]),
-        primary=path_step(recommendation.primary),
-        complementary=[s for s in map(path_step, recommendation.complementary) if s],
-        later=path_step(recommendation.later),
-        excluded=[
-            PathStep(catalogue.offering(e.offering), [words(e.reason)])
-            for e in recommendation.excluded
-        ],
-        low_coverage=[r for r in rows if r.coverage < 0.5],
+        path=build_path_view(recommendation, q, catalogue, language),
+        low_coverage=[r for r in rows if not r.measured],
         has_path=outcome.recommendation is not None,
         basis=path_basis(outcome.basis, rows),
     )

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from questionnaire.model import LANGUAGES
+from recommender.path import industry_set_words, month_words
 from web.platform.navigation import local_path
 from web.storage.content import content
 
@@ -33,6 +34,8 @@ def how_we_score() -> str:
         q=c.questionnaire,
         catalogue=c.catalogue,
         lang=str(get_locale()),
+        industries=industry_set_words,
+        month=month_words,
     )
 
 
