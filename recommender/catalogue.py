@@ -76,6 +76,8 @@ class Offering(_Frozen):
     url: Url | None = None
     verified_on: Day | None = None  # when a person last checked the facts; None: never
     refer_when: tuple[ReferralSituation, ...] = ()
+    # Roughly how many months it runs, where that is known; sequences the later step.
+    months: float | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _consistent(self) -> Offering:
@@ -200,6 +202,26 @@ class Gate(_Frozen):
         return coverage >= self.measured_weight_share and answered >= self.measured_items
 
 
+class EconomySettings(_Frozen):
+    """When the economy lags, and where an SME whose economy lags starts."""
+
+    lag: float = Field(ge=0, le=100)
+    margin_question: Identifier
+    loss_below: float
+    customer_question: Identifier
+    dominant_customer: tuple[str, ...] = Field(min_length=1)
+    first_tracks: tuple[Identifier, ...] = Field(min_length=1)
+
+
+class CapacitySettings(_Frozen):
+    """When a company has little time for development, and what that changes."""
+
+    question: Identifier
+    little_at_most: float = Field(ge=0)
+    unknown_small_below: int = Field(ge=1)
+    complements_now: int = Field(ge=0)
+
+
 class Thresholds(_Frozen):
     basic: float
     low: float
@@ -231,6 +253,17 @@ REASON_PARAMS: dict[str, frozenset[str]] = {
     "small_company": frozenset({"employees"}),
     "weakest_dimension": frozenset({"dimension", "score"}),
     "after_primary": frozenset({"offering"}),
+    "some_needs": frozenset({"count", "measured", "weak", "overall"}),
+    "economy_weak": frozenset({"score", "lag"}),
+    "economy_loss": frozenset({"margin"}),
+    "economy_one_customer": frozenset({"question", "answer"}),
+    "short_first": frozenset(),
+    "economy_in_track": frozenset(),
+    "economy_support": frozenset({"offering"}),
+    "answer_quote": frozenset({"question", "answer"}),
+    "capacity_answered": frozenset({"question", "answer"}),
+    "capacity_unknown": frozenset({"employees"}),
+    "learned_choice": frozenset(),
     "not_sme": frozenset({"employees"}),
     "outside_industries": frozenset({"industries", "sni"}),
     "industry_not_given": frozenset({"industries"}),
@@ -251,8 +284,21 @@ class _RecommenderFile(_Frozen):
     company: CompanySettings
     industries: Industries
     gate: Gate
+    economy: EconomySettings
+    capacity: CapacitySettings
     thresholds: Thresholds
+    conflicts: tuple[tuple[str, str], ...] = ()
     reasons: dict[str, Text]
+
+    @model_validator(mode="after")
+    def _conflicts_name_reasons(self) -> _RecommenderFile:
+        for pair in self.conflicts:
+            for code in pair:
+                if code not in REASON_PARAMS:
+                    raise ValueError(f"conflicts: '{code}' is not a reason the recommender gives")
+            if pair[0] == pair[1]:
+                raise ValueError(f"conflicts: '{pair[0]}' cannot conflict with itself")
+        return self
 
     @model_validator(mode="after")
     def _every_reason_has_a_text(self) -> _RecommenderFile:
@@ -286,6 +332,9 @@ class Catalogue:
         reasons: dict[str, Text],
         industries: Industries,
         gate: Gate,
+        economy: EconomySettings,
+        capacity: CapacitySettings,
+        conflicts: tuple[tuple[str, str], ...] = (),
     ) -> None:
         self.offerings = offerings
         self.by_id = {o.id: o for o in offerings}
@@ -294,6 +343,25 @@ class Catalogue:
         self.reasons = reasons
         self.industries = industries
         self.gate = gate
+        self.economy = economy
+        self.capacity = capacity
+        self.conflicts = frozenset(frozenset(pair) for pair in conflicts)
+        self._settings = (industries, gate, economy, capacity, conflicts)
+
+    def with_offerings(self, offerings: tuple[Offering, ...]) -> Catalogue:
+        """The same settings with other offerings (a test's, or an admin's edit)."""
+        industries, gate, economy, capacity, conflicts = self._settings
+        return Catalogue(
+            offerings,
+            self.company,
+            self.thresholds,
+            self.reasons,
+            industries,
+            gate,
+            economy,
+            capacity,
+            conflicts,
+        )
 
     def offering(self, offering_id: str) -> Offering:
         return self.by_id[offering_id]
@@ -323,10 +391,18 @@ def catalogue_from_documents(
             settings_path, ["company: small_max_employees exceeds sme_max_employees"]
         )
     problems = []
+    known = {o.id for o in offerings.offerings}
+    unknown_first = [t for t in settings.economy.first_tracks if t not in known]
+    if unknown_first:
+        raise ContentError(
+            settings_path, [f"economy › first_tracks: unknown offering '{unknown_first[0]}'"]
+        )
     for o in offerings.offerings:
         named = o.eligibility.industry_set
         if named is not None and named not in settings.industries.sets:
             problems.append(f"offering '{o.id}' › eligibility: unknown industry set '{named}'")
+        if o.id in settings.economy.first_tracks and o.kind != "track":
+            problems.append(f"offering '{o.id}' is named in economy.first_tracks but is no track")
         if "outside_target_group" in o.refer_when and named is not None:
             problems.append(
                 f"offering '{o.id}': a referral for companies outside the target group "
@@ -341,6 +417,9 @@ def catalogue_from_documents(
         settings.reasons,
         settings.industries,
         settings.gate,
+        settings.economy,
+        settings.capacity,
+        settings.conflicts,
     )
 
 

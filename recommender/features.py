@@ -39,6 +39,7 @@ from questionnaire.profile import CompanyProfile
 from questionnaire.scoring import ScoreReport, area_indices, overall_index
 from recommender.catalogue import OFFERING_IDS, Catalogue
 from recommender.eligibility import is_manufacturing
+from recommender.evidence import Evidence
 
 # Bump when the meaning or order of the features changes: saved models then go stale.
 FEATURE_VERSION: Final = 1
@@ -71,6 +72,8 @@ class DecisionCase:
     profile: CompanyProfile
     scores: Mapping[str, float | None]
     coverage: Mapping[str, float] = field(default_factory=dict)
+    # What the answers say beyond the scores, for the path's reasons; not a feature.
+    evidence: Evidence | None = field(default=None, compare=False)
 
     @classmethod
     def from_report(cls, profile: CompanyProfile, report: ScoreReport) -> DecisionCase:

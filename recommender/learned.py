@@ -108,7 +108,7 @@ class Decision:
 
 def rules_recommendation(case: DecisionCase, catalogue: Catalogue) -> Recommendation:
     """The rule-based path for a case."""
-    return recommend(case.profile, case.scores, catalogue)
+    return recommend(case.profile, case.scores, catalogue, case.evidence)
 
 
 def agreement(recommendation: Recommendation, chosen: str) -> tuple[bool, bool]:
@@ -896,7 +896,7 @@ def learned_recommendation(
     if not ranking:
         return RankedRecommendation(rules_recommendation(case, catalogue), "rules")
     primary = ranking[0][0]
-    path = recommend_with_primary(case.profile, case.scores, catalogue, primary)
+    path = recommend_with_primary(case.profile, case.scores, catalogue, primary, case.evidence)
     reasons = tuple(w for w in _weights(case, model, z, primary) if w.weight > 0)[:3]
     if not reasons:
         return RankedRecommendation(rules_recommendation(case, catalogue), "rules")

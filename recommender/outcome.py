@@ -32,6 +32,7 @@ from questionnaire.scoring import (
 )
 from recommender.catalogue import Catalogue
 from recommender.eligibility import excluded_offerings
+from recommender.evidence import Evidence, evidence
 from recommender.features import DecisionCase
 from recommender.gate import gate, measured_dimensions, referrals
 from recommender.learned import (
@@ -172,6 +173,7 @@ def _path(
     measured: Mapping[str, bool],
     catalogue: Catalogue,
     ranking: Ranking,
+    found: Evidence | None = None,
 ) -> tuple[Recommendation | None, Basis]:
     """The path behind the gate: with too few answers, or for a company outside the
     target group, there is none, and the recommendation says why."""
@@ -181,9 +183,9 @@ def _path(
     status, missing = gate(company, measured, catalogue)
     if status != "ready":
         excluded = exclusions(excluded_offerings(company, catalogue), catalogue)
-        found = referrals(company, catalogue) if status == "outside_target_group" else ()
-        return Recommendation(None, (), None, excluded, status, missing, found), RULES
-    case = DecisionCase(company, dict(scores), dict(coverage))
+        sent = referrals(company, catalogue) if status == "outside_target_group" else ()
+        return Recommendation(None, (), None, excluded, status, missing, sent), RULES
+    case = DecisionCase(company, dict(scores), dict(coverage), found)
     ranked = ranking(case, catalogue)
     return ranked.recommendation, _basis(ranked)
 
@@ -209,7 +211,10 @@ def assess(
     measured = measured_dimensions(
         {d: (r.coverage, r.answered) for d, r in scored.items()}, content.catalogue
     )
-    recommendation, basis = _path(profile, scores, coverage, measured, content.catalogue, ranking)
+    found = evidence(content.questionnaire, answers, content.catalogue)
+    recommendation, basis = _path(
+        profile, scores, coverage, measured, content.catalogue, ranking, found
+    )
     return Outcome(dimensions, areas, overall_index(areas), recommendation, basis)
 
 

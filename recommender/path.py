@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from questionnaire.model import Text
+from questionnaire.model import Questionnaire, Text
 from questionnaire.profile import OTHER_INDUSTRY
 from recommender.catalogue import Catalogue
 
@@ -116,11 +116,23 @@ def render_reason(
     language: str,
     catalogue: Catalogue,
     dimension_names: Mapping[str, Text],
+    questionnaire: Questionnaire | None = None,
 ) -> str:
-    """The reason in words, with dimension and offering ids replaced by their names."""
+    """The reason in words, with dimension and offering ids replaced by their names and
+    a quoted answer by its question's and option's own words (``questionnaire``)."""
     params: dict[str, Any] = {}
     for key, value in reason.params.items():
-        if key == "dimension":
+        if key == "question":
+            question = questionnaire.question(str(value)) if questionnaire else None
+            option = question.option(str(reason.params.get("option"))) if question else None
+            params["question"] = question.text.get(language) if question else value
+            params["answer"] = option.label.get(language) if option else reason.params.get("option")
+        elif key == "option":
+            continue
+        elif key == "margin":
+            shown = f"{float(value):g}"
+            params[key] = shown.replace(".", ",") if language == "sv" else shown
+        elif key == "dimension":
             params[key] = dimension_names[value].get(language)
         elif key in ("offering", "successor"):
             params[key] = catalogue.offering(value).name_in_sentence.get(language)

@@ -18,7 +18,8 @@ from questionnaire.profile import CompanyProfile
 from questionnaire.scoring import area_indices, overall_index, round_half_up
 from recommender.catalogue import Catalogue
 from recommender.eligibility import excluded_offerings, exclusion_reason, is_sme
-from recommender.path import Exclusion, Reason, Recommendation, Step
+from recommender.evidence import Evidence, Quote
+from recommender.path import Exclusion, Reason, Recommendation, Step, When
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,16 @@ class Facts:
     change: float | None  # None when change capability was not measured
     digital: int | None
     sme: bool
+    evidence: Evidence | None = None  # what the answers say; None for figures alone
+    economy: tuple[Reason, ...] = ()  # why the economy lags; empty when it does not
+    capacity: Reason | None = None  # why there is little time for development; None: enough
 
 
 def derive_facts(
-    profile: CompanyProfile, scores: Mapping[str, float | None], catalogue: Catalogue
+    profile: CompanyProfile,
+    scores: Mapping[str, float | None],
+    catalogue: Catalogue,
+    evidence: Evidence | None = None,
 ) -> Facts:
     measured = {d: float(s) for d, s in scores.items() if s is not None and d in DIMENSION_IDS}
     areas = area_indices(measured)
@@ -49,7 +56,52 @@ def derive_facts(
         change=measured.get(CHANGE_CAPABILITY),
         digital=areas["digital"],
         sme=is_sme(profile, catalogue),
+        evidence=evidence,
+        economy=_economy_lags(measured, evidence, catalogue),
+        capacity=_little_capacity(profile, evidence, catalogue),
     )
+
+
+def _economy_lags(
+    scores: Mapping[str, float], evidence: Evidence | None, catalogue: Catalogue
+) -> tuple[Reason, ...]:
+    """Why the economy lags, each in the company's own figures or words; () if it does not."""
+    economy = catalogue.economy
+    found: list[Reason] = []
+    score = scores.get("economic")
+    if score is not None and score <= economy.lag:
+        found.append(Reason("economy_weak", {"score": _n(score), "lag": _n(economy.lag)}))
+    if evidence is not None:
+        if evidence.loss(catalogue) and evidence.margin is not None:
+            found.append(Reason("economy_loss", {"margin": evidence.margin}))
+        customer = evidence.dominant_customer
+        if customer is not None:
+            found.append(
+                Reason(
+                    "economy_one_customer",
+                    {"question": customer.question, "option": customer.option},
+                )
+            )
+    return tuple(found)
+
+
+def _little_capacity(
+    profile: CompanyProfile, evidence: Evidence | None, catalogue: Catalogue
+) -> Reason | None:
+    """Why the company has little time for development, or None (figures alone: full)."""
+    if evidence is None:
+        return None
+    capacity = catalogue.capacity
+    answer = evidence.development
+    if answer is not None:
+        if answer.level <= capacity.little_at_most:
+            return Reason(
+                "capacity_answered", {"question": answer.question, "option": answer.option}
+            )
+        return None
+    if profile.employees < capacity.unknown_small_below:
+        return Reason("capacity_unknown", {"employees": profile.employees})
+    return None
 
 
 @dataclass(frozen=True)
@@ -72,18 +124,23 @@ def _start_with_the_will(f: Facts, c: Catalogue) -> Iterator[Proposal]:
     if f.change is not None and f.change >= t.low:
         return
     low_overall = Reason("overall_low", {"overall": f.overall, "low": _n(t.low)})
-    if f.change is None:
-        # Change capability not measured: the overall index alone speaks.
-        will: tuple[Reason, ...] = (low_overall,)
-    else:
-        will = (Reason("change_low", {"change": _n(f.change), "low": _n(t.low)}), low_overall)
+    # Change capability not measured: the overall index alone speaks.
+    will: tuple[Reason, ...] = (
+        ()
+        if f.change is None
+        else (Reason("change_low", {"change": _n(f.change), "low": _n(t.low)}),)
+    )
     if f.overall <= t.basic and (f.change is None or f.change <= t.basic):
-        yield Proposal("inspirationsseminarium", 90, True, will)
-        yield Proposal("startprogram", 60, True, will)
+        yield Proposal("inspirationsseminarium", 90, True, (*will, low_overall))
+        yield Proposal("startprogram", 60, True, (*will, low_overall))
     else:
-        readiness = Reason("some_readiness", {"overall": f.overall})
-        yield Proposal("startprogram", 88, True, (*will, readiness))
-        yield Proposal("inspirationsseminarium", 65, True, will)
+        # Some will to change, or some things in place: a shorter programme. Its reason is
+        # what is in place only when the overall index says so, else "start small".
+        start = (
+            Reason("some_readiness", {"overall": f.overall}) if f.overall > t.basic else low_overall
+        )
+        yield Proposal("startprogram", 88, True, (*will, start))
+        yield Proposal("inspirationsseminarium", 65, True, (*will, low_overall))
 
 
 def _development(f: Facts, c: Catalogue) -> Iterator[Proposal]:
@@ -113,18 +170,18 @@ def _development(f: Facts, c: Catalogue) -> Iterator[Proposal]:
         (Reason("change_adequate", {"change": _n(f.change)}),) if f.change is not None else ()
     )
     weak = [d for d, s in f.scores.items() if s < t.weak_dimension]
-    if f.overall < t.broad_needs and weak:
-        broad = Reason(
-            "broad_needs",
-            {
-                "count": len(weak),
-                "measured": len(f.scores),
-                "weak": _n(t.weak_dimension),
-                "overall": f.overall,
-            },
-        )
-        yield Proposal("utvecklingsprogram", 85, True, (*adequate, broad))
-    else:
+    needs = {
+        "count": len(weak),
+        "measured": len(f.scores),
+        "weak": _n(t.weak_dimension),
+        "overall": f.overall,
+    }
+    if f.overall < t.broad_needs and 2 * len(weak) >= len(f.scores):
+        # "Broad" only when at least half of the measured dimensions are weak.
+        yield Proposal("utvecklingsprogram", 85, True, (*adequate, Reason("broad_needs", needs)))
+    elif f.overall < t.broad_needs and weak:
+        yield Proposal("utvecklingsprogram", 72, True, (*adequate, Reason("some_needs", needs)))
+    elif f.overall >= t.low:
         solid = Reason("solid_base", {"overall": f.overall})
         yield Proposal("utvecklingsprogram", 60, True, (*adequate, solid))
 
@@ -194,7 +251,23 @@ def _small_company(f: Facts, c: Catalogue) -> Iterator[Proposal]:
         )
 
 
+def _economy(f: Facts, c: Catalogue) -> Iterator[Proposal]:
+    """The economy lags: an SME that has completed no track starts short and cheap, and
+    what remedies the economy (Almi) runs beside whatever the first step is."""
+    if not f.economy:
+        return
+    tracks_done = any(c.offering(o).kind == "track" for o in f.profile.completed if o in c.by_id)
+    if f.sme and not tracks_done:
+        for rank, track in enumerate(c.economy.first_tracks):
+            yield Proposal(track, 96 - rank, True, (*f.economy, Reason("short_first")))
+    for offering in c.offerings:
+        if "economic" in offering.remedies:
+            why = Reason("economy_support", {"offering": offering.id})
+            yield Proposal(offering.id, 88, False, (why,))
+
+
 RULES_OF_THUMB = (
+    _economy,
     _start_with_the_will,
     _development,
     _deepen,
@@ -265,12 +338,17 @@ def _weakest_fallback(
 
 
 def recommend(
-    profile: CompanyProfile, scores: Mapping[str, float | None], catalogue: Catalogue
+    profile: CompanyProfile,
+    scores: Mapping[str, float | None],
+    catalogue: Catalogue,
+    evidence: Evidence | None = None,
 ) -> Recommendation:
-    """The company's path: primary step, up to two complements, a later step, exclusions."""
+    """The company's path: primary step, complements (some deferred when time for
+    development is short), a later step, exclusions. ``evidence``: what the answers
+    say beyond the scores (None for figures alone)."""
     t = catalogue.thresholds
     excluded = excluded_offerings(profile, catalogue)
-    facts = derive_facts(profile, scores, catalogue)
+    facts = derive_facts(profile, scores, catalogue, evidence)
     proposals = propose(facts, catalogue, excluded)
 
     leads = [p for p in proposals if p.lead and p.fit >= t.lead_min_fit]
@@ -278,7 +356,7 @@ def recommend(
         primary: Proposal | None = leads[0]
     else:
         primary = next(iter(proposals), None) or _weakest_fallback(facts, catalogue, excluded)
-    return _path(primary, proposals, profile, catalogue, excluded)
+    return _path(primary, proposals, facts, catalogue, excluded)
 
 
 def recommend_with_primary(
@@ -286,56 +364,125 @@ def recommend_with_primary(
     scores: Mapping[str, float | None],
     catalogue: Catalogue,
     primary: str,
+    evidence: Evidence | None = None,
 ) -> Recommendation:
     """The path around a primary step chosen elsewhere (the learned ranking).
 
     Complements, the later step and the exclusions are formed exactly as in
     :func:`recommend`, around ``primary`` instead of the rules' own choice. The primary
     step keeps the reasons the rules of thumb give for it, if any rule proposes it;
-    otherwise it has none, and whoever chose it must say why. Raises ``ValueError``
-    when the hard rules exclude ``primary``: nothing excluded is ever recommended.
+    otherwise its reason is that advisors chose it for companies like this one. Raises
+    ``ValueError`` when the hard rules exclude ``primary``: nothing excluded is ever
+    recommended.
     """
     excluded = excluded_offerings(profile, catalogue)
     if primary in excluded:
         raise ValueError(f"the hard rules exclude '{primary}' for this company")
     catalogue.offering(primary)  # KeyError for an unknown offering
-    facts = derive_facts(profile, scores, catalogue)
+    facts = derive_facts(profile, scores, catalogue, evidence)
     proposals = propose(facts, catalogue, excluded)
     chosen = next((p for p in proposals if p.offering == primary), None)
     if chosen is None:
-        chosen = Proposal(primary, 0, True, ())
-    return _path(chosen, proposals, profile, catalogue, excluded)
+        chosen = Proposal(primary, 0, True, (Reason("learned_choice"),))
+    return _path(chosen, proposals, facts, catalogue, excluded)
+
+
+# Reasons about change capability: a primary step with one quotes a change answer.
+_ABOUT_CHANGE = frozenset(
+    {"change_low", "build_change_capability", "large_company_change", "change_adequate"}
+)
+
+
+def _quote(quote: Quote | None) -> Reason | None:
+    if quote is None:
+        return None
+    return Reason("answer_quote", {"question": quote.question, "option": quote.option})
+
+
+def _primary_reasons(primary: Proposal, facts: Facts, catalogue: Catalogue) -> tuple[Reason, ...]:
+    """The primary step's reasons: a lagging economy named (it outweighs a "solid base"),
+    and an answer the company gave, quoted."""
+    reasons = primary.reasons
+    if facts.economy:
+        clash = {
+            code
+            for r in facts.economy
+            for pair in catalogue.conflicts
+            if r.code in pair
+            for code in pair
+        }
+        kept = tuple(r for r in reasons if r.code not in clash or r in facts.economy)
+        added = tuple(r for r in facts.economy if r not in kept)
+        if catalogue.offering(primary.offering).kind == "track" and not any(
+            r.code == "short_first" for r in kept
+        ):
+            added += (Reason("economy_in_track"),)
+        reasons = kept + added
+    evidence = facts.evidence
+    if evidence is None or any(r.code in ("answer_quote", "economy_one_customer") for r in reasons):
+        return reasons
+    codes = {r.code for r in reasons}
+    if codes & _ABOUT_CHANGE:
+        quoted = evidence.lowest(CHANGE_CAPABILITY)
+    elif "high_maturity" in codes:
+        quoted = evidence.highest()
+    elif facts.economy:
+        quoted = evidence.lowest("economic")
+    else:
+        quoted = None
+    quote = _quote(quoted or evidence.lowest())
+    return reasons if quote is None else (*reasons, quote)
+
+
+def _complement_reasons(p: Proposal, facts: Facts) -> tuple[Reason, ...]:
+    """A complement's reasons, with the answer that shows the gap it answers, quoted."""
+    if facts.evidence is None:
+        return p.reasons
+    lag = next((r for r in p.reasons if r.code == "dimension_lags"), None)
+    if lag is None:
+        return p.reasons
+    quote = _quote(facts.evidence.lowest(str(lag.params["dimension"])))
+    return p.reasons if quote is None else (*p.reasons, quote)
 
 
 def _path(
     primary: Proposal | None,
     proposals: list[Proposal],
-    profile: CompanyProfile,
+    facts: Facts,
     catalogue: Catalogue,
     excluded: Mapping[str, Reason],
 ) -> Recommendation:
-    """The path from its primary step: complements, later step and exclusions."""
+    """The path from its primary step: complements (with little time for development,
+    only some now and the others deferred), later step and exclusions."""
     t = catalogue.thresholds
     complements = [
         p
         for p in proposals
         if primary is not None
         and p.offering != primary.offering
-        and catalogue.offering(p.offering).kind == "initiative"
+        and catalogue.offering(p.offering).kind in ("initiative", "referral")
         and p.fit >= t.complement_min_fit
     ][:2]
+    now, waiting = complements, []
+    if facts.capacity is not None:
+        cut = catalogue.capacity.complements_now
+        now, waiting = complements[:cut], complements[cut:]
 
-    later = _later_step(primary, complements, profile, catalogue, excluded)
+    later = _later_step(primary, complements, facts.profile, catalogue, excluded)
 
-    def step(p: Proposal) -> Step:
-        return Step(p.offering, p.reasons, "now")
+    def step(p: Proposal, when: When = "now", extra: tuple[Reason, ...] = ()) -> Step:
+        return Step(p.offering, (*_complement_reasons(p, facts), *extra), when)
 
+    capacity = (facts.capacity,) if facts.capacity is not None else ()
     # A later step whose prerequisite is the primary step is in the path, not excluded.
     return Recommendation(
-        primary=step(primary) if primary else None,
-        complementary=tuple(step(p) for p in complements),
+        primary=Step(primary.offering, _primary_reasons(primary, facts, catalogue), "now")
+        if primary
+        else None,
+        complementary=tuple(step(p) for p in now),
         later=later,
         excluded=exclusions(excluded, catalogue, later),
+        deferred=tuple(step(p, "6_months", capacity) for p in waiting),
     )
 
 
@@ -368,4 +515,7 @@ def _later_step(
     done_after = {*profile.completed, primary.offering}
     if exclusion_reason(catalogue.offering(successor), profile, catalogue, done_after) is not None:
         return None
-    return Step(successor, (Reason("after_primary", {"offering": primary.offering}),), "1_2_years")
+    # After a long track (ten months or more), the successor is one to two years away.
+    months = catalogue.offering(primary.offering).months
+    when: When = "1_2_years" if months is not None and months >= 10 else "6_months"
+    return Step(successor, (Reason("after_primary", {"offering": primary.offering}),), when)

@@ -178,6 +178,25 @@ def test_the_app_refuses_to_start_with_broken_content(tmp_path: Path) -> None:
     assert "dimension 'green_digital' › area" in message
 
 
+def test_settings_that_name_a_question_the_questionnaire_lacks_stop_the_start(
+    tmp_path: Path,
+) -> None:
+    """The economy and capacity rules read answers by question id: a renamed question
+    must stop the start with the file and the setting named, not silently disable them."""
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    path = folder / "recommender.yaml"
+    path.write_text(
+        path.read_text("utf-8").replace("question: change_resources", "question: change_time"),
+        "utf-8",
+    )
+    with pytest.raises(SystemExit) as stopped:
+        create_app({"DATA_DIR": str(folder), "AUTO_MIGRATE": False, "SECRET_KEY": "x"})
+    message = str(stopped.value)
+    assert "recommender.yaml" in message
+    assert "capacity › question: no single question 'change_time'" in message
+
+
 def test_the_content_comes_from_the_configured_source(tmp_path: Path) -> None:
     """CONTENT_SOURCE is the one seam content is read through: an app given another
     source shows that source's offerings, and that source's errors stop the start."""

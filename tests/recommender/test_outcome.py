@@ -14,6 +14,7 @@ from questionnaire.profile import CompanyProfile
 from questionnaire.scoring import score_assessment
 from questionnaire.team import team_result
 from recommender.catalogue import Catalogue
+from recommender.evidence import evidence
 from recommender.features import DecisionCase
 from recommender.learned import DimensionWeight, Explanation, RankedRecommendation
 from recommender.outcome import Basis, Outcome, assess, assess_scores, rules_ranking
@@ -58,8 +59,9 @@ def test_assess_gives_the_scoring_figures_and_the_rules_path(content: Content) -
     assert outcome.areas == report.areas and outcome.overall == report.overall
     assert outcome.coverage == {d: r.coverage for d, r in report.dimensions.items()}
     assert all(r.coverage is not None and r.coverage < 1 for r in outcome.dimensions.values())
+    found = evidence(content.questionnaire, answers, content.catalogue)
     expected = recommend(CompanyProfile(employees=45, sni="25", region="06"), report.scores,
-                         content.catalogue)  # fmt: skip
+                         content.catalogue, found)  # fmt: skip
     assert outcome.recommendation == expected
     assert expected.primary is not None
     assert outcome.primary == expected.primary.offering

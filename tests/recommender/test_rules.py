@@ -99,14 +99,7 @@ def test_an_offering_with_no_active_successor_is_left_out_and_listed_once(
         "robotlyftet": catalogue.offering("robotlyftet").model_copy(update={"successor": None}),
         "edih": catalogue.offering("edih").model_copy(update={"remedies": ()}),
     }
-    edited = Catalogue(
-        tuple(without.values()),
-        catalogue.company,
-        catalogue.thresholds,
-        catalogue.reasons,
-        catalogue.industries,
-        catalogue.gate,
-    )
+    edited = catalogue.with_offerings(tuple(without.values()))
     scores = {**dict.fromkeys(DIMENSION_IDS, 55), "automation": 10, "change": 60}
     result = recommend(CompanyProfile(employees=40, sni="25"), scores, edited)
     assert "robotlyftet" not in result.path and "edih" not in result.path

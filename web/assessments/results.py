@@ -154,7 +154,7 @@ def build_path_view(
     names = dimension_names(questionnaire)
 
     def words(reason: Reason) -> str:
-        return render_reason(reason, language, catalogue, names)
+        return render_reason(reason, language, catalogue, names, questionnaire)
 
     def step(s: Step) -> PathStep:
         return PathStep(catalogue.offering(s.offering), [words(r) for r in s.reasons], s.when)

@@ -157,13 +157,16 @@ def complete(
 
 
 def reason_document(
-    reason: Reason, catalogue: Catalogue, dimension_names: Mapping[str, Text]
+    reason: Reason,
+    catalogue: Catalogue,
+    dimension_names: Mapping[str, Text],
+    questionnaire: Questionnaire | None = None,
 ) -> dict[str, Any]:
     return {
         "code": reason.code,
         "params": dict(reason.params),
         "text": {
-            language: render_reason(reason, language, catalogue, dimension_names)
+            language: render_reason(reason, language, catalogue, dimension_names, questionnaire)
             for language in LANGUAGES
         },
     }
@@ -171,7 +174,8 @@ def reason_document(
 
 def recommendation_document(recommendation: Recommendation, content: Content) -> dict[str, Any]:
     """The recommendation as the API gives it: ids with reasons worded in both languages."""
-    names = dimension_names(content.questionnaire)
+    q = content.questionnaire
+    names = dimension_names(q)
     catalogue = content.catalogue
 
     def step(s: Step | None) -> dict[str, Any] | None:
@@ -179,7 +183,7 @@ def recommendation_document(recommendation: Recommendation, content: Content) ->
             return None
         return {
             "id": s.offering,
-            "reasons": [reason_document(r, catalogue, names) for r in s.reasons],
+            "reasons": [reason_document(r, catalogue, names, q) for r in s.reasons],
             "when": s.when,
         }
 

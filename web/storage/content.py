@@ -23,6 +23,7 @@ from questionnaire.content import ContentError, read_yaml
 from questionnaire.loader import questionnaire_from_document
 from questionnaire.model import Questionnaire
 from recommender.catalogue import Catalogue, catalogue_from_documents, kept_documents
+from recommender.evidence import settings_problems
 from web.platform.extensions import db
 from web.storage.models import Assessment, ContentVersion, Workshop
 
@@ -75,6 +76,9 @@ def content_from_documents(documents: dict[str, Any], source: Path | str) -> Con
         [(o.id, o.name) for o in catalogue.offerings],
         catalogue.industries.options(),
     )
+    problems = settings_problems(catalogue, questionnaire)
+    if problems:
+        raise ContentError(where("recommender"), problems)
     return Content(
         questionnaire=questionnaire,
         catalogue=catalogue,
