@@ -6,6 +6,9 @@ are the same for every caller and can be tested without a database.
 
 Comparable companies share the size band (:func:`recommender.features.size_band`) and,
 when at least :data:`MIN_PEERS` of them do, the industry group too (:func:`industry_group`).
+The groups follow the catalogue's named industry sets: manufacturing in groups of
+neighbouring divisions, the rest of the target group as one group, everything else as
+another.
 A group smaller than :data:`MIN_PEERS` is never shown: with fewer companies, a
 percentile says little and may point at a single company.
 """
@@ -17,12 +20,14 @@ from dataclasses import dataclass
 from typing import Final
 
 from questionnaire.profile import CompanyProfile
+from recommender.catalogue import Catalogue
+from recommender.eligibility import in_industries, in_target_group
 
 # The fewest companies a comparison may be made with.
 MIN_PEERS: Final = 10
 
 # Manufacturing (SNI 10-33) in groups of neighbouring divisions, the way industry
-# statistics usually group them; outside manufacturing, one group. The ids are stored.
+# statistics usually group them. The ids are stored.
 INDUSTRY_GROUPS: Final[tuple[tuple[str, range], ...]] = (
     ("food", range(10, 13)),  # food, beverages, tobacco
     ("textiles", range(13, 16)),  # textiles, clothing, leather
@@ -33,19 +38,29 @@ INDUSTRY_GROUPS: Final[tuple[tuple[str, range], ...]] = (
     ("vehicles", range(29, 31)),  # motor vehicles, other transport equipment
     ("other_manufacturing", range(31, 34)),  # furniture, other, repair and installation
 )
+# The rest of the target group (mining, energy, water and waste, engineering and R&D by
+# default); and every company outside it (the id is older than the target group).
+INDUSTRY_RELATED: Final = "industry_related"
 NON_MANUFACTURING: Final = "non_manufacturing"
-INDUSTRY_GROUP_IDS: Final = (*(g for g, _ in INDUSTRY_GROUPS), NON_MANUFACTURING)
+INDUSTRY_GROUP_IDS: Final = (
+    *(g for g, _ in INDUSTRY_GROUPS),
+    INDUSTRY_RELATED,
+    NON_MANUFACTURING,
+)
 
 
-def industry_group(profile: CompanyProfile) -> str | None:
+def industry_group(profile: CompanyProfile, catalogue: Catalogue) -> str | None:
     """The company's industry group, or None when its industry is not known."""
+    if in_target_group(profile, catalogue) is None:
+        return None
     division = profile.sni_division
-    if division is None:
-        return None if profile.sni is None else NON_MANUFACTURING  # "other"
-    for group, divisions in INDUSTRY_GROUPS:
-        if division in divisions:
-            return group
-    return NON_MANUFACTURING
+    if not in_target_group(profile, catalogue) or division is None:
+        return NON_MANUFACTURING
+    if in_industries(profile, catalogue, "manufacturing"):
+        for group, divisions in INDUSTRY_GROUPS:
+            if division in divisions:
+                return group
+    return INDUSTRY_RELATED
 
 
 @dataclass(frozen=True)

@@ -150,6 +150,10 @@ def test_an_empty_database_goes_to_head_and_back(app: Flask) -> None:
     assert _schema(app) == schema
 
 
+# Revisions that move data and leave the schema as it was; each has its own test below.
+DATA_ONLY = {"5e8c1a7b2d46"}
+
+
 def test_every_revision_upgrades_and_downgrades_one_step_at_a_time(app: Flask) -> None:
     revisions = _revisions()
     schemas: dict[str | None, dict[str, Any]] = {None: _schema(app)}
@@ -157,8 +161,11 @@ def test_every_revision_upgrades_and_downgrades_one_step_at_a_time(app: Flask) -
         _upgrade(app, script.revision)
         assert _version(app) == [script.revision]
         schemas[script.revision] = _schema(app)
-        assert schemas[script.revision] != schemas[script.down_revision], (
+        changed = schemas[script.revision] != schemas[script.down_revision]
+        assert changed != (script.revision in DATA_ONLY), (
             f"{script.revision} changed nothing"
+            if not changed
+            else f"{script.revision} is data only"
         )
     for script in reversed(revisions):
         below = script.down_revision
@@ -361,6 +368,56 @@ def test_migrating_names_each_migration_and_an_up_to_date_database_prints_nothin
     # Alembic's "Context impl SQLiteImpl." and "Will assume non-transactional DDL." are gone.
     assert _printed(empty_database_url, START, auto_migrate=True) == ""
     assert _printed(empty_database_url, UPGRADE, auto_migrate=True) == ""  # start, then the command
+
+
+def test_the_target_group_s_divisions_outside_manufacturing_become_one_peer_group(
+    app: Flask,
+) -> None:
+    """Summary rows written before the named industry sets: mining, energy and
+    engineering firms leave "non_manufacturing" for "industry_related"; others stay."""
+    _upgrade(app, "7d3b9e4a0c15")
+    rows = {"m": (7, "non_manufacturing"), "e": (71, "non_manufacturing"),
+            "it": (62, "non_manufacturing"), "metal": (25, "metal")}  # fmt: skip
+    with app.app_context(), db.engine.begin() as connection:
+        for token, (division, group) in rows.items():
+            connection.execute(
+                text(
+                    "INSERT INTO assessments (token, questionnaire_version, language, source,"
+                    " status, profile, created_at, updated_at) VALUES (:token, '2026.1', 'sv',"
+                    " 'web', 'completed', :profile, :at, :at)"
+                ).bindparams(
+                    bindparam("profile", type_=JSON), bindparam("at", type_=DateTime(timezone=True))
+                ),
+                {"token": token, "profile": {"employees": 20}, "at": COMPLETED},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO result_summaries (assessment_id, demo, completed_on,"
+                    " respondents, industry_group, sni_division) SELECT id, :no, :day, 1,"
+                    " :group, :division FROM assessments WHERE token = :token"
+                ),
+                {
+                    "no": False,
+                    "day": COMPLETED.date(),
+                    "group": group,
+                    "division": division,
+                    "token": token,
+                },  # fmt: skip
+            )
+
+    def groups() -> dict[int, str]:
+        with app.app_context(), db.engine.connect() as connection:
+            found = connection.execute(
+                text("SELECT sni_division, industry_group FROM result_summaries")
+            ).all()
+        return {int(d): str(g) for d, g in found}
+
+    _upgrade(app, "5e8c1a7b2d46")
+    assert groups() == {7: "industry_related", 71: "industry_related",
+                        62: "non_manufacturing", 25: "metal"}  # fmt: skip
+    _downgrade(app, "7d3b9e4a0c15")
+    assert groups() == {7: "non_manufacturing", 71: "non_manufacturing",
+                        62: "non_manufacturing", 25: "metal"}  # fmt: skip
 
 
 def test_every_stored_outcome_shape_shows_at_head(app: Flask) -> None:

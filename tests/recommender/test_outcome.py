@@ -185,7 +185,7 @@ def test_a_stored_outcome_is_written_as_it_is_read(content: Content) -> None:
     assert scores["format"] == FORMAT
     assert json.loads(json.dumps([scores, recommendation])) == [scores, recommendation]
     assert from_stored(scores, recommendation) == outcome
-    for name in ("format_2", "format_2_outside_target_group"):
+    for name in ("format_2", "format_2_outside"):
         current = SHAPES[name]
         assert to_stored(from_stored(current["scores"], current["recommendation"])) == (
             current["scores"],
@@ -207,7 +207,7 @@ def test_a_path_kept_before_the_gate_reads_as_ready_and_sequenced() -> None:
 
 
 def test_a_company_outside_the_target_group_reads_back_with_its_referral() -> None:
-    kept = SHAPES["format_2_outside_target_group"]
+    kept = SHAPES["format_2_outside"]
     outcome = from_stored(kept["scores"], kept["recommendation"])
     assert outcome is not None and outcome.recommendation is not None
     assert outcome.recommendation.status == "outside_target_group"

@@ -8,7 +8,15 @@ import statistics
 import pytest
 
 from questionnaire.profile import CompanyProfile
-from recommender.peers import MIN_PEERS, NON_MANUFACTURING, industry_group, median, standing
+from recommender.catalogue import Catalogue
+from recommender.peers import (
+    INDUSTRY_RELATED,
+    MIN_PEERS,
+    NON_MANUFACTURING,
+    industry_group,
+    median,
+    standing,
+)
 
 
 @pytest.mark.parametrize(
@@ -19,11 +27,17 @@ from recommender.peers import MIN_PEERS, NON_MANUFACTURING, industry_group, medi
         ("28", "machinery"),
         ("33", "other_manufacturing"),
         ("62", NON_MANUFACTURING),
+        ("other", NON_MANUFACTURING),
+        ("07", INDUSTRY_RELATED),
+        ("36", INDUSTRY_RELATED),
+        ("71", INDUSTRY_RELATED),
         (None, None),
     ],
 )
-def test_industry_groups_follow_the_sni_division(sni: str | None, group: str | None) -> None:
-    assert industry_group(CompanyProfile(employees=20, sni=sni)) == group
+def test_industry_groups_follow_the_named_sets(
+    sni: str | None, group: str | None, catalogue: Catalogue
+) -> None:
+    assert industry_group(CompanyProfile(employees=20, sni=sni), catalogue) == group
 
 
 def test_fewer_than_the_minimum_peers_give_no_standing() -> None:

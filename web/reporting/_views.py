@@ -35,7 +35,8 @@ INDUSTRY_GROUP_NAMES: dict[str, Any] = {
     "machinery": _l("Electronics, electrical equipment and machinery (SNI 26–28)"),
     "vehicles": _l("Vehicles and other transport equipment (SNI 29–30)"),
     "other_manufacturing": _l("Furniture, other manufacturing, repair (SNI 31–33)"),
-    "non_manufacturing": _l("Outside manufacturing"),
+    "industry_related": _l("Industry-related: mining, energy, water, waste, engineering"),
+    "non_manufacturing": _l("Outside the target group"),
 }
 if set(INDUSTRY_GROUP_NAMES) != set(INDUSTRY_GROUP_IDS):
     raise RuntimeError("every industry group of recommender.peers needs a name")

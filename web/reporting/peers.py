@@ -129,7 +129,8 @@ def industry_label(group: str) -> str:
         "machinery": gettext("machinery and electronics industry"),
         "vehicles": gettext("vehicle industry"),
         "other_manufacturing": gettext("other manufacturing"),
-        "non_manufacturing": gettext("outside manufacturing"),
+        "industry_related": gettext("industry-related services"),
+        "non_manufacturing": gettext("other industries"),
     }
     return names.get(group, group)
 

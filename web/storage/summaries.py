@@ -37,7 +37,7 @@ def _profile_columns(profile: Mapping[str, Any], content: Content) -> dict[str, 
     region = parsed.region if isinstance(parsed.region, str) else None
     return {
         "size_band": size_band(parsed, content.catalogue),
-        "industry_group": industry_group(parsed),
+        "industry_group": industry_group(parsed, content.catalogue),
         "sni_division": parsed.sni_division,
         "region": region,
     }
