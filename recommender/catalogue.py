@@ -261,6 +261,8 @@ REASON_PARAMS: dict[str, frozenset[str]] = {
     "economy_in_track": frozenset(),
     "economy_support": frozenset({"offering"}),
     "answer_quote": frozenset({"question", "answer"}),
+    "weakest_answer": frozenset({"question", "answer"}),
+    "strongest_answer": frozenset({"question", "answer"}),
     "capacity_answered": frozenset({"question", "answer"}),
     "capacity_unknown": frozenset({"employees"}),
     "learned_choice": frozenset(),

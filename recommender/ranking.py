@@ -393,10 +393,14 @@ _ABOUT_CHANGE = frozenset(
 )
 
 
-def _quote(quote: Quote | None) -> Reason | None:
+def _quote(quote: Quote | None, code: str = "answer_quote") -> Reason | None:
     if quote is None:
         return None
-    return Reason("answer_quote", {"question": quote.question, "option": quote.option})
+    return Reason(code, {"question": quote.question, "option": quote.option})
+
+
+# Reasons that quote an answer the company chose.
+QUOTING = frozenset({"answer_quote", "weakest_answer", "strongest_answer", "economy_one_customer"})
 
 
 def _primary_reasons(primary: Proposal, facts: Facts, catalogue: Catalogue) -> tuple[Reason, ...]:
@@ -419,18 +423,16 @@ def _primary_reasons(primary: Proposal, facts: Facts, catalogue: Catalogue) -> t
             added += (Reason("economy_in_track"),)
         reasons = kept + added
     evidence = facts.evidence
-    if evidence is None or any(r.code in ("answer_quote", "economy_one_customer") for r in reasons):
+    if evidence is None or any(r.code in QUOTING for r in reasons):
         return reasons
     codes = {r.code for r in reasons}
-    if codes & _ABOUT_CHANGE:
-        quoted = evidence.lowest(CHANGE_CAPABILITY)
-    elif "high_maturity" in codes:
-        quoted = evidence.highest()
-    elif facts.economy:
-        quoted = evidence.lowest("economic")
-    else:
-        quoted = None
-    quote = _quote(quoted or evidence.lowest())
+    if codes & _ABOUT_CHANGE:  # the answer behind the change capability it speaks of
+        quote = _quote(evidence.lowest(CHANGE_CAPABILITY))
+    elif "high_maturity" in codes:  # how far they have come
+        quote = _quote(evidence.highest(), "strongest_answer")
+    else:  # where there is most to gain
+        quote = _quote(evidence.lowest("economic") if facts.economy else evidence.lowest(),
+                       "weakest_answer")  # fmt: skip
     return reasons if quote is None else (*reasons, quote)
 
 

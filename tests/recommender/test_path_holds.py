@@ -193,7 +193,7 @@ def test_a_large_company_keeps_its_track_with_the_economic_reason(
     names = {d.id: d.name for d in questionnaire.dimensions}
     weak = next(r for r in path.primary.reasons if r.code == "economy_weak")
     assert render_reason(weak, "sv", catalogue, names) == (
-        "Er ekonomiska hållbarhet (30) är svag: högst 35."
+        "Er ekonomiska hållbarhet (30) ligger lågt: vi räknar 35 eller lägre som svagt."
     )
 
 
