@@ -49,7 +49,7 @@ SNI_DIVISIONS = frozenset(
         99,
     ]
 )
-_SNI_CODE = re.compile(r"^(\d{2})(?:\.\d{1,3})?$")
+_SNI_CODE = re.compile(r"^([0-9]{2})(?:\.[0-9]{1,3})?$")  # ASCII digits only
 
 
 # "Annan bransch": an industry given that the profile's list does not name.
@@ -83,7 +83,8 @@ def parse_sni(question_id: str, value: Any) -> str | None:
         return OTHER_INDUSTRY
     match = _SNI_CODE.match(value.strip())
     if not match or int(match.group(1)) not in SNI_DIVISIONS:
-        raise AnswerError(question_id, "not_an_option", {"value": value})
+        shown = value if len(value) <= 40 else value[:40] + "…"  # not all of a huge value
+        raise AnswerError(question_id, "not_an_option", {"value": shown})
     return value.strip()
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from questionnaire.content import ContentError, read_yaml, validate
 from questionnaire.dimensions import DIMENSION_IDS
 from questionnaire.model import LANGUAGES, Identifier, Text
-from questionnaire.profile import OTHER_INDUSTRY
+from questionnaire.profile import OTHER_INDUSTRY, SNI_DIVISIONS
 
 # The ten offerings of the first catalogue. Stored results, advisor decisions and the
 # learned model's features name them, so the data file keeps defining each (an ended
@@ -76,6 +76,9 @@ class Offering(_Frozen):
     url: Url | None = None
     verified_on: Day | None = None  # when a person last checked the facts; None: never
     refer_when: tuple[ReferralSituation, ...] = ()
+    # Whether a company can have "completed" it (the profile's list): not a referral, a
+    # regional centre or a strategy's focus area.
+    completable: bool = True
     # Roughly how many months it runs, where that is known; sequences the later step.
     months: float | None = Field(default=None, ge=0)
 
@@ -167,8 +170,13 @@ class Industries(_Frozen):
 
     @model_validator(mode="after")
     def _target_group_named(self) -> Industries:
-        if "target_group" not in self.sets:
-            raise ValueError("sets: the set 'target_group' is required")
+        for required in ("target_group", "manufacturing"):  # the gate's, and peer groups'
+            if required not in self.sets:
+                raise ValueError(f"sets: the set '{required}' is required")
+        for name, named in self.sets.items():
+            unknown = [d for d in named.division_list if d not in SNI_DIVISIONS]
+            if unknown:
+                raise ValueError(f"sets › {name}: {unknown[0]:02d} is no SNI 2007 division")
         for division in self.sets["target_group"].division_list:
             if f"{division:02d}" not in self.divisions:
                 raise ValueError(f"divisions: division {division:02d} of target_group has no name")
@@ -211,6 +219,15 @@ class EconomySettings(_Frozen):
     customer_question: Identifier
     dominant_customer: tuple[str, ...] = Field(min_length=1)
     first_tracks: tuple[Identifier, ...] = Field(min_length=1)
+    will_first: tuple[Identifier, ...] = ()  # only where change capability is low
+
+
+class QuoteSettings(_Frozen):
+    """Which answers a reason may quote: a weakness only at a low level, a strength only
+    at a high one."""
+
+    weak_at_most: float = Field(ge=0)
+    strong_at_least: float = Field(ge=0)
 
 
 class CapacitySettings(_Frozen):
@@ -265,6 +282,9 @@ REASON_PARAMS: dict[str, frozenset[str]] = {
     "strongest_answer": frozenset({"question", "answer"}),
     "capacity_answered": frozenset({"question", "answer"}),
     "capacity_unknown": frozenset({"employees"}),
+    "capacity_caveat": frozenset(),
+    "offering_unconfirmed": frozenset(),
+    "replaces_unconfirmed": frozenset({"offering", "successor"}),
     "learned_choice": frozenset(),
     "not_sme": frozenset({"employees"}),
     "outside_industries": frozenset({"industries", "sni"}),
@@ -287,6 +307,7 @@ class _RecommenderFile(_Frozen):
     industries: Industries
     gate: Gate
     economy: EconomySettings
+    quotes: QuoteSettings
     capacity: CapacitySettings
     thresholds: Thresholds
     conflicts: tuple[tuple[str, str], ...] = ()
@@ -337,6 +358,7 @@ class Catalogue:
         economy: EconomySettings,
         capacity: CapacitySettings,
         conflicts: tuple[tuple[str, str], ...] = (),
+        quotes: QuoteSettings | None = None,
     ) -> None:
         self.offerings = offerings
         self.by_id = {o.id: o for o in offerings}
@@ -348,6 +370,7 @@ class Catalogue:
         self.economy = economy
         self.capacity = capacity
         self.conflicts = frozenset(frozenset(pair) for pair in conflicts)
+        self.quotes = quotes or QuoteSettings(weak_at_most=1, strong_at_least=3)
         self._settings = (industries, gate, economy, capacity, conflicts)
 
     def with_offerings(self, offerings: tuple[Offering, ...]) -> Catalogue:
@@ -363,6 +386,7 @@ class Catalogue:
             economy,
             capacity,
             conflicts,
+            self.quotes,
         )
 
     def offering(self, offering_id: str) -> Offering:
@@ -394,7 +418,8 @@ def catalogue_from_documents(
         )
     problems = []
     known = {o.id for o in offerings.offerings}
-    unknown_first = [t for t in settings.economy.first_tracks if t not in known]
+    named_tracks = (*settings.economy.first_tracks, *settings.economy.will_first)
+    unknown_first = [t for t in named_tracks if t not in known]
     if unknown_first:
         raise ContentError(
             settings_path, [f"economy › first_tracks: unknown offering '{unknown_first[0]}'"]
@@ -422,6 +447,7 @@ def catalogue_from_documents(
         settings.economy,
         settings.capacity,
         settings.conflicts,
+        settings.quotes,
     )
 
 
@@ -449,20 +475,28 @@ def kept_documents(
     kept_list = offerings.get("offerings")
     today_list = today_offerings.get("offerings")
     if isinstance(kept_list, list) and isinstance(today_list, list):
-        today_by_id = {o.get("id"): o for o in today_list if isinstance(o, dict)}
+        today_by_id = {_key(o.get("id")): o for o in today_list if isinstance(o, dict)}
         merged = []
         for item in kept_list:
-            today = today_by_id.get(item.get("id")) if isinstance(item, dict) else None
+            today = today_by_id.get(_key(item.get("id"))) if isinstance(item, dict) else None
             if today is not None:
                 item = {k: v for k, v in item.items() if k not in LIFE_KEYS}
                 item.update({k: today[k] for k in LIFE_KEYS if k in today})
             merged.append(item)
-        kept_ids = {o.get("id") for o in kept_list if isinstance(o, dict)}
-        merged += [o for o in today_list if isinstance(o, dict) and o.get("id") not in kept_ids]
+        kept_ids = {_key(o.get("id")) for o in kept_list if isinstance(o, dict)}
+        merged += [
+            o for o in today_list if isinstance(o, dict) and _key(o.get("id")) not in kept_ids
+        ]
         offerings = {**offerings, "offerings": merged}
     if isinstance(settings, dict) and isinstance(today_settings, dict):
         settings = _fill_missing(settings, today_settings)
     return offerings, settings
+
+
+def _key(value: Any) -> str | None:
+    """An offering's id as a lookup key; None for one that is no text (the validation
+    names it)."""
+    return value if isinstance(value, str) else None
 
 
 def _fill_missing(kept: dict[str, Any], today: dict[str, Any]) -> dict[str, Any]:
@@ -470,6 +504,6 @@ def _fill_missing(kept: dict[str, Any], today: dict[str, Any]) -> dict[str, Any]
     for key, value in today.items():
         if key not in merged:
             merged[key] = value
-        elif isinstance(merged[key], dict) and isinstance(value, dict) and key != "industries":
+        elif isinstance(merged[key], dict) and isinstance(value, dict):
             merged[key] = _fill_missing(merged[key], value)
     return merged

@@ -36,16 +36,20 @@ def exclusion_reason(
     profile: CompanyProfile,
     catalogue: Catalogue,
     completed: Iterable[str] | None = None,
+    *,
+    today: bool = True,
 ) -> Reason | None:
     """Why ``offering`` is out of the question for this company, or None if it is not.
 
     ``completed`` overrides the profile's completed offerings, to ask whether a step
-    becomes possible after another one (a later step in the path).
+    becomes possible after another one (a later step in the path). ``today=False``
+    asks whether the company was one the offering served, whatever its status now.
     """
-    if offering.status == "ended":
+    if today and offering.status == "ended":
         return Reason("offering_ended", {"ended_on": offering.ended_on})
-    if offering.status == "paused":
-        return Reason("offering_paused")
+    if today and offering.status == "paused":
+        unconfirmed = offering.verified_on is None
+        return Reason("offering_unconfirmed" if unconfirmed else "offering_paused")
     done = set(profile.completed if completed is None else completed)
     if offering.id in done:
         return Reason("already_completed")

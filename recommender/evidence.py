@@ -36,14 +36,24 @@ class Evidence:
     def loss(self, catalogue: Catalogue) -> bool:
         return self.margin is not None and self.margin < catalogue.economy.loss_below
 
-    def lowest(self, dimension: str | None = None) -> Quote | None:
-        """The answer at the lowest level (in ``dimension``, or anywhere); the first on a tie."""
-        found = [q for q in self.quotes if dimension is None or q.dimension == dimension]
-        return min(found, key=lambda q: q.level) if found else None
+    def lowest(
+        self, at_most: float, dimension: str | None = None, besides: str | None = None
+    ) -> Quote | None:
+        """The answer at the lowest level, if it is ``at_most`` (in ``dimension``, or in
+        any but ``besides``); the first on a tie."""
+        found = [
+            q
+            for q in self.quotes
+            if (dimension is None or q.dimension == dimension) and q.dimension != besides
+        ]
+        low = min(found, key=lambda q: q.level) if found else None
+        return low if low is not None and low.level <= at_most else None
 
-    def highest(self) -> Quote | None:
-        """The answer at the highest level anywhere; the first on a tie."""
-        return max(self.quotes, key=lambda q: q.level) if self.quotes else None
+    def highest(self, at_least: float) -> Quote | None:
+        """The answer at the highest level anywhere, if it is ``at_least``; the first on
+        a tie."""
+        high = max(self.quotes, key=lambda q: q.level) if self.quotes else None
+        return high if high is not None and high.level >= at_least else None
 
 
 def evidence(

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from statistics import fmean
 
-from questionnaire.dimensions import AREA_OF, CHANGE_CAPABILITY, DIMENSION_IDS
+from questionnaire.dimensions import AREA_OF, CHANGE_CAPABILITY, DIMENSION_IDS, LEVEL_MAX
 from questionnaire.profile import CompanyProfile
 from questionnaire.scoring import area_indices, overall_index, round_half_up
 from recommender.catalogue import Catalogue
@@ -252,13 +252,18 @@ def _small_company(f: Facts, c: Catalogue) -> Iterator[Proposal]:
 
 
 def _economy(f: Facts, c: Catalogue) -> Iterator[Proposal]:
-    """The economy lags: an SME that has completed no track starts short and cheap, and
-    what remedies the economy (Almi) runs beside whatever the first step is."""
+    """The economy lags: an SME that has completed no track and is not highly mature
+    starts with a short track (the will-building one only when change capability is
+    low), and what remedies the economy (Almi) runs beside whatever the first step is."""
     if not f.economy:
         return
+    t = c.thresholds
     tracks_done = any(c.offering(o).kind == "track" for o in f.profile.completed if o in c.by_id)
-    if f.sme and not tracks_done:
-        for rank, track in enumerate(c.economy.first_tracks):
+    mature = f.overall is not None and f.overall >= t.high
+    if f.sme and not tracks_done and not mature:
+        will_low = f.change is None or f.change < t.low
+        short = [o for o in c.economy.first_tracks if will_low or o not in c.economy.will_first]
+        for rank, track in enumerate(short):
             yield Proposal(track, 96 - rank, True, (*f.economy, Reason("short_first")))
     for offering in c.offerings:
         if "economic" in offering.remedies:
@@ -279,17 +284,24 @@ RULES_OF_THUMB = (
 
 
 def _in_its_place(
-    proposal: Proposal, catalogue: Catalogue, excluded: Mapping[str, Reason]
+    proposal: Proposal, facts: Facts, catalogue: Catalogue, excluded: Mapping[str, Reason]
 ) -> Proposal | None:
     """The proposal as it can be made today: an offering that no longer takes companies
-    gives its place to its active successor, when the hard rules allow that one."""
+    gives its place to its active successor, when the hard rules allow that one and the
+    company was one the offering served (else the successor is proposed on its own
+    merits, or not at all)."""
     offering = catalogue.offering(proposal.offering)
     if offering.active:
         return proposal
     successor = offering.successor
     if successor is None or successor in excluded:
         return None
-    code = "replaces_ended" if offering.status == "ended" else "replaces_paused"
+    if exclusion_reason(offering, facts.profile, catalogue, today=False) is not None:
+        return None
+    if offering.status == "ended":
+        code = "replaces_ended"
+    else:
+        code = "replaces_unconfirmed" if offering.verified_on is None else "replaces_paused"
     why = Reason(code, {"offering": offering.id, "successor": successor})
     return Proposal(successor, proposal.fit, proposal.lead, (*proposal.reasons, why))
 
@@ -303,7 +315,7 @@ def propose(facts: Facts, catalogue: Catalogue, excluded: Mapping[str, Reason]) 
     best: dict[str, Proposal] = {}
     for rule in RULES_OF_THUMB:
         for proposed in rule(facts, catalogue):
-            proposal = _in_its_place(proposed, catalogue, excluded)
+            proposal = _in_its_place(proposed, facts, catalogue, excluded)
             if proposal is None or proposal.offering in excluded:
                 continue
             current = best.get(proposal.offering)
@@ -387,10 +399,10 @@ def recommend_with_primary(
     return _path(chosen, proposals, facts, catalogue, excluded)
 
 
-# Reasons about change capability: a primary step with one quotes a change answer.
-_ABOUT_CHANGE = frozenset(
-    {"change_low", "build_change_capability", "large_company_change", "change_adequate"}
-)
+# Reasons that change capability is low: a primary step with one quotes a weak change answer.
+_CHANGE_LOW = frozenset({"change_low", "build_change_capability", "large_company_change"})
+# A track this long or longer is a long commitment: its later step is a year or two away.
+LONG_MONTHS = 10
 
 
 def _quote(quote: Quote | None, code: str = "answer_quote") -> Reason | None:
@@ -405,8 +417,9 @@ QUOTING = frozenset({"answer_quote", "weakest_answer", "strongest_answer", "econ
 
 def _primary_reasons(primary: Proposal, facts: Facts, catalogue: Catalogue) -> tuple[Reason, ...]:
     """The primary step's reasons: a lagging economy named (it outweighs a "solid base"),
-    and an answer the company gave, quoted."""
-    reasons = primary.reasons
+    a long track's demand on time where time is short, and an answer the company gave,
+    quoted where it supports the reasons."""
+    reasons = _tidy(primary.reasons)
     if facts.economy:
         clash = {
             code
@@ -422,29 +435,61 @@ def _primary_reasons(primary: Proposal, facts: Facts, catalogue: Catalogue) -> t
         ):
             added += (Reason("economy_in_track"),)
         reasons = kept + added
+    months = catalogue.offering(primary.offering).months
+    if facts.capacity is not None and months is not None and months >= LONG_MONTHS:
+        reasons = (*reasons, Reason("capacity_caveat"))
     evidence = facts.evidence
     if evidence is None or any(r.code in QUOTING for r in reasons):
         return reasons
+    q = catalogue.quotes
     codes = {r.code for r in reasons}
-    if codes & _ABOUT_CHANGE:  # the answer behind the change capability it speaks of
-        quote = _quote(evidence.lowest(CHANGE_CAPABILITY))
+    if codes & _CHANGE_LOW:  # the answer behind the low change capability
+        quote = _quote(evidence.lowest(q.weak_at_most, CHANGE_CAPABILITY))
     elif "high_maturity" in codes:  # how far they have come
-        quote = _quote(evidence.highest(), "strongest_answer")
-    else:  # where there is most to gain
-        quote = _quote(evidence.lowest("economic") if facts.economy else evidence.lowest(),
-                       "weakest_answer")  # fmt: skip
+        quote = _quote(evidence.highest(q.strong_at_least), "strongest_answer")
+    else:  # where there is most to gain; never a weak change answer beside "adequate"
+        besides = CHANGE_CAPABILITY if "change_adequate" in codes else None
+        weakest = (
+            evidence.lowest(q.weak_at_most, "economic") if facts.economy else None
+        ) or evidence.lowest(LEVEL_MAX, besides=besides)  # the lowest is the most to gain
+        quote = _quote(weakest, "weakest_answer")
     return reasons if quote is None else (*reasons, quote)
 
 
-def _complement_reasons(p: Proposal, facts: Facts) -> tuple[Reason, ...]:
-    """A complement's reasons, with the answer that shows the gap it answers, quoted."""
+_REPLACES = frozenset({"replaces_ended", "replaces_paused", "replaces_unconfirmed"})
+
+
+def _tidy(reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
+    """One step's reasons from several rules, kept readable: of the dimensions that lag,
+    the one furthest behind; "stable enough" only beside automation; one successor line."""
+    lags = [r for r in reasons if r.code == "dimension_lags"]
+    kept_lag = min(lags, key=lambda r: float(r.params["score"])) if lags else None
+    lagging = str(kept_lag.params["dimension"]) if kept_lag is not None else None
+    successor = next((r for r in reasons if r.code in _REPLACES), None)
+    tidy = []
+    for r in reasons:
+        if r.code == "dimension_lags" and r is not kept_lag:
+            continue
+        if r.code == "stable_enough" and lagging != "automation":
+            continue
+        if r.code in _REPLACES and r is not successor:
+            continue
+        tidy.append(r)
+    return tuple(tidy)
+
+
+def _complement_reasons(p: Proposal, facts: Facts, catalogue: Catalogue) -> tuple[Reason, ...]:
+    """A complement's reasons, tidied, with the answer that shows the gap it answers
+    quoted when that answer is a weak one."""
+    reasons = _tidy(p.reasons)
     if facts.evidence is None:
-        return p.reasons
-    lag = next((r for r in p.reasons if r.code == "dimension_lags"), None)
+        return reasons
+    lag = next((r for r in reasons if r.code == "dimension_lags"), None)
     if lag is None:
-        return p.reasons
-    quote = _quote(facts.evidence.lowest(str(lag.params["dimension"])))
-    return p.reasons if quote is None else (*p.reasons, quote)
+        return reasons
+    weak = facts.evidence.lowest(catalogue.quotes.weak_at_most, str(lag.params["dimension"]))
+    quote = _quote(weak)
+    return reasons if quote is None else (*reasons, quote)
 
 
 def _path(
@@ -470,10 +515,10 @@ def _path(
         cut = catalogue.capacity.complements_now
         now, waiting = complements[:cut], complements[cut:]
 
-    later = _later_step(primary, complements, facts.profile, catalogue, excluded)
+    later = _later_step(primary, complements, facts, catalogue, excluded)
 
     def step(p: Proposal, when: When = "now", extra: tuple[Reason, ...] = ()) -> Step:
-        return Step(p.offering, (*_complement_reasons(p, facts), *extra), when)
+        return Step(p.offering, (*_complement_reasons(p, facts, catalogue), *extra), when)
 
     capacity = (facts.capacity,) if facts.capacity is not None else ()
     # A later step whose prerequisite is the primary step is in the path, not excluded.
@@ -503,7 +548,7 @@ def exclusions(
 def _later_step(
     primary: Proposal | None,
     complements: list[Proposal],
-    profile: CompanyProfile,
+    facts: Facts,
     catalogue: Catalogue,
     excluded: Mapping[str, Reason],
 ) -> Step | None:
@@ -514,10 +559,13 @@ def _later_step(
     in_path = {primary.offering, *(p.offering for p in complements)}
     if successor is None or successor in in_path:
         return None
+    profile = facts.profile
     done_after = {*profile.completed, primary.offering}
     if exclusion_reason(catalogue.offering(successor), profile, catalogue, done_after) is not None:
         return None
-    # After a long track (ten months or more), the successor is one to two years away.
+    # After a long track, or with little time for development, the successor is one to
+    # two years away; after a short one, about six months.
     months = catalogue.offering(primary.offering).months
-    when: When = "1_2_years" if months is not None and months >= 10 else "6_months"
+    long = months is not None and months >= LONG_MONTHS
+    when: When = "1_2_years" if long or facts.capacity is not None else "6_months"
     return Step(successor, (Reason("after_primary", {"offering": primary.offering}),), when)

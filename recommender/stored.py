@@ -148,7 +148,7 @@ def from_stored(
     if not scores:
         return None
     version = scores.get("format", 1)
-    if version not in READABLE:
+    if isinstance(version, bool) or version not in READABLE:
         raise StoredFormatError(f"stored outcome format {version!r} is not known")
     dimensions = {
         str(d): DimensionOutcome(
@@ -180,38 +180,59 @@ def _reason(data: Mapping[str, Any]) -> Reason:
     return Reason(str(data["code"]), dict(data.get("params") or {}))
 
 
-def _step(data: Mapping[str, Any] | None, when: When = "now") -> Step | None:
-    if data is None:
+def _reasons(data: Any) -> tuple[Reason, ...]:
+    """The reasons in a list; anything that is no reason is passed over."""
+    if not isinstance(data, list):
+        return ()
+    return tuple(_reason(r) for r in data if isinstance(r, Mapping) and "code" in r)
+
+
+def _step(data: Any, when: When = "now") -> Step | None:
+    if not isinstance(data, Mapping) or not isinstance(data.get("id"), str):
         return None
     stored_when = data.get("when")
     return Step(
-        str(data["id"]),
-        tuple(_reason(r) for r in data.get("reasons") or []),
+        data["id"],
+        _reasons(data.get("reasons")),
         stored_when if stored_when in WHENS else when,
     )
 
 
 def _steps(data: Any, when: When = "now") -> tuple[Step, ...]:
-    return tuple(s for s in (_step(d, when) for d in data or []) if s is not None)
+    if not isinstance(data, list):
+        return ()
+    return tuple(s for s in (_step(d, when) for d in data) if s is not None)
+
+
+def _names(data: Any) -> tuple[str, ...]:
+    return tuple(str(n) for n in data) if isinstance(data, list) else ()
 
 
 def _recommendation(data: Mapping[str, Any]) -> Recommendation:
     status = data.get("status")
     missing = data.get("missing")
+    primary = _step(data.get("primary"))
+    if primary is not None and not primary.reasons and data.get("source") == "learned":
+        # Format 1 kept a learned primary step that no rule proposed with no reason; the
+        # page and the API give the one it would have today.
+        primary = Step(primary.offering, (Reason("learned_choice"),), primary.when)
+    excluded = data.get("excluded")
     return Recommendation(
-        primary=_step(data.get("primary")),
+        primary=primary,
         complementary=_steps(data.get("complementary")),
         later=_step(data.get("later"), "1_2_years"),
         excluded=tuple(
-            Exclusion(str(d["id"]), _reason(d["reason"])) for d in data.get("excluded") or []
+            Exclusion(d["id"], _reason(d["reason"]))
+            for d in (excluded if isinstance(excluded, list) else [])
+            if isinstance(d, Mapping)
+            and isinstance(d.get("id"), str)
+            and isinstance(d.get("reason"), Mapping)
+            and "code" in d["reason"]
         ),
         status=status if status in STATUSES else "ready",
         missing=None
         if not isinstance(missing, Mapping)
-        else Missing(
-            tuple(str(d) for d in missing.get("dimensions") or []),
-            tuple(str(f) for f in missing.get("profile") or []),
-        ),
+        else Missing(_names(missing.get("dimensions")), _names(missing.get("profile"))),
         referrals=_steps(data.get("referrals")),
         deferred=_steps(data.get("deferred"), "6_months"),
     )

@@ -19,7 +19,7 @@ def catalogue() -> Catalogue:
 def questionnaire(catalogue: Catalogue) -> Questionnaire:
     return load_questionnaire(
         DATA / "questionnaire.yaml",
-        [(o.id, o.name) for o in catalogue.offerings],
+        [(o.id, o.name) for o in catalogue.offerings if o.completable],
         catalogue.industries.options(),
     )
 

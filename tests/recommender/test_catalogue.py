@@ -123,3 +123,36 @@ def test_a_kept_version_takes_today_s_statuses_and_what_it_lacks() -> None:
     assert kept.offering("robotlyftet").eligibility.industry_set == "manufacturing"
     assert "edih" in kept.by_id and "replaces_ended" in kept.reasons
     assert kept.gate == _load().gate
+
+
+def test_a_kept_offering_list_with_an_odd_id_is_left_to_the_validation() -> None:
+    odd = copy.deepcopy(OFFERINGS)
+    odd["offerings"][0]["id"] = ["not", "an", "id"]
+    offerings, settings = kept_documents(odd, SETTINGS, OFFERINGS, SETTINGS)
+    with pytest.raises(ContentError, match="offering"):
+        _load(offerings, settings)
+
+
+def test_kept_industries_lacking_a_word_added_since_take_today_s() -> None:
+    old = copy.deepcopy(SETTINGS)
+    del old["industries"]["yours"]
+    with pytest.raises(ContentError):
+        _load(settings=old)
+    _, settings = kept_documents(OFFERINGS, old, OFFERINGS, SETTINGS)
+    assert _load(settings=settings).industries.yours.sv == "er bransch"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda s: s["industries"]["sets"].pop("manufacturing"), "the set 'manufacturing'"),
+        (lambda s: s["industries"]["sets"]["target_group"]["divisions"].append([4, 4]),
+         "04 is no SNI 2007 division"),
+    ],
+)  # fmt: skip
+def test_the_industry_sets_the_code_relies_on_are_checked(change: Any, message: str) -> None:
+    settings = copy.deepcopy(SETTINGS)
+    change(settings)
+    with pytest.raises(ContentError) as caught:
+        _load(settings=settings)
+    assert any(message in problem for problem in caught.value.problems), caught.value.problems

@@ -233,3 +233,42 @@ def test_keys_older_rows_lack_read_as_documented() -> None:
 def test_a_format_this_code_does_not_know_is_refused() -> None:
     with pytest.raises(StoredFormatError, match="format 3"):
         from_stored({"format": 3, "dimensions": {}}, None)
+
+
+def test_a_learned_primary_kept_without_a_reason_reads_with_one() -> None:
+    """Format 1 kept a learned primary step no rule proposed with no reason at all."""
+    scores = {"dimensions": {"data": {"score": 40}}}
+    kept = {"primary": {"id": "utvecklingsprogram", "reasons": []}, "source": "learned"}
+    outcome = from_stored(scores, kept)
+    assert outcome is not None and outcome.recommendation is not None
+    primary = outcome.recommendation.primary
+    assert primary is not None and [r.code for r in primary.reasons] == ["learned_choice"]
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"referrals": {"id": "almi"}},
+        {"referrals": "almi"},
+        {"deferred": [{}]},
+        {"deferred": ["almi"]},
+        {"complementary": [{"id": 3, "reasons": "x"}]},
+        {"missing": {"dimensions": "change", "profile": 5}},
+        {"excluded": [{"id": "iuc"}, "x", {"id": "iuc", "reason": "x"}]},
+        {"primary": {"id": "iuc", "reasons": [1, {"params": {}}]}, "when": "never"},
+        {"status": "weird", "primary": "iuc"},
+    ],
+)
+def test_a_malformed_stored_path_is_read_without_its_broken_parts(broken: dict[str, Any]) -> None:
+    scores = {"format": 2, "dimensions": {"data": {"score": 40}}}
+    outcome = from_stored(scores, broken)
+    assert outcome is not None and outcome.recommendation is not None
+    path = outcome.recommendation
+    assert all(isinstance(s.offering, str) for s in path.steps)
+    assert path.missing is None or all(len(d) > 1 for d in path.missing.dimensions)
+    assert path.status in ("ready", "needs_more_answers", "outside_target_group")
+
+
+def test_a_format_given_as_true_is_refused() -> None:
+    with pytest.raises(StoredFormatError):
+        from_stored({"format": True, "dimensions": {}}, None)

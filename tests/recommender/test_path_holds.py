@@ -103,6 +103,33 @@ def _claims_hold(
     return True if check is None else bool(check())
 
 
+def _little_time(evidence: Evidence | None, profile: CompanyProfile, catalogue: Catalogue) -> bool:
+    if evidence is None:
+        return False
+    answer, capacity = evidence.development, catalogue.capacity
+    if answer is None:
+        return profile.employees < capacity.unknown_small_below
+    return answer.level <= capacity.little_at_most
+
+
+def _level(evidence: Evidence | None, params: Any) -> float:
+    """The level of the answer a reason quotes, from the evidence it was quoted from."""
+    assert evidence is not None
+    return next(q.level for q in evidence.quotes if q.question == params["question"])
+
+
+QUESTIONS = {
+    "strategy": "strategy_plan", "readiness": "readiness_order_flow", "people": "people_skills",
+    "data": "data_backup", "automation": "automation_production",
+    "green_digital": "green_digital_energy_metering", "social": "social_safety",
+    "ecological": "ecological_energy", "economic": "economic_productivity",
+    "change": "change_improvement",
+}  # fmt: skip
+quote_sets = st.lists(
+    st.tuples(st.sampled_from(sorted(QUESTIONS)), st.integers(0, 4)),
+    unique_by=lambda pair: pair[0],
+).map(lambda pairs: tuple(Quote(d, QUESTIONS[d], f"level_{n}", float(n)) for d, n in pairs))
+
 scores_strategy = st.fixed_dictionaries({d: st.integers(0, 100) for d in DIMENSION_IDS})
 profiles = st.builds(
     CompanyProfile,
@@ -114,6 +141,7 @@ evidences = st.one_of(
     st.none(),
     st.builds(
         Evidence,
+        quotes=quote_sets,
         margin=st.one_of(st.none(), st.integers(-30, 30).map(float)),
         dominant_customer=st.sampled_from(
             [None, Quote("economic", "economic_largest_customer", "over_50", 0.0)]
@@ -156,6 +184,12 @@ def test_no_path_contradicts_itself_or_its_numbers(
         assert path.primary.when == "now"
     assert all(s.when == "now" for s in path.complementary)
     assert all(s.when == "6_months" for s in path.deferred)
+    little = _little_time(evidence, profile, catalogue)
+    if little:
+        assert len(path.complementary) <= catalogue.capacity.complements_now
+        assert path.later is None or path.later.when == "1_2_years"
+    else:
+        assert path.deferred == ()
 
 
 def test_a_loss_making_sme_starts_short_with_almi_and_its_path_names_the_economy(
@@ -168,13 +202,15 @@ def test_a_loss_making_sme_starts_short_with_almi_and_its_path_names_the_economy
     evidence = Evidence(margin=-4.0, dominant_customer=customer)
     profile = CompanyProfile(employees=35, sni="25")
     path = recommend(profile, scores, catalogue, evidence)
-    assert path.primary is not None and path.primary.offering == "inspirationsseminarium"
+    # Change capability (60) is adequate: the short track that launches, not the seminar
+    # that sparks the will.
+    assert path.primary is not None and path.primary.offering == "startprogram"
     assert "almi" in [s.offering for s in path.complementary]
     names = {d.id: d.name for d in questionnaire.dimensions}
     words = [render_reason(r, "sv", catalogue, names, questionnaire) for r in path.primary.reasons]
     assert "Ni angav en rörelsemarginal på -4 %, alltså en förlust." in words
     assert any("”Mer än hälften”" in w for w in words), words
-    assert any("kort steg som inte binder mycket tid och pengar" in w for w in words)
+    assert any("börja med ett kortare steg innan ni binder er" in w for w in words)
     # Without the loss and the customer, the same company gets the long programme.
     steady = recommend(profile, scores, catalogue, Evidence())
     assert steady.primary is not None and steady.primary.offering == "utvecklingsprogram"
@@ -193,7 +229,7 @@ def test_a_large_company_keeps_its_track_with_the_economic_reason(
     names = {d.id: d.name for d in questionnaire.dimensions}
     weak = next(r for r in path.primary.reasons if r.code == "economy_weak")
     assert render_reason(weak, "sv", catalogue, names) == (
-        "Er ekonomiska hållbarhet (30) ligger lågt: vi räknar 35 eller lägre som svagt."
+        "Er ekonomiska hållbarhet (30) ligger lågt, på 35 eller under."
     )
 
 
@@ -293,3 +329,83 @@ def test_every_dimension_has_somewhere_to_go(catalogue: Catalogue) -> None:
     # has an active offering that remedies it.
     assert set(DIMENSION_IDS) - {CHANGE_CAPABILITY} <= remedied, remedied
     assert digital_area <= remedied
+
+
+def test_a_mature_sme_with_one_big_customer_is_not_sent_back_to_the_start(
+    catalogue: Catalogue,
+) -> None:
+    """Well ahead everywhere, profitable, one customer above half the sales: the
+    dependence is named in the path, but no seminar to spark a will it already has."""
+    scores = {**dict.fromkeys(DIMENSION_IDS, 78), "economic": 60}
+    customer = Quote("economic", "economic_largest_customer", "over_50", 0.0)
+    path = recommend(
+        CompanyProfile(employees=120, sni="29"), scores, catalogue,
+        Evidence(margin=8.0, dominant_customer=customer),
+    )  # fmt: skip
+    assert path.primary is not None and path.primary.offering == "testbadd"
+    assert not {"inspirationsseminarium", "startprogram"} & set(path.path)
+    assert "economy_one_customer" in [r.code for r in path.primary.reasons]
+
+
+def test_the_will_building_seminar_comes_first_only_when_the_will_is_low(
+    catalogue: Catalogue,
+) -> None:
+    scores = {**dict.fromkeys(DIMENSION_IDS, 30), "economic": 20}
+    low = recommend(CompanyProfile(employees=25, sni="25"), {**scores, "change": 30}, catalogue)
+    assert low.primary is not None and low.primary.offering == "inspirationsseminarium"
+    able = recommend(CompanyProfile(employees=25, sni="25"), {**scores, "change": 55}, catalogue)
+    assert able.primary is not None and able.primary.offering == "startprogram"
+
+
+def test_an_ended_offering_is_mentioned_only_to_companies_it_served(
+    catalogue: Catalogue,
+) -> None:
+    """An engineering consultancy (SNI 71) was never one Robotlyftet served: EDIH may be
+    proposed for its automation, without a word about Robotlyftet."""
+    scores = {**dict.fromkeys(DIMENSION_IDS, 55), "automation": 10, "change": 60}
+    consultancy = recommend(CompanyProfile(employees=40, sni="71"), scores, catalogue)
+    codes = [r.code for s in consultancy.complementary for r in s.reasons]
+    assert "replaces_ended" not in codes
+    manufacturer = recommend(CompanyProfile(employees=40, sni="25"), scores, catalogue)
+    assert "replaces_ended" in [r.code for s in manufacturer.complementary for r in s.reasons]
+
+
+def test_a_step_s_reasons_stay_few_when_many_dimensions_lag(catalogue: Catalogue) -> None:
+    """Digitally weak all round: one lagging dimension (the furthest behind), the digital
+    area's own reason and one successor line, not a list of every lag."""
+    scores = {**dict.fromkeys(DIMENSION_IDS, 60), "strategy": 25, "readiness": 30,
+              "data": 28, "automation": 20, "green_digital": 22, "people": 45}  # fmt: skip
+    path = recommend(CompanyProfile(employees=40, sni="25"), scores, catalogue)
+    edih = next(s for s in path.complementary if s.offering == "edih")
+    codes = [r.code for r in edih.reasons]
+    assert codes.count("dimension_lags") == 1
+    lag = next(r for r in edih.reasons if r.code == "dimension_lags")
+    assert lag.params["dimension"] == "automation"  # 20: the furthest behind
+    assert sum(c.startswith("replaces_") for c in codes) == 1
+    assert len(codes) <= 4, codes
+
+
+def test_a_quote_shows_a_weakness_only_where_the_answer_is_weak(
+    catalogue: Catalogue, questionnaire: Questionnaire
+) -> None:
+    scores = {**dict.fromkeys(DIMENSION_IDS, 60), "people": 20, "change": 65}
+    names = {d.id: d.name for d in questionnaire.dimensions}
+    profile = CompanyProfile(employees=60, sni="25")
+    budget = Quote("change", "change_resources", "protected_budget", 3.0)
+    middling = Quote("people", "people_skills", "own_tasks", 2.0)
+    weak = Quote("people", "people_skills", "basics", 1.0)
+    for quote, quoted in ((middling, False), (weak, True)):
+        found = Evidence(development=budget, quotes=(quote, budget))
+        step = next(
+            s for s in recommend(profile, scores, catalogue, found).complementary
+            if s.offering == "kunskapslyft"
+        )  # fmt: skip
+        words = [render_reason(r, "sv", catalogue, names, questionnaire) for r in step.reasons]
+        assert any("”Medarbetarna kan" in w or "svarade ni" in w for w in words) is quoted, words
+    # Beside "change capability is enough", no weak change answer is quoted.
+    spare = Quote("change", "change_resources", "spare_time", 1.0)
+    path = recommend(profile, scores, catalogue, Evidence(development=spare, quotes=(spare,)))
+    assert path.primary is not None and path.primary.offering == "utvecklingsprogram"
+    assert not [r for r in path.primary.reasons if r.params.get("question") == "change_resources"]
+    assert "capacity_caveat" in [r.code for r in path.primary.reasons]
+    assert path.later is not None and path.later.when == "1_2_years"

@@ -66,7 +66,7 @@ def test_large_company_sees_why_sme_offerings_are_excluded(catalogue: Catalogue)
     for offering in ("inspirationsseminarium", "startprogram", "edih"):
         assert reasons[offering] == Reason("not_sme", {"employees": 600})
     # An offering that takes no companies says that first, whatever the company's size.
-    assert reasons["digitaliseringslyftet"] == Reason("offering_paused")
+    assert reasons["digitaliseringslyftet"] == Reason("offering_unconfirmed")
 
 
 def test_robotlyftet_is_never_recommended_and_its_successor_takes_its_place(
@@ -80,15 +80,11 @@ def test_robotlyftet_is_never_recommended_and_its_successor_takes_its_place(
     step = next(s for s in result.complementary if s.offering == "edih")
     names = {d.id: d.name for d in questionnaire.dimensions}
     texts = [render_reason(r, "sv", catalogue, names) for r in step.reasons]
-    assert "Robotlyftet har avslutats; närmast motsvarande är ett europeiskt digitalt " \
-        "innovationsnav (EDIH)." in texts, texts  # fmt: skip
+    assert "Robotlyftet har avslutats; närmast motsvarande är en europeisk digital " \
+        "innovationshubb (EDIH)." in texts, texts  # fmt: skip
     ended = next(e.reason for e in result.excluded if e.offering == "robotlyftet")
-    assert render_reason(ended, "sv", catalogue, names) == (
-        "Har avslutats (december 2021) och tar inte emot företag."
-    )
-    assert render_reason(ended, "en", catalogue, names) == (
-        "Has ended (December 2021) and takes no companies."
-    )
+    assert render_reason(ended, "sv", catalogue, names) == ("Avslutades i december 2021.")
+    assert render_reason(ended, "en", catalogue, names) == ("Ended in December 2021.")
 
 
 def test_an_offering_with_no_active_successor_is_left_out_and_listed_once(

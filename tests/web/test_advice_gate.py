@@ -139,7 +139,7 @@ def test_an_old_result_that_names_an_ended_offering_says_so(survey: Survey, app:
         db.session.commit()
     path = _path_section(survey.client.get(f"/a/{survey.token}/resultat").text)
     assert "Robotlyftet har avslutats (december 2021)." in path
-    assert "Närmast motsvarande i dag är Europeiska digitala innovationsnav (EDIH)." in path
+    assert "Närmast motsvarande i dag är Europeiska digitala innovationshubbar (EDIH)." in path
     assert path.count("Robotlyftet har avslutats") == 1
 
 
@@ -160,3 +160,58 @@ def test_the_team_path_waits_for_the_industry(app: Flask, questionnaire: Any) ->
     team = _text(advisor.get(url).text)
     assert "Företagets bransch hör inte till dem som insatserna här är gjorda för" in team
     assert "Almi" in team
+
+
+def test_while_more_answers_are_needed_no_index_rests_on_too_few(survey: Survey) -> None:
+    survey.start()
+    assert survey.post(1, MANUFACTURER).status_code == 302
+    survey.answer_maturity_pages(2, _dont_know_everywhere_but(survey, 2))
+    page = survey.client.get(f"/a/{survey.token}/resultat").text
+    indices = page.split('class="indices"')[1].split("</section>")[0]
+    overall = indices.split('class="index overall"')[1].split("</div>")[0]
+    assert '<p class="index-value">–</p>' in overall  # no overall index
+    change = indices.split('class="index area-change"')[1].split("</div>")[0]
+    assert '<p class="index-value">–</p>' in change  # its one dimension is not measured
+    digital = indices.split('class="index area-digital"')[1].split("</div>")[0]
+    assert '<p class="index-value">–</p>' not in digital  # half its dimensions measured
+
+
+def test_a_company_outside_the_target_group_is_not_told_what_it_misses(
+    survey: Survey,
+) -> None:
+    survey.complete({"employees": "6", "sni": "other"})
+    page = survey.client.get(f"/a/{survey.token}/resultat").text
+    assert "Inte aktuellt för er just nu" not in page and "Robotlyftet" not in page
+
+
+def test_only_what_can_be_completed_is_offered_as_completed(survey: Survey) -> None:
+    survey.start()
+    page = survey.client.get(survey.url(1)).text
+    completed = re.findall(r'name="completed" type="checkbox" value="([^"]+)"', page)
+    assert "utvecklingsprogram" in completed and "robotlyftet" in completed
+    assert not {"iuc", "almi", "edih", "kunskapslyft", "testbadd"} & set(completed)
+
+
+def test_another_industry_stays_chosen_when_step_one_is_opened_again(survey: Survey) -> None:
+    survey.start()
+    assert survey.post(1, {"employees": "20", "sni": "other"}).status_code == 302
+    page = survey.client.get(survey.url(1)).text
+    select = page.split('name="sni"')[1].split("</select>")[0]
+    assert '<option selected value="other">Annan bransch</option>' in select
+    assert "SNI ot" not in page
+    again = survey.post(1, {"employees": "20", "sni": "other"})  # saved unchanged
+    assert again.status_code == 302
+
+
+def test_strengths_are_not_judged_from_too_few_answers(survey: Survey) -> None:
+    survey.start()
+    survey.post(1, MANUFACTURER)
+    everything = {
+        q.id: (["dont_know"] if q.type == "multi" else "dont_know")
+        for s in survey.questionnaire.maturity_sections
+        for q in s.questions
+        if q.type != "number"
+    }
+    survey.answer_maturity_pages(2, everything)
+    page = survey.client.get(f"/a/{survey.token}/resultat").text
+    assert "<h3>Starkast</h3>" not in page and "Vi behöver fler svar" in page

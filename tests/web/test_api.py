@@ -273,6 +273,17 @@ def test_the_offering_catalogue_is_listed(client: FlaskClient) -> None:
     }  # fmt: skip
 
 
+@pytest.mark.parametrize("sni", ["٢٥", "2５", "x" * 5000])
+def test_an_industry_code_is_ascii_digits_and_a_long_one_is_not_echoed(
+    client: FlaskClient, sni: str
+) -> None:
+    response = client.post(
+        "/api/v1/recommendations", json={"profile": {"employees": 6, "sni": sni}, "scores": {}}
+    )
+    assert response.status_code == 422 and response.get_json()["field"] == "profile.sni"
+    assert len(response.get_json()["error"]) < 200
+
+
 def test_an_unknown_industry_word_is_refused(client: FlaskClient) -> None:
     response = client.post(
         "/api/v1/recommendations",

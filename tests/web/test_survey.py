@@ -220,13 +220,16 @@ def test_how_we_score_is_generated_from_the_questionnaire(client: FlaskClient, a
     english = client.get("/sa-raknar-vi").text
     t = content.catalogue.thresholds
     expected = [
-        f"an overall index below {t.low:g}, and change capability also below {t.low:g}",
+        f"an overall index and change capability both below {t.low:g}",
         f"Inspiration seminar when both are at most {t.basic:g}",
-        f"With an overall index below {t.broad_needs:g} and at least one dimension below "
-        f"{t.weak_dimension:g}",
+        f"With an overall index below {t.broad_needs:g} and at least half of the measured "
+        f"dimensions below {t.weak_dimension:g}",
         f"Overall index of at least {t.high:g} with no dimension below {t.high_floor:g}",
         f"A dimension at most {t.lag_ceiling:g} and at least {t.lag_gap:g} points below",
         f"at most {content.catalogue.company.small_max_employees} employees",
+        f"economic sustainability is at most {content.catalogue.economy.lag:g}",
+        f"at level {content.catalogue.capacity.little_at_most:g} or lower, or no answer in a "
+        f"company of fewer than {content.catalogue.capacity.unknown_small_below} employees",
     ]
     for sentence in expected:
         assert sentence in english, sentence

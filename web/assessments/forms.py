@@ -28,7 +28,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from questionnaire.answers import AnswerError, parse_answer
 from questionnaire.model import DONT_KNOW, NOT_RELEVANT, Question, Section
-from questionnaire.profile import parse_sni
+from questionnaire.profile import OTHER_INDUSTRY, parse_sni
 from web.storage.content import Content
 
 # A single choice with this many options or more is a drop-down, not radio buttons.
@@ -111,7 +111,7 @@ def read_section(
 def keep_finer_industry(values: dict[str, Any], stored: dict[str, Any]) -> None:
     """The list offers divisions ("25"); keep a finer stored code ("25.620") within it."""
     chosen, kept = values.get("sni"), stored.get("sni")
-    if chosen and kept and kept.startswith(f"{chosen}."):
+    if chosen and kept and chosen != OTHER_INDUSTRY and kept.startswith(f"{chosen}."):
         values["sni"] = kept
 
 
@@ -187,7 +187,7 @@ def with_stored_industry(
     code = stored.get("sni")
     if not code:
         return questions
-    division = code[:2]
+    division = _division(code)
 
     def lacks(q: PageQuestion) -> bool:
         return q.id == "sni" and all(choice.value != division for choice in q.choices)
@@ -240,6 +240,12 @@ def drawn_page(
     }
 
 
+def _division(code: str) -> str:
+    """The list's value for a stored industry: its division ("25.620" -> "25"), or
+    "other" as it is."""
+    return code if code == OTHER_INDUSTRY else code[:2]
+
+
 def shown_answers(section: Section, stored: dict[str, Any]) -> dict[str, Any]:
     """What a page that was not posted shows: the stored answers, by field name, as text."""
     shown: dict[str, Any] = {}
@@ -248,7 +254,7 @@ def shown_answers(section: Section, stored: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             continue
         if question.id == "sni":
-            shown[question.id] = value[:2]
+            shown[question.id] = _division(value)
         elif question.type == "number" and value == DONT_KNOW:
             shown[question.id + DONT_KNOW_SUFFIX] = True
         elif question.type == "number":

@@ -135,6 +135,8 @@ def _notice(offering: Offering, catalogue: Catalogue, language: str) -> str | No
     if offering.status == "ended" and offering.ended_on:
         text = gettext("%(name)s has ended (%(month)s).", name=name,
                        month=month_words(offering.ended_on, language))  # fmt: skip
+    elif offering.verified_on is None:
+        text = gettext("We have not been able to confirm that %(name)s still exists.", name=name)
     else:
         text = gettext("%(name)s takes no new companies at the moment.", name=name)
     if offering.successor:
@@ -186,6 +188,7 @@ def build_path_view(
         missing_dimensions=[
             MissingDimension(d, names[d].get(language), numbers.get(d, 1))
             for d in (missing.dimensions if missing else ())
+            if d in names
         ],
         missing_industry=missing is not None and "sni" in missing.profile,
         target_group=industry_set_words(catalogue, "target_group", language),
@@ -222,10 +225,20 @@ def build_result(assessment: Assessment, content: Content, language: str) -> Res
     # Strongest and weakest only among the dimensions with answers enough to count.
     strongest, weakest = strongest_and_weakest({r.id: r.score for r in rows if r.measured})
     recommendation = outcome.recommendation or Recommendation(None, (), None, ())
-    areas = outcome.areas
+    areas = dict(outcome.areas)
+    overall = outcome.overall
+    if recommendation.status == "needs_more_answers":
+        strongest, weakest = [], []  # no verdict on strengths from too few answers
+        # While more answers are needed, an index resting on too few is not shown: an
+        # area's only with half its dimensions measured, the overall one not at all.
+        for a in q.areas:
+            own = [r for r in rows if r.area == a.id]
+            if 2 * sum(r.measured for r in own) < len(own):
+                areas[a.id] = None
+        overall = None
     return Result(
-        overall=outcome.overall,
-        overall_band=band_name(outcome.overall),
+        overall=overall,
+        overall_band=band_name(overall),
         areas=[
             (a.id, a.name.get(language), areas.get(a.id), band_name(areas.get(a.id)))
             for a in q.areas

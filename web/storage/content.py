@@ -73,7 +73,7 @@ def content_from_documents(documents: dict[str, Any], source: Path | str) -> Con
     questionnaire = questionnaire_from_document(
         documents["questionnaire"],
         where("questionnaire"),
-        [(o.id, o.name) for o in catalogue.offerings],
+        [(o.id, o.name) for o in catalogue.offerings if o.completable],
         catalogue.industries.options(),
     )
     problems = settings_problems(catalogue, questionnaire)
