@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from questionnaire.model import DONT_KNOW, Question
+from questionnaire.model import DONT_KNOW, NOT_RELEVANT, Question
 
 AnswerValue = str | float | int | list[str]
 
@@ -77,8 +77,8 @@ def parse_answer(question: Question, value: Any) -> AnswerValue | None:
                 raise AnswerError(qid, "exclusive", {"value": v})
         return chosen
     if question.type == "number":
-        if value == DONT_KNOW and question.dont_know is not None:
-            return DONT_KNOW
+        if value in (DONT_KNOW, NOT_RELEVANT) and question.option(value) is not None:
+            return str(value)
         if isinstance(value, bool) or not isinstance(value, int | float):
             if isinstance(value, str):
                 value = _number_from_text(qid, value)

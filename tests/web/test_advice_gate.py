@@ -215,3 +215,29 @@ def test_strengths_are_not_judged_from_too_few_answers(survey: Survey) -> None:
     survey.answer_maturity_pages(2, everything)
     page = survey.client.get(f"/a/{survey.token}/resultat").text
     assert "<h3>Starkast</h3>" not in page and "Vi behöver fler svar" in page
+
+
+def test_a_number_can_be_not_relevant_and_shows_so_again(survey: Survey, app: Flask) -> None:
+    """An engineering consultancy has no robots to count: "Inte aktuellt för oss" leaves
+    the item out, instead of a zero that makes automation lag."""
+    survey.start()
+    survey.post(1, {"employees": "15", "sni": "71"})
+    step = next(n for n, s in enumerate(survey.questionnaire.sections, 1) if s.id == "automation")
+    data = {
+        "automation_production": "not_relevant",
+        "automation_machine_data": "not_relevant",
+        "automation_admin": "automatic_flows",
+        "automation_robots__not_relevant": "y",
+    }
+    assert survey.post(step, data).status_code == 302
+    page = survey.client.get(survey.url(step)).text
+    box = page.split('name="automation_robots__not_relevant"')[0].rsplit("<input", 1)[1]
+    assert "checked" in box
+    with app.app_context():
+        stored = db.session.scalars(select(Assessment)).one().answer_map()
+    assert stored["automation_robots"] == "not_relevant"
+    both = {**data, "automation_robots__dont_know": "y"}
+    refused = survey.post(step, both)
+    assert refused.status_code == 422 and "kryssa i en av rutorna, inte båda" in refused.text
+    with_number = {**data, "automation_robots": "2"}
+    assert survey.post(step, with_number).status_code == 422

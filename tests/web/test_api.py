@@ -284,6 +284,24 @@ def test_an_industry_code_is_ascii_digits_and_a_long_one_is_not_echoed(
     assert len(response.get_json()["error"]) < 200
 
 
+def test_a_number_question_takes_not_relevant_only_where_offered(
+    client: FlaskClient, questionnaire: Any
+) -> None:
+    answers = _full_answers(questionnaire)
+    answers["automation_robots"] = "not_relevant"
+    created = client.post(
+        "/api/v1/assessments", json={"profile": {"employees": 15, "sni": "71"}, "answers": answers}
+    )
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["answers"]["automation_robots"] == "not_relevant"
+    answers["people_training_hours"] = "not_relevant"  # offers "don't know" only
+    refused = client.post(
+        "/api/v1/assessments", json={"profile": {"employees": 15, "sni": "71"}, "answers": answers}
+    )
+    assert refused.status_code == 422
+    assert refused.get_json()["field"] == "answers.people_training_hours"
+
+
 def test_an_unknown_industry_word_is_refused(client: FlaskClient) -> None:
     response = client.post(
         "/api/v1/recommendations",

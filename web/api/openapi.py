@@ -52,9 +52,10 @@ def _answer_schema(question: Question) -> dict[str, Any]:
             "minimum": question.min,
             "maximum": question.max,
         }
-        if question.dont_know is None:
+        boxes = [o.value for o in question.options]  # dont_know, and not_relevant if offered
+        if not boxes:
             return number
-        return {"oneOf": [number, {"const": "dont_know"}]}
+        return {"oneOf": [number, {"type": "string", "enum": boxes}]}
     return {"type": "string", "maxLength": question.max_length}
 
 

@@ -34,6 +34,9 @@ from web.storage.content import Content
 # A single choice with this many options or more is a drop-down, not radio buttons.
 SELECT_FROM = 9
 DONT_KNOW_SUFFIX = "__dont_know"
+NOT_RELEVANT_SUFFIX = "__not_relevant"
+# A number question's boxes beside its field: the value each stands for, and its name's end.
+NUMBER_BOXES = ((DONT_KNOW, DONT_KNOW_SUFFIX), (NOT_RELEVANT, NOT_RELEVANT_SUFFIX))
 
 
 def _field_for(question: Question, language: str) -> dict[str, Field]:
@@ -58,10 +61,10 @@ def _field_for(question: Question, language: str) -> dict[str, Field]:
         fields: dict[str, Field] = {
             question.id: StringField(label, render_kw={"inputmode": mode, "autocomplete": "off"})
         }
-        if question.dont_know is not None:
-            fields[question.id + DONT_KNOW_SUFFIX] = BooleanField(
-                question.dont_know.label.get(language)
-            )
+        for value, suffix in NUMBER_BOXES:
+            box = question.option(value)
+            if box is not None:
+                fields[question.id + suffix] = BooleanField(box.label.get(language))
         return fields
     return {question.id: TextAreaField(label, render_kw={"maxlength": question.max_length})}
 
@@ -78,10 +81,14 @@ def raw_value(form: FlaskForm, question: Question) -> Any:
     """What the person entered for ``question``, in the shape parse_answer expects."""
     field = form[question.id]
     if question.type == "number":
-        dont_know = form._fields.get(question.id + DONT_KNOW_SUFFIX)
-        if dont_know is not None and dont_know.data:
-            return DONT_KNOW if not (field.data or "").strip() else ["both"]
-        return field.data
+        ticked = [
+            value
+            for value, suffix in NUMBER_BOXES
+            if (box := form._fields.get(question.id + suffix)) is not None and box.data
+        ]
+        if len(ticked) > 1 or (ticked and (field.data or "").strip()):
+            return ["both"]
+        return ticked[0] if ticked else field.data
     if question.type == "multi":
         return list(field.data or [])
     return field.data
@@ -136,10 +143,15 @@ class PageQuestion:
     inputmode: str = "decimal"
     max_length: int | None = None
     dont_know: str | None = None  # a number's "don't know" box, its label
+    not_relevant: str | None = None  # a number's "not relevant" box, its label
 
     @property
     def dont_know_name(self) -> str:
         return self.id + DONT_KNOW_SUFFIX
+
+    @property
+    def not_relevant_name(self) -> str:
+        return self.id + NOT_RELEVANT_SUFFIX
 
 
 def _page_question(question: Question, language: str) -> PageQuestion:
@@ -168,6 +180,9 @@ def _page_question(question: Question, language: str) -> PageQuestion:
             unit=question.unit.get(language) if question.unit else None,
             inputmode="numeric" if question.integer else "decimal",
             dont_know=question.dont_know.label.get(language) if question.dont_know else None,
+            not_relevant=not_relevant.label.get(language)
+            if (not_relevant := question.option(NOT_RELEVANT))
+            else None,
         )
     return replace(base, max_length=question.max_length)
 
@@ -225,6 +240,9 @@ class Shown:
     def dont_know(self, q: PageQuestion) -> Markup:
         return CHECKED if self.values.get(q.dont_know_name) else NOTHING
 
+    def not_relevant(self, q: PageQuestion) -> Markup:
+        return CHECKED if self.values.get(q.not_relevant_name) else NOTHING
+
     def text(self, q: PageQuestion) -> Markup:
         shown = self.values.get(q.id)
         return escape(shown if shown is not None else "")
@@ -255,8 +273,9 @@ def shown_answers(section: Section, stored: dict[str, Any]) -> dict[str, Any]:
             continue
         if question.id == "sni":
             shown[question.id] = _division(value)
-        elif question.type == "number" and value == DONT_KNOW:
-            shown[question.id + DONT_KNOW_SUFFIX] = True
+        elif question.type == "number" and value in (DONT_KNOW, NOT_RELEVANT):
+            suffix = DONT_KNOW_SUFFIX if value == DONT_KNOW else NOT_RELEVANT_SUFFIX
+            shown[question.id + suffix] = True
         elif question.type == "number":
             shown[question.id] = _number_text(value)
         else:
@@ -286,7 +305,7 @@ ERROR_MESSAGES = {
     "below_min": _l("Please enter at least %(min)s."),
     "above_max": _l("Please enter at most %(max)s."),
     "too_long": _l("Please shorten the text to at most %(max_length)s characters."),
-    "number_and_dont_know": _l("Enter a number or tick “don’t know”, not both."),
+    "number_and_dont_know": _l("Enter a number or tick one of the boxes, not both."),
 }
 
 

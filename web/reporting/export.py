@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from questionnaire.model import DONT_KNOW, Question, Questionnaire
+from questionnaire.model import DONT_KNOW, NOT_RELEVANT, Question, Questionnaire
 from web.platform.text import strip_control
 from web.storage.models import LOCAL_TIME, Assessment, Workshop
 
@@ -54,8 +54,9 @@ def answer_cell(question: Question, value: Any, language: str) -> Cell:
     """An answer as a person reads it: option texts, numbers as numbers."""
     if value is None:
         return None
-    if value == DONT_KNOW and question.type == "number":
-        return question.dont_know.label.get(language) if question.dont_know else DONT_KNOW
+    if value in (DONT_KNOW, NOT_RELEVANT) and question.type == "number":
+        box = question.option(str(value))
+        return box.label.get(language) if box else str(value)
     if question.type == "single":
         option = question.option(str(value))
         return option.label.get(language) if option else str(value)

@@ -151,6 +151,9 @@ class _Marks:
     def dont_know(self, q: PageQuestion) -> Markup:
         return self._mark(Shown.dont_know, q)
 
+    def not_relevant(self, q: PageQuestion) -> Markup:
+        return self._mark(Shown.not_relevant, q)
+
     def text(self, q: PageQuestion) -> Markup:
         return self._mark(Shown.text, q)
 
