@@ -70,7 +70,7 @@ def test_another_industry_is_referred_not_given_a_programme(survey: Survey) -> N
     survey.complete({"employees": "6", "sni": "other"})
     page = survey.client.get(f"/a/{survey.token}/resultat").text
     path = _path_section(page)
-    assert "Er bransch hör inte till dem som insatserna här är gjorda för" in path
+    assert "Er bransch hör inte till dem som programmen här är gjorda för" in path
     assert "Vart ni kan vända er i stället" in path and "Almi" in path
     assert "Ert nästa steg" not in path and "Utvecklingsprogram" not in path
     english = survey.client.get("/sprak/en", headers={"Referer": f"/a/{survey.token}/resultat"})
@@ -158,7 +158,7 @@ def test_the_team_path_waits_for_the_industry(app: Flask, questionnaire: Any) ->
     set_profile(advisor, url, {"employees": "45", "sni": "other"})
     participant(app, questionnaire, code).answer_maturity_pages(2)
     team = _text(advisor.get(url).text)
-    assert "Företagets bransch hör inte till dem som insatserna här är gjorda för" in team
+    assert "Företagets bransch hör inte till dem som programmen här är gjorda för" in team
     assert "Almi" in team
 
 
