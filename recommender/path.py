@@ -129,8 +129,8 @@ def render_reason(
             params["answer"] = option.label.get(language) if option else reason.params.get("option")
         elif key == "option":
             continue
-        elif key == "margin":
-            shown = f"{float(value):g}"
+        elif key == "margin":  # a true minus sign, and a decimal comma in Swedish
+            shown = f"{float(value):g}".replace("-", "\u2212")
             params[key] = shown.replace(".", ",") if language == "sv" else shown
         elif key == "dimension":
             params[key] = dimension_names[value].get(language)

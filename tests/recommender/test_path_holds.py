@@ -208,7 +208,7 @@ def test_a_loss_making_sme_starts_short_with_almi_and_its_path_names_the_economy
     assert "almi" in [s.offering for s in path.complementary]
     names = {d.id: d.name for d in questionnaire.dimensions}
     words = [render_reason(r, "sv", catalogue, names, questionnaire) for r in path.primary.reasons]
-    assert "Ni angav en rörelsemarginal på -4 %, alltså en förlust." in words
+    assert "Ni angav en rörelsemarginal på \u22124 %, alltså en förlust." in words
     assert any("”Mer än hälften”" in w for w in words), words
     assert any("börja med ett kortare steg innan ni binder er" in w for w in words)
     # Without the loss and the customer, the same company gets the long programme.
