@@ -237,6 +237,7 @@ class CapacitySettings(_Frozen):
     little_at_most: float = Field(ge=0)
     unknown_small_below: int = Field(ge=1)
     complements_now: int = Field(ge=0)
+    first_now: tuple[Identifier, ...] = ()  # complements put first when time is short
 
 
 class Thresholds(_Frozen):

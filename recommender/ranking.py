@@ -261,7 +261,9 @@ def _economy(f: Facts, c: Catalogue) -> Iterator[Proposal]:
     tracks_done = any(c.offering(o).kind == "track" for o in f.profile.completed if o in c.by_id)
     mature = f.overall is not None and f.overall >= t.high
     if f.sme and not tracks_done and not mature:
-        will_low = f.change is None or f.change < t.low
+        # The will-building track only where the rules would start there anyway.
+        will_low = f.overall is not None and f.overall <= t.basic
+        will_low = will_low and (f.change is None or f.change <= t.basic)
         short = [o for o in c.economy.first_tracks if will_low or o not in c.economy.will_first]
         for rank, track in enumerate(short):
             yield Proposal(track, 96 - rank, True, (*f.economy, Reason("short_first")))
@@ -472,6 +474,8 @@ def _tidy(reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
             continue
         if r.code == "stable_enough" and lagging != "automation":
             continue
+        if r.code == "digital_lags" and kept_lag is not None:
+            continue  # the dimension furthest behind says it more precisely
         if r.code in _REPLACES and r is not successor:
             continue
         tidy.append(r)
@@ -512,20 +516,29 @@ def _path(
     ][:2]
     now, waiting = complements, []
     if facts.capacity is not None:
+        put_first = catalogue.capacity.first_now
+        complements.sort(key=lambda p: p.offering not in put_first)  # stable: else by fit
         cut = catalogue.capacity.complements_now
         now, waiting = complements[:cut], complements[cut:]
 
     later = _later_step(primary, complements, facts, catalogue, excluded)
 
+    first: tuple[Reason, ...] = _primary_reasons(primary, facts, catalogue) if primary else ()
+    quoted = {r.params.get("question") for r in first if r.code in QUOTING}
+
     def step(p: Proposal, when: When = "now", extra: tuple[Reason, ...] = ()) -> Step:
-        return Step(p.offering, (*_complement_reasons(p, facts, catalogue), *extra), when)
+        reasons = _complement_reasons(p, facts, catalogue)
+        # An answer is quoted once in a path: not again beside another step.
+        unquoted = tuple(
+            r for r in reasons if r.code != "answer_quote" or r.params["question"] not in quoted
+        )
+        quoted.update(r.params.get("question") for r in unquoted if r.code == "answer_quote")
+        return Step(p.offering, (*unquoted, *extra), when)
 
     capacity = (facts.capacity,) if facts.capacity is not None else ()
     # A later step whose prerequisite is the primary step is in the path, not excluded.
     return Recommendation(
-        primary=Step(primary.offering, _primary_reasons(primary, facts, catalogue), "now")
-        if primary
-        else None,
+        primary=Step(primary.offering, first, "now") if primary else None,
         complementary=tuple(step(p) for p in now),
         later=later,
         excluded=exclusions(excluded, catalogue, later),
@@ -567,5 +580,6 @@ def _later_step(
     # two years away; after a short one, about six months.
     months = catalogue.offering(primary.offering).months
     long = months is not None and months >= LONG_MONTHS
-    when: When = "1_2_years" if long or facts.capacity is not None else "6_months"
+    brief = months is not None and months < 1  # a seminar: its will is not to be wasted
+    when: When = "1_2_years" if long or (facts.capacity is not None and not brief) else "6_months"
     return Step(successor, (Reason("after_primary", {"offering": primary.offering}),), when)

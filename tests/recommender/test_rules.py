@@ -176,7 +176,7 @@ def test_reasons_quote_the_figures_the_result_page_shows(
 
 
 def test_unmeasured_change_capability_is_not_reported_as_low(catalogue: Catalogue) -> None:
-    scores = {**dict.fromkeys(DIMENSION_IDS, 30), "change": None}
+    scores = {**dict.fromkeys(DIMENSION_IDS, 20), "change": None}
     result = recommend(CompanyProfile(employees=20, sni="25"), scores, catalogue)
     assert result.primary is not None
     codes = [r.code for r in result.primary.reasons]
