@@ -230,6 +230,15 @@ class QuoteSettings(_Frozen):
     strong_at_least: float = Field(ge=0)
 
 
+class ActionPlanSettings(_Frozen):
+    """How much the action plan holds: items from the weakest ``dimensions`` measured
+    dimensions, each worth at least ``min_gain`` points, at most ``max_items``."""
+
+    dimensions: int = Field(ge=1, le=len(DIMENSION_IDS))
+    min_gain: int = Field(ge=1)
+    max_items: int = Field(ge=1)
+
+
 class CapacitySettings(_Frozen):
     """When a company has little time for development, and what that changes."""
 
@@ -310,6 +319,7 @@ class _RecommenderFile(_Frozen):
     economy: EconomySettings
     quotes: QuoteSettings
     capacity: CapacitySettings
+    action_plan: ActionPlanSettings
     thresholds: Thresholds
     conflicts: tuple[tuple[str, str], ...] = ()
     reasons: dict[str, Text]
@@ -360,6 +370,7 @@ class Catalogue:
         capacity: CapacitySettings,
         conflicts: tuple[tuple[str, str], ...] = (),
         quotes: QuoteSettings | None = None,
+        action_plan: ActionPlanSettings | None = None,
     ) -> None:
         self.offerings = offerings
         self.by_id = {o.id: o for o in offerings}
@@ -372,6 +383,7 @@ class Catalogue:
         self.capacity = capacity
         self.conflicts = frozenset(frozenset(pair) for pair in conflicts)
         self.quotes = quotes or QuoteSettings(weak_at_most=1, strong_at_least=3)
+        self.action_plan = action_plan or ActionPlanSettings(dimensions=3, min_gain=3, max_items=8)
         self._settings = (industries, gate, economy, capacity, conflicts)
 
     def with_offerings(self, offerings: tuple[Offering, ...]) -> Catalogue:
@@ -388,6 +400,7 @@ class Catalogue:
             capacity,
             conflicts,
             self.quotes,
+            self.action_plan,
         )
 
     def offering(self, offering_id: str) -> Offering:
@@ -449,6 +462,7 @@ def catalogue_from_documents(
         settings.capacity,
         settings.conflicts,
         settings.quotes,
+        settings.action_plan,
     )
 
 
