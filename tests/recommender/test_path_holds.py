@@ -188,7 +188,8 @@ def test_no_path_contradicts_itself_or_its_numbers(
     if little:
         assert len(path.complementary) <= catalogue.capacity.complements_now
         if path.later is not None and path.primary is not None:
-            brief = (catalogue.offering(path.primary.offering).months or 1) < 1  # a seminar
+            months = catalogue.offering(path.primary.offering).months
+            brief = months is not None and months < 1  # a seminar of a few hours
             assert path.later.when == ("6_months" if brief else "1_2_years")
     else:
         assert path.deferred == ()
