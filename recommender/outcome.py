@@ -30,6 +30,7 @@ from questionnaire.scoring import (
     score_dimensions,
     strongest_and_weakest,
 )
+from recommender.action_plan import PlanItem, action_plan
 from recommender.catalogue import Catalogue
 from recommender.eligibility import excluded_offerings
 from recommender.evidence import Evidence, evidence
@@ -122,7 +123,10 @@ class Outcome:
     """Scores per dimension, area and overall indices, and the path with its reasons.
 
     ``recommendation`` is None when no path was asked for: a workshop participant
-    before the advisor has given the company's profile.
+    before the advisor has given the company's profile. ``action_plan`` is the plan
+    made with the path from the answers (recommender.action_plan); None when it was not
+    made: from figures alone, or kept before plans existed (the reader then makes it
+    from the answers and the content they were given on).
     """
 
     dimensions: Mapping[str, DimensionOutcome]  # in the questionnaire's order
@@ -130,6 +134,7 @@ class Outcome:
     overall: int | None
     recommendation: Recommendation | None = None
     basis: Basis = field(default=RULES)
+    action_plan: tuple[PlanItem, ...] | None = None
 
     @property
     def scores(self) -> dict[str, int | None]:
@@ -215,7 +220,12 @@ def assess(
     recommendation, basis = _path(
         profile, scores, coverage, measured, content.catalogue, ranking, found
     )
-    return Outcome(dimensions, areas, overall_index(areas), recommendation, basis)
+    plan = (
+        None
+        if recommendation is None
+        else action_plan(content.questionnaire, answers, recommendation, content.catalogue)
+    )
+    return Outcome(dimensions, areas, overall_index(areas), recommendation, basis, plan)
 
 
 def assess_scores(

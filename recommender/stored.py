@@ -16,12 +16,18 @@ Format 2, written with ``"format": 2`` in the scores document::
               "primary": step | null, "complementary": [step], "later": step | null,
               "deferred": [step], "referrals": [step],
               "missing": null | {"dimensions": [<id>], "profile": [<field>]},
+              "action_plan": [item],                         (absent: not made then)
               "excluded": [{"id", "reason": reason}],
               "source": "rules" | "learned",
               "explanation": {"decisions", "offering", "probability",       (learned only)
                               "dimensions": [{"dimension", "score", "weight"}]}}
     step = {"id": <offering id>, "reasons": [reason], "when": "now" | "6_months" | "1_2_years"}
     reason = {"code", "params": {}}
+    item = {"dimension", "question", "kind", "gain", "offering": id | null,
+            "now": state, "next": state};  state = {"value", "label": {sv, en} | null, "level"}
+
+A path kept without ``action_plan`` (before plans existed) reads with the plan None: the
+reader makes it from the answers and the content they were given on.
 
 Format 1 is format 2 before the gate: it has no ``status``, ``deferred``,
 ``referrals``, ``missing`` or ``when``, and is read as a ``ready`` path whose primary
@@ -45,6 +51,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from questionnaire.answers import AnswerValue
+from questionnaire.model import Text
+from recommender.action_plan import PlanItem, PlanState
 from recommender.learned import DimensionWeight
 from recommender.outcome import RULES, Basis, DimensionOutcome, Outcome, PathExplanation
 from recommender.path import (
@@ -85,7 +94,75 @@ def to_stored(outcome: Outcome) -> tuple[dict[str, Any], dict[str, Any] | None]:
     }
     if outcome.recommendation is None:
         return scores, None
-    return scores, {**_path_to_stored(outcome.recommendation), **_basis_to_stored(outcome)}
+    kept = {**_path_to_stored(outcome.recommendation), **_basis_to_stored(outcome)}
+    if outcome.action_plan is not None:
+        kept["action_plan"] = [plan_item_to_stored(i) for i in outcome.action_plan]
+    return scores, kept
+
+
+def _state_to_stored(state: PlanState) -> dict[str, Any]:
+    return {
+        "value": state.value,
+        "label": state.label.model_dump() if state.label else None,
+        "level": state.level,
+    }
+
+
+def plan_item_to_stored(item: PlanItem) -> dict[str, Any]:
+    """One plan item as kept, and as the API gives it."""
+    return {
+        "dimension": item.dimension,
+        "question": item.question,
+        "kind": item.kind,
+        "now": _state_to_stored(item.now),
+        "next": _state_to_stored(item.next),
+        "gain": item.gain,
+        "offering": item.offering,
+    }
+
+
+def _state(data: Any) -> PlanState | None:
+    if not isinstance(data, Mapping) or not isinstance(data.get("level"), int | float):
+        return None
+    value = data.get("value")
+    found: AnswerValue
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        found = value
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        found = [str(v) for v in value]
+    else:
+        return None
+    label = data.get("label")
+    try:
+        text = Text.model_validate(label) if isinstance(label, Mapping) else None
+    except ValueError:
+        text = None
+    return PlanState(found, text, float(data["level"]))
+
+
+def _plan(data: Any) -> tuple[PlanItem, ...] | None:
+    if not isinstance(data, list):
+        return None
+    items = []
+    for d in data:
+        if not isinstance(d, Mapping) or d.get("kind") not in ("single", "checklist", "number"):
+            continue
+        now, after = _state(d.get("now")), _state(d.get("next"))
+        gain, offering = d.get("gain"), d.get("offering")
+        if now is None or after is None or not isinstance(gain, int):
+            continue
+        items.append(
+            PlanItem(
+                dimension=str(d.get("dimension")),
+                question=str(d.get("question")),
+                kind=d["kind"],
+                now=now,
+                next=after,
+                gain=gain,
+                offering=offering if isinstance(offering, str) else None,
+            )
+        )
+    return tuple(items)
 
 
 def _reason_to_stored(reason: Reason) -> dict[str, Any]:
@@ -169,6 +246,7 @@ def from_stored(
         scores.get("overall"),
         _recommendation(recommendation),
         _basis(recommendation),
+        _plan(recommendation.get("action_plan")),
     )
 
 

@@ -196,6 +196,31 @@ def openapi_document(q: Questionnaire) -> dict[str, Any]:
         },
     }
     text_or_null = {"oneOf": [_TEXT, {"type": "null"}]}
+    state = {
+        "type": "object",
+        "required": ["value", "label", "level"],
+        "properties": {
+            "value": {"description": "An option value, the ticked values, or a number."},
+            "label": text_or_null,
+            "level": {"type": "number", "minimum": 0, "maximum": 4},
+        },
+    }
+    plan_item = {
+        "type": "object",
+        "description": "One step of the action plan: the answer now and one step up. "
+        "gain is the points the dimension's 0-100 score would rise by if this item alone "
+        "moved up; offering the step in the path that helps with it, if any.",
+        "required": ["dimension", "question", "kind", "now", "next", "gain", "offering"],
+        "properties": {
+            "dimension": {"type": "string"},
+            "question": {"type": "string"},
+            "kind": {"type": "string", "enum": ["single", "checklist", "number"]},
+            "now": state,
+            "next": state,
+            "gain": {"type": "integer", "minimum": 1},
+            "offering": {"type": ["string", "null"]},
+        },
+    }
     offering = {
         "type": "object",
         "required": [
@@ -265,6 +290,7 @@ def openapi_document(q: Questionnaire) -> dict[str, Any]:
             "areas",
             "bands",
             "recommendation",
+            "action_plan",
         ],
         "properties": {
             "id": {"type": "string", "description": "Unguessable; also the private link's key."},
@@ -283,6 +309,12 @@ def openapi_document(q: Questionnaire) -> dict[str, Any]:
             },
             "overall": score,
             "recommendation": {"$ref": "#/components/schemas/Recommendation"},
+            "action_plan": {
+                "type": "array",
+                "maxItems": 8,
+                "items": {"$ref": "#/components/schemas/PlanItem"},
+                "description": "Empty while more answers are needed.",
+            },
             "created_at": {"type": "string"},
             "completed_at": {"type": ["string", "null"]},
         },
@@ -422,6 +454,7 @@ def openapi_document(q: Questionnaire) -> dict[str, Any]:
                 "Reason": reason,
                 "Step": step,
                 "Offering": offering,
+                "PlanItem": plan_item,
                 "Recommendation": recommendation,
                 "Assessment": assessment,
                 "Questionnaire": {

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from flask_babel import gettext
 
-from questionnaire.model import Questionnaire
+from questionnaire.model import Question, Questionnaire
 from questionnaire.scoring import strongest_and_weakest
+from recommender.action_plan import PlanItem, PlanState
 from recommender.catalogue import Catalogue, Offering
 from recommender.outcome import Basis, DimensionOutcome
 from recommender.path import (
@@ -20,7 +21,7 @@ from recommender.path import (
     month_words,
     render_reason,
 )
-from web.assessments.service import dimension_names
+from web.assessments.service import dimension_names, plan_for
 from web.platform.charts import Radar, radar
 from web.storage.content import Content
 from web.storage.models import Assessment
@@ -71,6 +72,18 @@ class PathView:
 
 
 @dataclass(frozen=True)
+class PlanRow:
+    """One step of the action plan as the page says it: today, the next step, and why."""
+
+    dimension: str
+    question: str
+    now: str
+    next: str
+    gain: int
+    offering: str | None  # the offering in the path that helps, by name
+
+
+@dataclass(frozen=True)
 class Result:
     overall: int | None
     overall_band: str | None
@@ -83,6 +96,8 @@ class Result:
     low_coverage: list[DimensionRow]
     has_path: bool  # False for a workshop participant until the advisor gives the profile
     basis: PathBasis  # which ranking made the path: the learned one or the rules
+    plan: list[PlanRow] = field(default_factory=list)
+    goal: str | None = None  # the company's own goal, in its own words
 
 
 @dataclass(frozen=True)
@@ -196,6 +211,45 @@ def build_path_view(
     )
 
 
+def _state_words(question: Question, state: PlanState, language: str, next_step: bool) -> str:
+    """An answer now or one step up, in the options' own words; a number said plainly."""
+    if state.label is not None:
+        return state.label.get(language)
+    unit = f" {question.unit.get(language)}" if question.unit else ""
+    if isinstance(state.value, list):  # the practices ticked today
+        ticked = [question.option(v) for v in state.value]
+        return "; ".join(o.label.get(language) for o in ticked if o is not None)
+    if isinstance(state.value, int | float):
+        shown = f"{state.value:g}".replace("-", "\u2212")
+        shown = shown.replace(".", ",") if language == "sv" else shown
+        if next_step:
+            return gettext("At least %(value)s%(unit)s", value=shown, unit=unit)
+        return f"{shown}{unit}"
+    return str(state.value)
+
+
+def plan_rows(
+    plan: Sequence[PlanItem], questionnaire: Questionnaire, catalogue: Catalogue, language: str
+) -> list[PlanRow]:
+    rows = []
+    for item in plan:
+        question = questionnaire.question(item.question)
+        if question is None or item.dimension not in {d.id for d in questionnaire.dimensions}:
+            continue  # kept on a question this content no longer has
+        offering = catalogue.by_id.get(item.offering) if item.offering else None
+        rows.append(
+            PlanRow(
+                dimension=questionnaire.dimension(item.dimension).name.get(language),
+                question=question.text.get(language),
+                now=_state_words(question, item.now, language, next_step=False),
+                next=_state_words(question, item.next, language, next_step=True),
+                gain=item.gain,
+                offering=offering.name.get(language) if offering else None,
+            )
+        )
+    return rows
+
+
 def build_result(assessment: Assessment, content: Content, language: str) -> Result:
     q = content.questionnaire
     catalogue = content.catalogue
@@ -251,4 +305,6 @@ def build_result(assessment: Assessment, content: Content, language: str) -> Res
         low_coverage=[r for r in rows if not r.measured],
         has_path=outcome.recommendation is not None,
         basis=path_basis(outcome.basis, rows),
+        plan=plan_rows(plan_for(assessment, content), q, catalogue, language),
+        goal=(assessment.profile or {}).get("goal") or None,
     )

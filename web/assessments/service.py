@@ -15,9 +15,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from questionnaire.model import LANGUAGES, Questionnaire, Text
+from recommender.action_plan import PlanItem, action_plan
 from recommender.catalogue import Catalogue
 from recommender.outcome import Outcome, assess
 from recommender.path import Reason, Recommendation, Step, render_reason
+from recommender.stored import plan_item_to_stored
 from web.assessments.page_read import TOKEN_SHAPE, PageState
 from web.platform.extensions import db
 from web.storage import learned_model as ranking
@@ -242,6 +244,18 @@ def offerings_document(catalogue: Catalogue) -> dict[str, Any]:
     }
 
 
+def plan_for(assessment: Assessment, content: Content) -> tuple[PlanItem, ...]:
+    """The assessment's action plan: as kept with its result, or, for a result kept
+    before plans existed, made from its answers on the content it was given on."""
+    outcome = assessment.outcome
+    if outcome is None or outcome.recommendation is None:
+        return ()
+    if outcome.action_plan is not None:
+        return outcome.action_plan
+    answers = {k: v for k, v in assessment.answer_map().items() if v is not None}
+    return action_plan(content.questionnaire, answers, outcome.recommendation, content.catalogue)
+
+
 def dimension_names(questionnaire: Questionnaire) -> dict[str, Text]:
     return {d.id: d.name for d in questionnaire.dimensions}
 
@@ -271,6 +285,7 @@ def assessment_document(assessment: Assessment, content: Content, url: str) -> d
         "answers": assessment.answer_map(),
         **scores_document(outcome),
         "recommendation": recommendation_document(outcome.recommendation, content),
+        "action_plan": [plan_item_to_stored(i) for i in plan_for(assessment, content)],
         "created_at": assessment.created_at.isoformat(),
         "completed_at": assessment.completed_at.isoformat() if assessment.completed_at else None,
     }
