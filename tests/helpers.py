@@ -205,6 +205,20 @@ class Survey:
             assert response.status_code == 302, response.text
         return response
 
+    def complete_not_knowing(self, profile: dict[str, Any]) -> str:
+        """Answer "don't know" to every maturity question (numbers through their box) and
+        return the result page's HTML."""
+        self.start()
+        assert self.post(1, profile).status_code == 302
+        everything = {
+            q.id: (["dont_know"] if q.type == "multi" else "dont_know")
+            for s in self.questionnaire.maturity_sections
+            for q in s.questions
+            if q.type != "number"
+        }
+        self.answer_maturity_pages(2, everything)
+        return str(self.client.get(f"/a/{self.token}/resultat").text)
+
     def complete(self, profile: dict[str, Any], level: int = 2) -> Any:
         """Answer every page (numbers as "don't know") and show the result."""
         self.start()

@@ -57,16 +57,7 @@ def test_a_result_kept_before_plans_gets_one_made_from_its_answers(
 
 
 def test_no_plan_while_more_answers_are_needed(survey: Survey) -> None:
-    survey.start()
-    survey.post(1, {"employees": "30", "sni": "25"})
-    everything = {
-        q.id: (["dont_know"] if q.type == "multi" else "dont_know")
-        for s in survey.questionnaire.maturity_sections
-        for q in s.questions
-        if q.type != "number"
-    }
-    survey.answer_maturity_pages(2, everything)
-    page = survey.client.get(f"/a/{survey.token}/resultat").text
+    page = survey.complete_not_knowing({"employees": "30", "sni": "25"})
     assert "Er handlingsplan" not in page and "Vi behöver fler svar" in page
 
 

@@ -204,16 +204,7 @@ def test_another_industry_stays_chosen_when_step_one_is_opened_again(survey: Sur
 
 
 def test_strengths_are_not_judged_from_too_few_answers(survey: Survey) -> None:
-    survey.start()
-    survey.post(1, MANUFACTURER)
-    everything = {
-        q.id: (["dont_know"] if q.type == "multi" else "dont_know")
-        for s in survey.questionnaire.maturity_sections
-        for q in s.questions
-        if q.type != "number"
-    }
-    survey.answer_maturity_pages(2, everything)
-    page = survey.client.get(f"/a/{survey.token}/resultat").text
+    page = survey.complete_not_knowing(MANUFACTURER)
     assert "<h3>Starkast</h3>" not in page and "Vi behöver fler svar" in page
 
 
