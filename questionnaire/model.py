@@ -89,6 +89,7 @@ class Question(_Frozen):
     max: float | None = None
     integer: bool = False
     unit: Text | None = None
+    unit_one: Text | None = None  # the unit after the number 1, where it differs: "robot"
     thresholds: tuple[float, ...] | None = None
     # multi
     full_score: float | None = Field(default=None, gt=0)
@@ -113,8 +114,12 @@ class Question(_Frozen):
                     raise ValueError(f"thresholds must be {LEVEL_MAX} strictly ascending numbers")
                 if t[0] < self.min or t[-1] > self.max:
                     raise ValueError("thresholds must lie between min and max")
-        elif any(v is not None for v in (self.min, self.max, self.thresholds, self.unit)):
+        elif any(
+            v is not None for v in (self.min, self.max, self.thresholds, self.unit, self.unit_one)
+        ):
             raise ValueError("min, max, unit and thresholds belong to number questions only")
+        if self.unit_one is not None and self.unit is None:
+            raise ValueError("unit_one needs a unit")
         if self.type in ("single", "multi"):
             if not self.options and self.options_from is None:
                 raise ValueError(f"a {self.type} question needs options (or options_from)")

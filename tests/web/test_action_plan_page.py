@@ -86,3 +86,17 @@ def test_the_api_document_carries_the_plan(client: Any, questionnaire: Any) -> N
             assert set(item["next"]["label"]) == {"sv", "en"}
     again = client.get(f"/api/v1/assessments/{created.get_json()['id']}").get_json()
     assert again["action_plan"] == plan
+
+
+def test_a_number_step_is_said_plainly_with_the_unit_agreeing(survey: Survey) -> None:
+    survey.complete({"employees": "30", "sni": "25"}, level=1)
+    q = survey.questionnaire
+    step = next(n for n, s in enumerate(q.sections, 1) if s.id == "automation")
+    section = q.sections[step - 1]
+    data = {x.id: next(o.value for o in x.options if o.level == 1) for x in section.questions
+            if x.type == "single"}  # fmt: skip
+    data["automation_robots"] = "0"
+    assert survey.post(step, data).status_code == 302
+    plan = _plan_section(survey.client.get(f"/a/{survey.token}/resultat").text)
+    assert "Idag: 0 robotar" in plan and "Nästa steg: Minst 1 robot " in plan + " "
+    assert "1 robotar" not in plan

@@ -215,7 +215,9 @@ def _state_words(question: Question, state: PlanState, language: str, next_step:
     """An answer now or one step up, in the options' own words; a number said plainly."""
     if state.label is not None:
         return state.label.get(language)
-    unit = f" {question.unit.get(language)}" if question.unit else ""
+    one = isinstance(state.value, int | float) and state.value == 1
+    unit_text = question.unit_one if one and question.unit_one else question.unit
+    unit = f" {unit_text.get(language)}" if unit_text else ""
     if isinstance(state.value, list):  # the practices ticked today
         ticked = [question.option(v) for v in state.value]
         return "; ".join(o.label.get(language) for o in ticked if o is not None)
