@@ -312,7 +312,9 @@ REASON_PARAMS: dict[str, frozenset[str]] = {
 }
 
 
-class _RecommenderFile(_Frozen):
+class RecommenderSettings(_Frozen):
+    """recommender.yaml, validated."""
+
     company: CompanySettings
     industries: Industries
     gate: Gate
@@ -325,7 +327,7 @@ class _RecommenderFile(_Frozen):
     reasons: dict[str, Text]
 
     @model_validator(mode="after")
-    def _conflicts_name_reasons(self) -> _RecommenderFile:
+    def _conflicts_name_reasons(self) -> RecommenderSettings:
         for pair in self.conflicts:
             for code in pair:
                 if code not in REASON_PARAMS:
@@ -335,7 +337,7 @@ class _RecommenderFile(_Frozen):
         return self
 
     @model_validator(mode="after")
-    def _every_reason_has_a_text(self) -> _RecommenderFile:
+    def _every_reason_has_a_text(self) -> RecommenderSettings:
         for code in REASON_PARAMS:
             if code not in self.reasons:
                 raise ValueError(f"reason '{code}' has no text")
@@ -356,52 +358,27 @@ class _RecommenderFile(_Frozen):
 
 
 class Catalogue:
-    """Everything the recommender reads from data, loaded and checked once."""
+    """Everything the recommender reads from data, loaded and checked once: the
+    offerings, and the settings of recommender.yaml (their sections as attributes)."""
 
-    def __init__(
-        self,
-        offerings: tuple[Offering, ...],
-        company: CompanySettings,
-        thresholds: Thresholds,
-        reasons: dict[str, Text],
-        industries: Industries,
-        gate: Gate,
-        economy: EconomySettings,
-        capacity: CapacitySettings,
-        conflicts: tuple[tuple[str, str], ...] = (),
-        quotes: QuoteSettings | None = None,
-        action_plan: ActionPlanSettings | None = None,
-    ) -> None:
+    def __init__(self, offerings: tuple[Offering, ...], settings: RecommenderSettings) -> None:
         self.offerings = offerings
         self.by_id = {o.id: o for o in offerings}
-        self.company = company
-        self.thresholds = thresholds
-        self.reasons = reasons
-        self.industries = industries
-        self.gate = gate
-        self.economy = economy
-        self.capacity = capacity
-        self.conflicts = frozenset(frozenset(pair) for pair in conflicts)
-        self.quotes = quotes or QuoteSettings(weak_at_most=1, strong_at_least=3)
-        self.action_plan = action_plan or ActionPlanSettings(dimensions=3, min_gain=3, max_items=8)
-        self._settings = (industries, gate, economy, capacity, conflicts)
+        self.settings = settings
+        self.company = settings.company
+        self.thresholds = settings.thresholds
+        self.reasons = settings.reasons
+        self.industries = settings.industries
+        self.gate = settings.gate
+        self.economy = settings.economy
+        self.capacity = settings.capacity
+        self.quotes = settings.quotes
+        self.action_plan = settings.action_plan
+        self.conflicts = frozenset(frozenset(pair) for pair in settings.conflicts)
 
     def with_offerings(self, offerings: tuple[Offering, ...]) -> Catalogue:
         """The same settings with other offerings (a test's, or an admin's edit)."""
-        industries, gate, economy, capacity, conflicts = self._settings
-        return Catalogue(
-            offerings,
-            self.company,
-            self.thresholds,
-            self.reasons,
-            industries,
-            gate,
-            economy,
-            capacity,
-            conflicts,
-            self.quotes,
-            self.action_plan,
-        )
+        return Catalogue(offerings, self.settings)
 
     def offering(self, offering_id: str) -> Offering:
         return self.by_id[offering_id]
@@ -425,7 +402,7 @@ def catalogue_from_documents(
 ) -> Catalogue:
     """The validated offerings and settings in parsed documents; the paths name them in errors."""
     offerings = validate(_OfferingFile, offerings_document, offerings_path)
-    settings = validate(_RecommenderFile, settings_document, settings_path)
+    settings = validate(RecommenderSettings, settings_document, settings_path)
     if settings.company.small_max_employees > settings.company.sme_max_employees:
         raise ContentError(
             settings_path, ["company: small_max_employees exceeds sme_max_employees"]
@@ -451,19 +428,7 @@ def catalogue_from_documents(
             )
     if problems:
         raise ContentError(offerings_path, problems)
-    return Catalogue(
-        offerings.offerings,
-        settings.company,
-        settings.thresholds,
-        settings.reasons,
-        settings.industries,
-        settings.gate,
-        settings.economy,
-        settings.capacity,
-        settings.conflicts,
-        settings.quotes,
-        settings.action_plan,
-    )
+    return Catalogue(offerings.offerings, settings)
 
 
 # What today's catalogue says of an offering's life, over any kept version's.
