@@ -98,6 +98,9 @@ class Question(_Frozen):
     dont_know_scores_zero: bool = False
     # text
     max_length: int = Field(default=2000, ge=1, le=10000)
+    # A profile question a company answers for itself only; a workshop's profile, which
+    # the advisor gives for a company already named, does not ask it (the company's name).
+    self_assessment_only: bool = False
 
     @model_validator(mode="after")
     def _check_type_fields(self) -> Question:
@@ -178,6 +181,8 @@ class Section(_Frozen):
             )
         for q in self.questions:
             _check_maturity_question(q)
+            if q.self_assessment_only:
+                raise ValueError(f"question '{q.id}': only profile questions can be self-only")
         return self
 
 
@@ -228,6 +233,7 @@ class Questionnaire(_Frozen):
     sections: tuple[Section, ...] = Field(min_length=2)
     _questions: dict[str, Question] = PrivateAttr(default_factory=dict)
     _dimension_of: dict[str, str | None] = PrivateAttr(default_factory=dict)
+    _workshop_profile: Section = PrivateAttr()
 
     @model_validator(mode="after")
     def _check_whole(self) -> Questionnaire:
@@ -277,10 +283,23 @@ class Questionnaire(_Frozen):
     def model_post_init(self, __context: object) -> None:
         self._questions = {q.id: q for s in self.sections for q in s.questions}
         self._dimension_of = {q.id: s.dimension for s in self.sections for q in s.questions}
+        profile = self.sections[0]
+        self._workshop_profile = profile.model_copy(
+            update={
+                "id": f"{profile.id}_workshop",
+                "questions": tuple(q for q in profile.questions if not q.self_assessment_only),
+            }
+        )
 
     @property
     def profile_section(self) -> Section:
         return self.sections[0]
+
+    @property
+    def workshop_profile_section(self) -> Section:
+        """The profile as the advisor gives it for a workshop: without the questions a
+        company answers for itself only. Its own id, so forms made for it are its own."""
+        return self._workshop_profile
 
     @property
     def maturity_sections(self) -> tuple[Section, ...]:

@@ -233,7 +233,7 @@ def _check(args: list[str]) -> Result:
 def test_questionnaire_check_command_reports_ok() -> None:
     result = _check([])
     assert result.exit_code == 0
-    assert "OK: questionnaire 2026.2" in result.output
+    assert "OK: questionnaire 2026.3" in result.output
     assert "40 maturity questions in 10 dimensions" in result.output
     assert "statistics export k=5 with 5 head-count ranges" in result.output
 

@@ -105,11 +105,11 @@ def test_broken_content_is_refused_naming_file_and_item(
 def test_a_key_given_twice_is_refused(tmp_path: Path) -> None:
     text = (DATA / "questionnaire.yaml").read_text("utf-8")
     path = tmp_path / "questionnaire.yaml"
-    path.write_text(text.replace('version: "2026.2"', 'version: "2026.2"\nversion: "2"'), "utf-8")
+    path.write_text(text.replace('version: "2026.3"', 'version: "2026.3"\nversion: "2"'), "utf-8")
     with pytest.raises(ContentError, match="given twice") as caught:
         load_questionnaire(path, OFFERINGS)
     # The message names the file, the key and the line of the second one.
-    second = text.split('version: "2026.2"')[0].count("\n") + 2
+    second = text.split('version: "2026.3"')[0].count("\n") + 2
     message = str(caught.value)
     assert "questionnaire.yaml" in message and "key 'version'" in message
     assert f"line {second}," in message

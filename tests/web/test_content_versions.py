@@ -99,7 +99,7 @@ def test_a_result_is_shown_as_it_was_after_the_questionnaire_changes(
     assert result_scores(after.text) == result_scores(before.text) != []
     api_after = client.get(f"/api/v1/assessments/{survey.token}").get_json()
     assert api_after == api_before
-    assert api_after["questionnaire_version"] == "2026.2"
+    assert api_after["questionnaire_version"] == "2026.3"
 
     # A new assessment is answered on the edited questionnaire.
     fresh = Survey(client, later.extensions["lyftkollen.content"].questionnaire)
@@ -108,7 +108,7 @@ def test_a_result_is_shown_as_it_was_after_the_questionnaire_changes(
     assert "En helt omskriven fråga om er strategi?" in client.get(fresh.url(2)).text
     with later.app_context():
         versions = db.session.scalars(select(ContentVersion.questionnaire_version)).all()
-    assert sorted(versions) == ["2026.2", "2027.1"]
+    assert sorted(versions) == ["2026.3", "2027.1"]
 
 
 def test_an_unfinished_assessment_goes_on_with_the_questions_it_began_with(
@@ -135,7 +135,7 @@ def test_an_unfinished_assessment_goes_on_with_the_questions_it_began_with(
     assert result.status_code == 200 and OLD_NAME in result.text
     with later.app_context():
         stored = db.session.scalar(select(Assessment).where(Assessment.token == survey.token))
-        assert stored is not None and stored.questionnaire_version == "2026.2"
+        assert stored is not None and stored.questionnaire_version == "2026.3"
         assert changed["removed"] in stored.answer_map()
 
 

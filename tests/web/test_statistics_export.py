@@ -26,6 +26,7 @@ from web.reporting import overview
 from web.storage.models import Assessment, Company, Workshop
 
 SECRET_GOAL = "Köpa upp konkurrenten Smides AB i hemlighet"
+OWN_NAME = "Hemliga Härdverket i Hillerstorp"
 PROFILE = {"employees": "45", "sni": "25", "region": "06", "goal": SECRET_GOAL}
 
 
@@ -55,7 +56,7 @@ def table(client: FlaskClient) -> list[dict[str, str]]:
 def personal_values(app: Flask) -> set[str]:
     """Every name, free text, link and id the database holds for these companies."""
     with app.app_context():
-        found: set[str] = {SECRET_GOAL}
+        found: set[str] = {SECRET_GOAL, OWN_NAME}
         for a in db.session.scalars(select(Assessment)):
             found |= {a.token, a.participant_name or "", a.participant_role or ""}
             found.add(a.created_at.date().isoformat())
@@ -77,7 +78,8 @@ def test_rows_hold_teams_and_online_results_but_nothing_personal(
     participant(app, questionnaire, code, name="Ej klar Person")  # joined, never finished
     close(anna, url)
     online = Survey(app.test_client(), questionnaire)
-    online.complete(PROFILE | {"employees": "300"}, level=2)
+    online.complete(PROFILE | {"employees": "300", "company_name": OWN_NAME}, level=2)
+    assert OWN_NAME in online.client.get(f"/a/{online.token}/resultat").text
     every_row_its_own(app)
 
     admin = logged_in(app, "admin@example.se", role="admin")
@@ -106,7 +108,7 @@ def test_rows_hold_teams_and_online_results_but_nothing_personal(
         if value.lower() in cell.lower()
     }
     assert leaked == set()
-    assert not {"employees", "goal", "name", "role", "turnover_msek"} & headers
+    assert not {"employees", "goal", "name", "role", "turnover_msek", "company_name"} & headers
 
 
 def test_facts_that_five_rows_share_are_kept_and_rare_ones_generalised(

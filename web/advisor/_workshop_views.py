@@ -243,7 +243,7 @@ def profile(public_id: str) -> Response | str | tuple[str, int]:
     w = workshop_or_404(public_id)
     lang = _language()
     c = content_for(w)
-    section = c.questionnaire.profile_section
+    section = c.questionnaire.workshop_profile_section
     form_class = page_forms.page_form_class(c, section, lang)
     errors: dict[str, str] = {}
     if request.method == "POST":
