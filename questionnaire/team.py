@@ -157,6 +157,67 @@ def disagreements(
     return tuple(entry[3] for entry in found[:limit])
 
 
+def lower_median(values: Sequence[float]) -> float:
+    """The lower of the two middle values (the middle one for an odd count): always a
+    value someone gave, and the cautious one where a team splits evenly."""
+    ordered = sorted(values)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def team_answers(
+    questionnaire: Questionnaire, answer_sets: Sequence[Mapping[str, AnswerValue]]
+) -> dict[str, AnswerValue]:
+    """One answer per question that stands for the team: an answer given at the lower
+    median level of the answers that count (the one most people gave at that level;
+    on a tie, the first in the question's order). Questions nobody answered in a way
+    that counts are left out.
+
+    The team's action plan starts from these: its "today" is where the middle of the
+    team stands, on the cautious side.
+    """
+    found: dict[str, AnswerValue] = {}
+    for _dimension, section in questionnaire.dimension_sections:
+        for question in section.questions:
+            counted = [
+                (level, answer)
+                for answer in (s.get(question.id) for s in answer_sets)
+                if answer is not None and (level := item_level(question, answer)) is not None
+            ]
+            if not counted:
+                continue
+            if question.type == "number":
+                # Levels rise with the number, so the lower median number is at the
+                # lower median level ("don't know" counting as 0 comes first).
+                ordered = sorted(counted, key=lambda entry: (entry[0], _number(entry[1])))
+                found[question.id] = ordered[(len(ordered) - 1) // 2][1]
+                continue
+            middle = lower_median([level for level, _ in counted])
+            at_middle = [answer for level, answer in counted if level == middle]
+            tally: dict[str, tuple[int, AnswerValue]] = {}
+            for answer in at_middle:
+                key = repr(sorted(answer) if isinstance(answer, list) else answer)
+                count, _ = tally.get(key, (0, answer))
+                tally[key] = (count + 1, answer)
+            order = {o.value: i for i, o in enumerate(question.answer_options)}
+            found[question.id] = max(
+                tally.values(),
+                key=lambda entry: (entry[0], -_position(entry[1], order)),
+            )[1]
+    return found
+
+
+def _number(value: AnswerValue) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return -math.inf
+
+
+def _position(answer: AnswerValue, order: Mapping[str, int]) -> int:
+    """Where an answer comes in its question's options (a checklist: its first tick)."""
+    values = answer if isinstance(answer, list) else [answer]
+    return min((order.get(str(v), len(order)) for v in values), default=len(order))
+
+
 def team_result(
     questionnaire: Questionnaire, answer_sets: Sequence[Mapping[str, AnswerValue]]
 ) -> TeamResult:

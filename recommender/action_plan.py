@@ -18,7 +18,7 @@ Plain Python: no Flask. The numbers are ``action_plan`` in recommender.yaml.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -119,22 +119,27 @@ def action_plan(
     answers: Mapping[str, AnswerValue],
     path: Recommendation,
     catalogue: Catalogue,
+    scores: Mapping[str, int | None] | None = None,
 ) -> tuple[PlanItem, ...]:
-    """The plan for these answers and this path; () while more answers are needed."""
+    """The plan for these answers and this path; () while more answers are needed.
+
+    The weakest dimensions are those of ``answers``' own scores among the measured
+    ones, or, given ``scores`` (a team's means), the weakest of those.
+    """
     if path.status == "needs_more_answers":
         return ()
     settings = catalogue.action_plan
     gate = catalogue.gate
     scored = score_dimensions(questionnaire, answers)
-    measured = sorted(
-        (
-            r
+    if scores is None:
+        ranked = {
+            r.dimension: r.score
             for r in scored.values()
             if r.score is not None and gate.measured(r.coverage, r.answered)
-        ),
-        key=lambda r: r.score or 0,
-    )
-    weakest = [r.dimension for r in measured[: settings.dimensions]]
+        }
+    else:
+        ranked = {d: s for d, s in scores.items() if s is not None and d in scored}
+    weakest = sorted(ranked, key=lambda d: ranked[d] or 0)[: settings.dimensions]
     order = {d: i for i, d in enumerate(weakest)}
     found: list[tuple[int, int, int, PlanItem]] = []
     position = 0
@@ -174,3 +179,34 @@ def action_plan(
             found.append((-gain, order[dimension], position, item))
     found.sort(key=lambda entry: entry[:3])
     return tuple(entry[3] for entry in found[: settings.max_items])
+
+
+@dataclass(frozen=True)
+class TeamPlan:
+    """A team's plan: its items, and which of them the team should talk about before
+    planning (``discuss``: the questions among its top disagreements)."""
+
+    items: tuple[PlanItem, ...]
+    discuss: frozenset[str]
+
+    @property
+    def planned(self) -> tuple[PlanItem, ...]:
+        """The items planned: those the team does not need to talk about first."""
+        return tuple(i for i in self.items if i.question not in self.discuss)
+
+
+def team_plan(
+    questionnaire: Questionnaire,
+    answers: Mapping[str, AnswerValue],
+    scores: Mapping[str, int | None],
+    path: Recommendation,
+    catalogue: Catalogue,
+    disagreed: Iterable[str],
+) -> TeamPlan:
+    """The plan for a team from its ``answers`` (questionnaire.team.team_answers: each
+    item at the lower median level among the participants whose answer counts); the
+    weakest dimensions are those of the team's mean ``scores``. Items among the team's
+    top disagreements (``disagreed``, question ids) are marked to talk about first."""
+    items = action_plan(questionnaire, answers, path, catalogue, scores)
+    split = frozenset(disagreed)
+    return TeamPlan(items, frozenset(i.question for i in items if i.question in split))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from recommender.comparison import DimensionChange, compare, primary_changed
+from questionnaire.model import Questionnaire
+from recommender.action_plan import PlanItem, PlanState
+from recommender.comparison import DimensionChange, compare, plan_progress, primary_changed
 from recommender.path import Recommendation, Step
 
 
@@ -59,3 +61,24 @@ def test_primary_changed_compares_only_the_first_step() -> None:
 def test_primary_changed_is_unknown_without_both_paths() -> None:
     assert primary_changed(None, _path("startprogram")) is None
     assert primary_changed(_path("startprogram"), None) is None
+
+
+def test_a_plan_step_is_reached_at_its_next_level_or_above(questionnaire: Questionnaire) -> None:
+    machine_data = questionnaire.question("automation_machine_data")
+    assert machine_data is not None
+    at = {o.level: o for o in machine_data.answer_options if o.level is not None}
+
+    def state(level: int) -> PlanState:
+        return PlanState(at[level].value, at[level].label, float(level))
+
+    item = PlanItem("automation", "automation_machine_data", "single", state(1), state(2), 5, None)
+    found = {
+        answer: plan_progress([item], {"automation_machine_data": answer}, questionnaire)[0]
+        for answer in (at[1].value, at[2].value, at[4].value, "not_relevant")
+    }
+    assert [found[at[lv].value].reached for lv in (1, 2, 4)] == [False, True, True]
+    assert found[at[4].value].level_now == 4
+    gone = found["not_relevant"]  # an answer that does not count is not a step taken
+    assert gone.reached is False and gone.level_now is None
+    unasked = plan_progress([item], {}, questionnaire)[0]
+    assert unasked.reached is False and unasked.answer_now is None

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from tests.helpers import Survey
+from tests.helpers import Survey, create_workshop, logged_in, participant, set_profile
 from web.platform.extensions import db
 from web.storage.models import Assessment
 
@@ -100,3 +100,81 @@ def test_a_number_step_is_said_plainly_with_the_unit_agreeing(survey: Survey) ->
     plan = _plan_section(survey.client.get(f"/a/{survey.token}/resultat").text)
     assert "Idag: 0 robotar" in plan and "Nästa steg: Minst 1 robot " in plan + " "
     assert "1 robotar" not in plan
+
+
+def _team_plan_items(html: str) -> list[str]:
+    """The team plan's items as plain text, one per item."""
+    match = re.search(
+        r'<section class="plan" aria-labelledby="team-plan-title">.*?</section>', html, re.S
+    )
+    assert match, "the workshop page has no team plan"
+    items = re.findall(r"<li[^>]*>(.*?)</li>", match.group(0), re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", i)).strip() for i in items]
+
+
+def test_the_workshop_page_plans_for_the_team_and_talks_first_where_it_splits(
+    app: Flask, questionnaire: Any
+) -> None:
+    """Strategy is the team's weakest dimension: everyone answers it at level 0, but
+    its first item at 0, 4 and 0. That item is the team's top disagreement, so it is
+    marked to talk about first; the others are planned from level 0 to level 1."""
+    advisor = logged_in(app, "anna@example.se")
+    url, code = create_workshop(advisor)
+    strategy = next(s for s in questionnaire.maturity_sections if s.id == "strategy")
+    singles = [q for q in strategy.questions if q.type == "single"]
+    split, rest = singles[0], singles[1:]
+
+    def at(question: Any, level: int) -> str:
+        return str(next(o.value for o in question.options if o.level == level))
+
+    for level in (0, 4, 0):
+        person = participant(app, questionnaire, code)
+        person.answer_maturity_pages(
+            2, {split.id: at(split, level)} | {q.id: at(q, 0) for q in rest}
+        )
+    assert set_profile(advisor, url).status_code == 302
+
+    items = _team_plan_items(advisor.get(url).text)
+    talk = [i for i in items if split.text.sv in i]
+    assert talk and "Prata om det här först" in talk[0] and "Idag:" not in talk[0]
+    planned = {q.id: next((i for i in items if q.text.sv in i), None) for q in rest}
+    assert any(planned.values())
+    for question in rest:
+        item = planned[question.id]
+        if item is None:
+            continue
+        now, up = question.option(at(question, 0)), question.option(at(question, 1))
+        assert f"Idag: {now.label.sv}" in item and f"Nästa steg: {up.label.sv}" in item
+
+
+def test_the_result_carries_the_companys_own_name_and_the_date(survey: Survey) -> None:
+    name = "Svarvarna i Anderstorp <AB>"
+    survey.complete({"employees": "12", "sni": "25", "company_name": name})
+    page = survey.client.get(f"/a/{survey.token}/resultat").text
+    heading = re.search(r'<p class="result-company">(.*?)</p>\s*<h1>', page)
+    assert heading and heading.group(1) == "Svarvarna i Anderstorp &lt;AB&gt;"
+    assert re.search(r"Ifylld \d{4}-\d{2}-\d{2}", page)
+    step_one = survey.client.get(survey.url(1)).text
+    assert "Vad heter företaget?" in step_one
+
+
+def test_a_workshop_profile_does_not_ask_for_the_companys_name(
+    app: Flask, questionnaire: Any
+) -> None:
+    """The advisor named the company when creating the workshop; the participants'
+    results carry that name."""
+    advisor = logged_in(app, "anna@example.se")
+    url, code = create_workshop(advisor)
+    form = advisor.get(f"{url}/profil").text
+    assert 'name="employees"' in form and 'name="company_name"' not in form
+    person = participant(app, questionnaire, code)
+    finished = person.answer_maturity_pages(2)
+    shown = person.client.get(finished.location).text
+    assert '<p class="result-company">Verkstaden i Gnosjö AB</p>' in shown
+
+
+def test_an_optional_question_says_optional_once(survey: Survey) -> None:
+    survey.start()
+    page = re.sub(r"<[^>]+>", "", survey.client.get(survey.url(1)).text)
+    assert "(frivilligt) (frivilligt)" not in page
+    assert "Vad vill ni helst bli bättre på de närmaste två åren? (frivilligt)" in page

@@ -18,6 +18,7 @@ from recommender.ranking import recommend
 from tests.helpers import Survey, create_workshop, csrf_token, set_profile
 from web.platform.extensions import db
 from web.storage.models import Assessment, Workshop
+from web.workshops.service import measurements
 
 PASSWORD = "ett-långt-lösenord"
 ANNA = "anna@example.se"
@@ -63,8 +64,15 @@ def _company_id(app: Flask, workshop_id: str) -> str:
         return _workshop(app, workshop_id).company.public_id
 
 
-def _participant(app: Flask, questionnaire: Any, workshop_id: str, level: int) -> None:
-    """Someone on their own phone joins with the code and answers everything at ``level``."""
+def _participant(
+    app: Flask,
+    questionnaire: Any,
+    workshop_id: str,
+    level: int,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    """Someone on their own phone joins with the code and answers everything at ``level``
+    (but the single answers in ``changes``)."""
     with app.app_context():
         code = _workshop(app, workshop_id).code
     phone = app.test_client()
@@ -75,7 +83,7 @@ def _participant(app: Flask, questionnaire: Any, workshop_id: str, level: int) -
     assert phone.get(f"/a/{token}").location.endswith(f"/a/{token}/steg/2")
     survey = Survey(phone, questionnaire)
     survey.token = token
-    survey.answer_maturity_pages(level)
+    survey.answer_maturity_pages(level, changes)
 
 
 def _set_profile(client: FlaskClient, workshop_id: str) -> None:
@@ -349,3 +357,44 @@ def test_a_linked_self_assessment_can_be_compared_with_a_workshop(
     chosen = advisor.get(f"/radgivare/foretag/{company}/jamforelse?fran={self_key}&till=w-{t0}")
     assert chosen.status_code == 200
     assert _seen(_row(chosen.text, "data-dimension", "strategy")["spread-then"]) == "–"
+
+
+def _progress(page: str) -> dict[str, str]:
+    """The then-plan's items on the page: question text -> "Reached" or "Not yet"."""
+    found = {}
+    for item in re.findall(r'<li class="plan-(?:reached|open)">(.*?)</li>', page, re.S):
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", item)).strip()
+        question = re.search(r": (.*?\?)", text)
+        assert question
+        found[question.group(1)] = "Reached" if "Reached" in text else "Not yet"
+    return found
+
+
+def test_then_and_now_marks_the_steps_of_the_first_plan_that_were_reached(
+    app: Flask, advisor: FlaskClient, questionnaire: Any
+) -> None:
+    """T0 plans a step up from level 1 on each of its items. At T1 the team answers
+    everything at level 2, except one planned item, still at 1: only that is not reached."""
+    t0 = _new_workshop(advisor, "Start", "2025-02-01", new="Gjuteriet AB")
+    company = _company_id(app, t0)
+    for _ in range(2):
+        _participant(app, questionnaire, t0, 1)
+    _set_profile(advisor, t0)
+    with app.app_context():
+        found = measurements(_workshop(app, t0).company)
+        plan = found[0].plan
+    singles = [i for i in plan if i.kind == "single"]
+    assert len(singles) >= 2 and all(i.now.level == 1 and i.next.level == 2 for i in singles)
+    stuck = questionnaire.question(singles[0].question)
+    still = next(o.value for o in stuck.options if o.level == 1)
+    t1 = _new_workshop(advisor, "Uppföljning", "2025-09-01", company)
+    for _ in range(2):
+        _participant(app, questionnaire, t1, 2, {stuck.id: still})
+
+    page = advisor.get(f"/radgivare/foretag/{company}/jamforelse").text
+    progress = _progress(page)
+    texts = {i.question: questionnaire.question(i.question).text.get("en") for i in plan}
+    assert set(progress) == set(texts.values())
+    assert progress.pop(texts[stuck.id]) == "Not yet"
+    single_texts = {texts[i.question] for i in singles[1:]}
+    assert single_texts and all(progress[t] == "Reached" for t in single_texts)

@@ -14,10 +14,12 @@ from flask_login import login_required
 
 from questionnaire.scoring import area_indices, overall_index
 from recommender import comparison
+from recommender.action_plan import PlanState
 from recommender.catalogue import Catalogue
 from recommender.comparison import DimensionChange
 from recommender.path import Recommendation, Step
 from web.advisor._access import company_or_404
+from web.assessments.results import state_words
 from web.platform.areas import advisor as bp
 from web.storage.content import Content, content
 from web.workshops import service as workshops
@@ -83,6 +85,48 @@ def area_rows(then: Measurement, now: Measurement, c: Content, language: str) ->
     return [ChangeRow(key, name, figures[key]) for key, name in names.items() if key in figures]
 
 
+@dataclass(frozen=True)
+class ProgressRow:
+    """An item of the first result's plan and what the second result says of it."""
+
+    dimension: str
+    question: str
+    then: str  # where it stood then, in the options' own words
+    next: str  # the step planned
+    now: str | None  # where it stands now; None when not answered in a way that counts
+    reached: bool
+
+
+def progress_rows(
+    then: Measurement, now: Measurement, c: Content, language: str
+) -> list[ProgressRow]:
+    """Then's plan, item by item, with whether now reached it (recommender.comparison)."""
+    asked_now = now.questionnaire or c.questionnaire
+    found = comparison.plan_progress(then.plan, now.answers, asked_now)
+    rows = []
+    for entry in found:
+        item = entry.item
+        question = c.questionnaire.question(item.question)
+        if question is None:
+            continue  # a question this content no longer has: nothing to say it by
+        current = None
+        if entry.level_now is not None and entry.answer_now is not None:
+            option = question.option(str(entry.answer_now)) if question.type == "single" else None
+            state = PlanState(entry.answer_now, option.label if option else None, entry.level_now)
+            current = state_words(question, state, language, next_step=False)
+        rows.append(
+            ProgressRow(
+                dimension=c.questionnaire.dimension(item.dimension).name.get(language),
+                question=question.text.get(language),
+                then=state_words(question, item.now, language, next_step=False),
+                next=state_words(question, item.next, language, next_step=True),
+                now=current,
+                reached=entry.reached,
+            )
+        )
+    return rows
+
+
 @bp.get("/foretag/<public_id>/jamforelse")
 @login_required
 def compare(public_id: str) -> str:
@@ -111,4 +155,5 @@ def compare(public_id: str) -> str:
         path_then=path_view(then.path, c.catalogue, language),
         path_now=path_view(now.path, c.catalogue, language),
         primary_changed=comparison.primary_changed(then.path, now.path),
+        progress=progress_rows(then, now, c, language),
     )

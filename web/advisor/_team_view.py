@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from questionnaire.scoring import round_half_up
 from questionnaire.team import Disagreement
-from web.assessments.results import PathBasis, PathView, build_path_view, path_basis
+from web.assessments.results import (
+    PathBasis,
+    PathView,
+    PlanRow,
+    build_path_view,
+    path_basis,
+    plan_rows,
+)
 from web.platform.charts import Radar, radar
 from web.storage.content import Content
 from web.workshops.service import Team
@@ -51,6 +58,7 @@ class TeamView:
     disagreements: list[DisagreementView]
     path: PathView | None  # None until the advisor gives the company's profile
     basis: PathBasis
+    plan: list[PlanRow] = field(default_factory=list)  # with the path
 
     @property
     def has_path(self) -> bool:
@@ -121,4 +129,9 @@ def build_team_view(team: Team, content: Content, language: str) -> TeamView:
         disagreements=[_disagreement(i, content, language) for i in result.disagreements],
         path=build_path_view(path, q, content.catalogue, language) if path else None,
         basis=path_basis(team.outcome.basis, rows),
+        plan=(
+            plan_rows(team.plan.items, q, content.catalogue, language, team.plan.discuss)
+            if team.plan
+            else []
+        ),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -81,6 +81,8 @@ class PlanRow:
     next: str
     gain: int
     offering: str | None  # the offering in the path that helps, by name
+    # A team's item among its top disagreements: to talk about first, not yet planned.
+    discuss: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class Result:
     basis: PathBasis  # which ranking made the path: the learned one or the rules
     plan: list[PlanRow] = field(default_factory=list)
     goal: str | None = None  # the company's own goal, in its own words
+    company: str | None = None  # the company's name, as it gave it (or its workshop's)
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,7 @@ def build_path_view(
     )
 
 
-def _state_words(question: Question, state: PlanState, language: str, next_step: bool) -> str:
+def state_words(question: Question, state: PlanState, language: str, next_step: bool) -> str:
     """An answer now or one step up, in the options' own words; a number said plainly."""
     if state.label is not None:
         return state.label.get(language)
@@ -231,7 +234,11 @@ def _state_words(question: Question, state: PlanState, language: str, next_step:
 
 
 def plan_rows(
-    plan: Sequence[PlanItem], questionnaire: Questionnaire, catalogue: Catalogue, language: str
+    plan: Sequence[PlanItem],
+    questionnaire: Questionnaire,
+    catalogue: Catalogue,
+    language: str,
+    discuss: Collection[str] = (),
 ) -> list[PlanRow]:
     rows = []
     for item in plan:
@@ -243,10 +250,11 @@ def plan_rows(
             PlanRow(
                 dimension=questionnaire.dimension(item.dimension).name.get(language),
                 question=question.text.get(language),
-                now=_state_words(question, item.now, language, next_step=False),
-                next=_state_words(question, item.next, language, next_step=True),
+                now=state_words(question, item.now, language, next_step=False),
+                next=state_words(question, item.next, language, next_step=True),
                 gain=item.gain,
                 offering=offering.name.get(language) if offering else None,
+                discuss=item.question in discuss,
             )
         )
     return rows
@@ -309,4 +317,6 @@ def build_result(assessment: Assessment, content: Content, language: str) -> Res
         basis=path_basis(outcome.basis, rows),
         plan=plan_rows(plan_for(assessment, content), q, catalogue, language),
         goal=(assessment.profile or {}).get("goal") or None,
+        company=(assessment.profile or {}).get("company_name")
+        or (assessment.workshop.company.name if assessment.workshop else None),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -12,10 +12,14 @@ from sqlalchemy import CursorResult, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from questionnaire.team import TeamResult, team_result
+from questionnaire.answers import AnswerValue
+from questionnaire.model import Questionnaire
+from questionnaire.team import TeamResult, team_answers, team_result
+from recommender.action_plan import PlanItem, TeamPlan, team_plan
 from recommender.outcome import Outcome, assess_scores
 from recommender.path import Recommendation
 from web.assessments.answering import complete_participant, profile_complete
+from web.assessments.service import plan_for
 from web.platform.extensions import db
 from web.storage import learned_model as ranking
 from web.storage import summaries
@@ -460,6 +464,9 @@ class Team:
 
     result: TeamResult
     outcome: Outcome
+    # Where the middle of the team stands on each item (questionnaire.team.team_answers).
+    answers: dict[str, AnswerValue] = field(default_factory=dict)
+    plan: TeamPlan | None = None  # with the path, once the profile is given
 
     @property
     def path(self) -> Recommendation | None:
@@ -497,7 +504,21 @@ def team_of(
     complete = profile is not None and profile_complete(content.questionnaire, profile)
     given = profile if complete else None
     outcome = assess_scores(result.scores, given, content, ranking.ranking_for(content))
-    return Team(result=result, outcome=outcome)
+    path = outcome.recommendation
+    answers = team_answers(content.questionnaire, answer_sets)
+    plan = (
+        None
+        if path is None
+        else team_plan(
+            content.questionnaire,
+            answers,
+            result.scores,
+            path,
+            content.catalogue,
+            [d.question_id for d in result.disagreements],
+        )
+    )
+    return Team(result=result, outcome=outcome, answers=answers, plan=plan)
 
 
 def participants(workshop: Workshop) -> list[Assessment]:
@@ -529,6 +550,10 @@ class Measurement:
     path: Recommendation | None
     taken_at: datetime  # orders two results of the same day
     workshop: Workshop | None = None
+    # The answers (a team's: at the lower median) and the action plan made with the path.
+    answers: dict[str, AnswerValue] = field(default_factory=dict)
+    plan: tuple[PlanItem, ...] = ()
+    questionnaire: Questionnaire | None = None  # what the answers were given on
 
 
 def assessment_key(assessment: Assessment) -> str:
@@ -539,7 +564,8 @@ def measurements(company: Company) -> list[Measurement]:
     """Every workshop with a finished participant and every linked self-assessment, oldest first."""
     found: list[Measurement] = []
     for workshop in company.workshops:
-        result = team(workshop, content_for(workshop))
+        given_on = content_for(workshop)
+        result = team(workshop, given_on)
         if result is None:
             continue
         found.append(
@@ -554,12 +580,16 @@ def measurements(company: Company) -> list[Measurement]:
                 path=result.path,
                 taken_at=workshop.created_at,
                 workshop=workshop,
+                answers=result.answers,
+                plan=result.plan.planned if result.plan else (),
+                questionnaire=given_on.questionnaire,
             )
         )
     for assessment in company.assessments:
         outcome = assessment.outcome if assessment.completed else None
         if outcome is None:
             continue
+        given_on = content_for(assessment)
         finished = assessment.completed_at or assessment.created_at
         found.append(
             Measurement(
@@ -572,6 +602,9 @@ def measurements(company: Company) -> list[Measurement]:
                 spread=None,
                 path=outcome.recommendation,
                 taken_at=finished,
+                answers={k: v for k, v in assessment.answer_map().items() if v is not None},
+                plan=plan_for(assessment, given_on),
+                questionnaire=given_on.questionnaire,
             )
         )
     return sorted(found, key=lambda m: (m.held_on, m.taken_at))
