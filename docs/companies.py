@@ -1,8 +1,9 @@
 """Print the made-up companies of tests/data/companies.yaml with their advice, as a table.
 
-Run from anywhere: ``python docs/companies.py [sv|en]``. Each company was answered item
-by item; the table shows its status, its path (step and when) and every reason, worded
-as the result page words them.
+Run from anywhere: ``python docs/companies.py [sv|en] [plans]``. Each company was
+answered item by item; the table shows its status, its path (step and when) and every
+reason, worded as the result page words them. With ``plans``: each company's action plan
+instead, "today" and "next step" in the options' own words.
 """
 
 from __future__ import annotations
@@ -14,7 +15,18 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main(language: str = "sv") -> None:
+def _words(state: Any, question: Any, language: str) -> str:
+    """A plan state as the page says it, near enough: the option's words, or the number."""
+    if state.label is not None:
+        return str(state.label.get(language))
+    if isinstance(state.value, list):
+        return "; ".join(question.option(v).label.get(language) for v in state.value) or "–"
+    unit_text = question.unit_one if state.value == 1 and question.unit_one else question.unit
+    unit = f" {unit_text.get(language)}" if unit_text else ""
+    return f"{state.value:g}{unit}"
+
+
+def main(language: str = "sv", what: str = "paths") -> None:
     sys.path.insert(0, str(ROOT))
     import yaml
 
@@ -30,6 +42,25 @@ def main(language: str = "sv") -> None:
     companies: list[dict[str, Any]] = yaml.safe_load(
         (ROOT / "tests" / "data" / "companies.yaml").read_text("utf-8")
     )
+    if what == "plans":
+        for company in companies:
+            profile, _ = parse_profile_answers(q, company["profile"])
+            answers = {k: parse_answer(q.question(k), v) for k, v in company["answers"].items()}  # type: ignore[arg-type]
+            outcome = assess(answers, profile, content)
+            status = outcome.recommendation.status if outcome.recommendation else "-"
+            print(f"\n**{company['name']}** ({status}): {company['about']}\n")
+            for n, item in enumerate(outcome.action_plan or (), start=1):
+                question = q.question(item.question)
+                helper = catalogue.by_id.get(item.offering or "")
+                help_ = helper.name.get(language) if helper else "–"
+                print(
+                    f"{n}. {names[item.dimension].get(language)}, {question.text.get(language)}"  # type: ignore[union-attr]
+                    f" Today: {_words(item.now, question, language)}."
+                    f" Next: {_words(item.next, question, language)}. +{item.gain}; {help_}"
+                )
+            if not outcome.action_plan:
+                print("(no plan)")
+        return
     print("| Company | Status | Path | Reasons |")
     print("|---|---|---|---|")
     for company in companies:
@@ -66,4 +97,4 @@ def main(language: str = "sv") -> None:
 
 
 if __name__ == "__main__":
-    main(*(sys.argv[1:2] or ["sv"]))
+    main(*(sys.argv[1:3] or ["sv"]))
