@@ -257,11 +257,10 @@ def logged_in(app: Flask, email: str, role: str = "advisor") -> FlaskClient:
     return client
 
 
-def create_workshop(client: FlaskClient, **fields: str) -> tuple[str, str]:
-    """Create a workshop through the form; returns its advisor URL and its join code."""
-    page = client.get("/radgivare/workshop/ny")
-    data = {
-        "csrf_token": csrf_token(page.text),
+def workshop_form(html: str, **fields: str) -> dict[str, str]:
+    """The new-workshop form filled in, from its page's ``html``; ``fields`` override."""
+    return {
+        "csrf_token": csrf_token(html),
         "company": "new",
         "new_company": "Verkstaden i Gnosjö AB",
         "title": "Ledningsgruppen, start",
@@ -270,7 +269,12 @@ def create_workshop(client: FlaskClient, **fields: str) -> tuple[str, str]:
         "reveal": "immediate",
         **fields,
     }
-    response = client.post("/radgivare/workshop/ny", data=data)
+
+
+def create_workshop(client: FlaskClient, **fields: str) -> tuple[str, str]:
+    """Create a workshop through the form; returns its advisor URL and its join code."""
+    page = client.get("/radgivare/workshop/ny")
+    response = client.post("/radgivare/workshop/ny", data=workshop_form(page.text, **fields))
     assert response.status_code == 302, response.text
     url = response.location
     code = re.search(r'id="join-code">(\w+)<', client.get(url).text)

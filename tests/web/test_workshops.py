@@ -25,6 +25,7 @@ from tests.helpers import (
     make_app,
     participant,
     set_profile,
+    workshop_form,
 )
 from web.platform.extensions import db
 from web.reporting.export import answer_cell
@@ -563,3 +564,29 @@ def test_a_full_workshop_writes_its_limit_as_a_number_in_the_reader_s_language(
     monkeypatch.setattr(workshops, "join", lambda *args: None)  # as if 1500 had joined
     assert "har redan 1\xa0500 deltagare" in _try_to_join(app, code, "sv").text
     assert "already has 1,500 participants" in _try_to_join(app, code, "en").text
+
+
+def test_a_workshop_for_a_new_company_without_a_name_is_refused(advisor: FlaskClient) -> None:
+    page = advisor.get("/radgivare/workshop/ny")
+    refused = advisor.post(
+        "/radgivare/workshop/ny", data=workshop_form(page.text, new_company="   ")
+    )
+    assert refused.status_code in (200, 422) and "Location" not in refused.headers
+    summary = re.search(r'<div class="error-summary".*?</div>', refused.text, re.S)
+    assert summary, "no error summary"
+    assert 'href="#new_company"' in summary.group(0)
+    assert "Skriv det nya företagets namn." in summary.group(0)
+    assert 'id="new_company-error"' in refused.text
+    companies = advisor.get("/radgivare/foretag")
+    assert 'href="/radgivare/foretag/' not in companies.text  # none was made
+
+
+def test_an_empty_workshop_form_lists_every_problem(advisor: FlaskClient) -> None:
+    page = advisor.get("/radgivare/workshop/ny")
+    refused = advisor.post(
+        "/radgivare/workshop/ny", data={"csrf_token": csrf_token(page.text), "company": "new"}
+    )
+    summary = re.search(r'<div class="error-summary".*?</div>', refused.text, re.S)
+    assert summary
+    links = re.findall(r'<a href="#(\w+)">', summary.group(0))
+    assert {"new_company", "title"} <= set(links)

@@ -67,7 +67,9 @@ class WorkshopForm(FlaskForm):
     new_company = StringField(
         _l("New company’s name"),
         filters=[clean_line],
-        validators=[Optional(), Length(max=200, message=_l("At most 200 characters, please."))],
+        # No Optional(): it would end the checks on an empty field, and with them
+        # validate_new_company, which refuses a new company without a name.
+        validators=[Length(max=200, message=_l("At most 200 characters, please."))],
         render_kw={"autocomplete": "organization", "maxlength": 200},
     )
     title = StringField(
