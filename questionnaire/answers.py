@@ -104,6 +104,8 @@ def parse_answer(question: Question, value: Any) -> AnswerValue | None:
     # PostgreSQL or written to Excel, and no one means to type them: the forms and the
     # API drop them alike.
     text = strip_control(value).strip()
+    if question.single_line:
+        text = " ".join(_FORMAT.sub("", text).split())
     if len(text) > question.max_length:
         raise AnswerError(qid, "too_long", {"max_length": question.max_length})
     return text or None
@@ -112,6 +114,13 @@ def parse_answer(question: Question, value: Any) -> AnswerValue | None:
 # C0 and C1 control characters, NUL included, but tab and line breaks; and U+FFFE and
 # U+FFFF, which are no characters and which XML (so an Excel file) cannot hold.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+# Invisible format characters (Unicode category Cf: zero-width spaces and joiners,
+# direction marks and overrides, the byte-order mark): nothing to see on one line.
+_FORMAT = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
+)
 
 
 def strip_control(value: str) -> str:

@@ -98,6 +98,9 @@ class Question(_Frozen):
     dont_know_scores_zero: bool = False
     # text
     max_length: int = Field(default=2000, ge=1, le=10000)
+    # One line (a name): line breaks and runs of spaces become one space, and invisible
+    # format characters (zero-width spaces, direction overrides) are dropped.
+    single_line: bool = False
     # A profile question a company answers for itself only; a workshop's profile, which
     # the advisor gives for a company already named, does not ask it (the company's name).
     self_assessment_only: bool = False
@@ -121,6 +124,8 @@ class Question(_Frozen):
             v is not None for v in (self.min, self.max, self.thresholds, self.unit, self.unit_one)
         ):
             raise ValueError("min, max, unit and thresholds belong to number questions only")
+        if self.single_line and self.type != "text":
+            raise ValueError("single_line belongs to text questions only")
         if self.unit_one is not None and self.unit is None:
             raise ValueError("unit_one needs a unit")
         if self.type in ("single", "multi"):

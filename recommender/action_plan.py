@@ -5,13 +5,15 @@ level up from an answer is a concrete next step. The plan takes the answers with
 most to gain in the weakest measured dimensions:
 
 - a single choice: "now" the option chosen, "next" the option one level up;
-- a checklist: "next" the unticked practice worth the most;
+- a checklist: "next" the unticked practice worth the most (on a tie, the one listed first);
 - a number: "next" the next threshold.
 
 ``gain`` is the points the dimension's 0-100 score would rise by if this item alone
 moved up, worked out by the scoring's own function. Items below a minimum gain are left
-out; the rest are ordered by gain. Each is tied to the offering in the path (or, for a
-company outside the target group, the referral) that helps with its dimension.
+out, and so are questions whose answer is a result rather than a practice (``not_steps``:
+a margin, a robot count); the rest are ordered by gain. Each is tied to the offering in
+the path (or, for a company outside the target group, the referral) that helps with its
+dimension: a step taken now before one that comes later.
 
 Plain Python: no Flask. The numbers are ``action_plan`` in recommender.yaml.
 """
@@ -26,6 +28,7 @@ from questionnaire.answers import AnswerValue
 from questionnaire.dimensions import CHANGE_CAPABILITY
 from questionnaire.model import Question, Questionnaire, Text
 from questionnaire.scoring import item_level, score_dimensions
+from questionnaire.team import Disagreement
 from recommender.catalogue import Catalogue
 from recommender.path import Recommendation, Step
 
@@ -150,6 +153,8 @@ def action_plan(
         before = scored[dimension].score or 0
         for question in section.questions:
             position += 1
+            if question.id in settings.not_steps:
+                continue
             answer = answers.get(question.id)
             states = _next_state(question, answer) if answer is not None else None
             if states is None:
@@ -201,12 +206,19 @@ def team_plan(
     scores: Mapping[str, int | None],
     path: Recommendation,
     catalogue: Catalogue,
-    disagreed: Iterable[str],
+    disagreements: Iterable[Disagreement],
 ) -> TeamPlan:
     """The plan for a team from its ``answers`` (questionnaire.team.team_answers: each
     item at the lower median level among the participants whose answer counts); the
-    weakest dimensions are those of the team's mean ``scores``. Items among the team's
-    top disagreements (``disagreed``, question ids) are marked to talk about first."""
+    weakest dimensions are those of the team's mean ``scores``.
+
+    Items among the team's top ``disagreements`` whose answers lie at least
+    ``discuss_distance`` levels apart are marked to talk about first, and come first;
+    the rest follow by gain.
+    """
     items = action_plan(questionnaire, answers, path, catalogue, scores)
-    split = frozenset(disagreed)
-    return TeamPlan(items, frozenset(i.question for i in items if i.question in split))
+    far = catalogue.action_plan.discuss_distance
+    split = {d.question_id for d in disagreements if d.distance >= far}
+    discuss = frozenset(i.question for i in items if i.question in split)
+    ordered = sorted(items, key=lambda i: i.question not in discuss)  # stable: by gain
+    return TeamPlan(tuple(ordered), discuss)

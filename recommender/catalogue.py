@@ -81,6 +81,9 @@ class Offering(_Frozen):
     completable: bool = True
     # Roughly how many months it runs, where that is known; sequences the later step.
     months: float | None = Field(default=None, ge=0)
+    # A strategy's focus area (Smart industri's): routes to take, not a programme to apply
+    # for, so the plan says "more on the routes" rather than "help with it".
+    focus_area: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> Offering:
@@ -232,11 +235,19 @@ class QuoteSettings(_Frozen):
 
 class ActionPlanSettings(_Frozen):
     """How much the action plan holds: items from the weakest ``dimensions`` measured
-    dimensions, each worth at least ``min_gain`` points, at most ``max_items``."""
+    dimensions, each worth at least ``min_gain`` points, at most ``max_items``.
+
+    ``not_steps``: questions whose answer is a result rather than a practice (a margin,
+    a robot count): they count in the score but are never a step of their own. A team's
+    item is talked about first when its answers lie ``discuss_distance`` levels apart
+    or more (and it is among the team's top disagreements).
+    """
 
     dimensions: int = Field(ge=1, le=len(DIMENSION_IDS))
     min_gain: int = Field(ge=1)
     max_items: int = Field(ge=1)
+    not_steps: tuple[Identifier, ...] = ()
+    discuss_distance: float = Field(default=2, gt=0, le=4)
 
 
 class CapacitySettings(_Frozen):

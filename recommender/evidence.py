@@ -104,4 +104,9 @@ def settings_problems(catalogue: Catalogue, questionnaire: Questionnaire) -> lis
                     f"economy › dominant_customer: '{value}' is not an option of "
                     f"'{economy.customer_question}'"
                 )
+    for question_id in catalogue.action_plan.not_steps:
+        if questionnaire.question(question_id) is None:
+            problems.append(
+                f"action_plan › not_steps: no question '{question_id}' in the questionnaire"
+            )
     return problems

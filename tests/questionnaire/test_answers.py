@@ -92,6 +92,16 @@ def test_a_text_answer_loses_control_characters_but_keeps_tabs_and_line_breaks()
     assert parse_answer(goal, "\x01\x02") is None  # nothing left: no answer
 
 
+def test_a_single_line_answer_is_one_visible_line() -> None:
+    """A company's name: line breaks and tabs become spaces, invisible characters go, and
+    only what is left counts towards the length."""
+    name = Question(id="name", type="text", text=_text("Name"), max_length=10, single_line=True)
+    assert parse_answer(name, " Bo\r\n  AB\t") == "Bo AB"
+    assert parse_answer(name, "\u200b\u200b") is None  # nothing to see: no answer
+    assert parse_answer(name, "\u202eBA oB\ufeff") == "BA oB"
+    assert parse_answer(name, "x" * 5 + "\r\n" + "y" * 4) == "xxxxx yyyy"  # 10, not 11
+
+
 def test_a_whole_number_too_large_for_a_float_is_above_max_not_a_crash() -> None:
     # JSON allows any number of digits; from 309 on, an int has no float.
     with pytest.raises(AnswerError) as error:

@@ -54,6 +54,7 @@ def test_every_item_is_a_real_step_up_in_the_options_own_words(name: str, conten
         question = q.question(item.question)
         assert question is not None and q.dimension_of(item.question) == item.dimension
         assert item.next.level > item.now.level, item
+        assert item.question not in settings.not_steps  # a result is never a step
         assert item.gain >= settings.min_gain
         if item.kind == "single":
             now, up = question.option(str(item.now.value)), question.option(str(item.next.value))

@@ -64,8 +64,7 @@ def test_each_item_of_a_team_plan_starts_from_the_lower_median(
     result = team_result(q, sets)
     path = assess_scores(result.scores, profile, content).recommendation
     assert path is not None and path.status == "ready"
-    disagreed = [d.question_id for d in result.disagreements]
-    plan = team_plan(q, team_answers(q, sets), result.scores, path, catalogue, disagreed)
+    plan = team_plan(q, team_answers(q, sets), result.scores, path, catalogue, result.disagreements)
     assert plan.items
     measured = {d: s for d, s in result.scores.items() if s is not None}
     weakest = sorted(measured.values())[catalogue.action_plan.dimensions - 1]
@@ -78,5 +77,36 @@ def test_each_item_of_a_team_plan_starts_from_the_lower_median(
         assert item.now.level == lower_median(levels), item.question
         assert item.next.level > item.now.level
         assert (result.scores[item.dimension] or 0) <= weakest  # the team's weakest
-    assert plan.discuss == {i.question for i in plan.items} & set(disagreed)
-    assert plan.planned == tuple(i for i in plan.items if i.question not in disagreed)
+    far = catalogue.action_plan.discuss_distance
+    split = {d.question_id for d in result.disagreements if d.distance >= far}
+    assert plan.discuss == {i.question for i in plan.items} & split
+    # Talked about first, then planned by gain.
+    flags = [i.question in plan.discuss for i in plan.items]
+    assert flags == sorted(flags, reverse=True)
+    assert [i.gain for i in plan.planned] == sorted((i.gain for i in plan.planned), reverse=True)
+
+
+def test_only_answers_far_apart_are_talked_about_first(content: Content) -> None:
+    """One level apart is a nuance, not a split: such an item is planned."""
+    q, catalogue = content.questionnaire, content.catalogue
+    base = _answers(COMPANIES[0], content)
+    question = q.question("automation_admin")
+    assert question is not None
+    levels = {o.level: o.value for o in question.answer_options if o.level is not None}
+    now = question.option(str(base["automation_admin"]))
+    assert now is not None and now.level is not None
+    near = [base, base, base | {"automation_admin": levels[now.level + 1]}]
+    far = [base, base, base | {"automation_admin": levels[now.level + 2]}]
+    profile, _ = parse_profile_answers(q, COMPANIES[0]["profile"])
+    found = {}
+    for name, sets in (("near", near), ("far", far)):
+        result = team_result(q, sets)
+        assert result.disagreements[0].question_id == "automation_admin"
+        path = assess_scores(result.scores, profile, content).recommendation
+        assert path is not None
+        plan = team_plan(
+            q, team_answers(q, sets), result.scores, path, catalogue, result.disagreements
+        )
+        assert "automation_admin" in {i.question for i in plan.items}
+        found[name] = "automation_admin" in plan.discuss
+    assert found == {"near": False, "far": True}

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
+import yaml
 from flask import Flask
 from sqlalchemy import select
 
+from questionnaire.answers import parse_answer
+from questionnaire.profile import parse_profile_answers
+from recommender.outcome import assess
 from tests.helpers import Survey, create_workshop, logged_in, participant, set_profile
+from web.assessments.results import plan_rows
 from web.platform.extensions import db
 from web.storage.models import Assessment
+
+COMPANIES = yaml.safe_load(
+    (Path(__file__).parents[1] / "data" / "companies.yaml").read_text("utf-8")
+)
 
 
 def _plan_section(html: str) -> str:
@@ -32,8 +42,8 @@ def test_the_result_shows_the_plan_in_the_options_own_words(survey: Survey, app:
     today = next(o for o in backup.options if o.level == 1).label.sv
     up = next(o for o in backup.options if o.level == 2).label.sv
     if "Hur tar ni backup" in plan:
-        assert f"Idag: {today}" in plan and f"Nästa steg: {up}" in plan
-    assert plan.count("Idag:") == plan.count("Nästa steg:") > 0
+        assert f"I dag: {today}" in plan and f"Nästa steg: {up}" in plan
+    assert plan.count("I dag:") == plan.count("Nästa steg:") > 0
     with app.app_context():
         stored = db.session.scalars(select(Assessment)).one()
         kept = stored.recommendation["action_plan"]
@@ -91,15 +101,36 @@ def test_the_api_document_carries_the_plan(client: Any, questionnaire: Any) -> N
 def test_a_number_step_is_said_plainly_with_the_unit_agreeing(survey: Survey) -> None:
     survey.complete({"employees": "30", "sni": "25"}, level=1)
     q = survey.questionnaire
-    step = next(n for n, s in enumerate(q.sections, 1) if s.id == "automation")
+    step = next(n for n, s in enumerate(q.sections, 1) if s.id == "people")
     section = q.sections[step - 1]
-    data = {x.id: next(o.value for o in x.options if o.level == 1) for x in section.questions
+    data = {x.id: next(o.value for o in x.options if o.level == 0) for x in section.questions
             if x.type == "single"}  # fmt: skip
-    data["automation_robots"] = "0"
+    data["people_training_hours"] = "1"
     assert survey.post(step, data).status_code == 302
     plan = _plan_section(survey.client.get(f"/a/{survey.token}/resultat").text)
-    assert "Idag: 0 robotar" in plan and "Nästa steg: Minst 1 robot " in plan + " "
-    assert "1 robotar" not in plan
+    assert "I dag: 1 timme " in plan and "Nästa steg: Minst 2 timmar " in plan
+    assert "1 timmar" not in plan
+
+
+def test_a_result_is_never_a_step_of_its_own(survey: Survey) -> None:
+    """No robots, a loss and one big customer weigh in the score, but buying a robot or
+    making a profit is not planned as a step (action_plan › not_steps)."""
+    survey.complete({"employees": "30", "sni": "25"}, level=1)
+    q = survey.questionnaire
+    for dimension, changes in (
+        ("automation", {"automation_robots": "0"}),
+        ("economic", {"economic_margin": "-5"}),
+    ):
+        step = next(n for n, s in enumerate(q.sections, 1) if s.id == dimension)
+        section = q.sections[step - 1]
+        data = {x.id: next(o.value for o in x.options if o.level == 0) for x in section.questions
+                if x.type == "single"}  # fmt: skip
+        assert survey.post(step, data | changes).status_code == 302
+    plan = _plan_section(survey.client.get(f"/a/{survey.token}/resultat").text)
+    assert "Automation och AI" in plan and "Ekonomisk hållbarhet" in plan  # weakest
+    for question in ("automation_robots", "economic_margin", "economic_largest_customer"):
+        text = q.question(question).text.sv
+        assert text not in plan, question
 
 
 def _team_plan_items(html: str) -> list[str]:
@@ -136,7 +167,7 @@ def test_the_workshop_page_plans_for_the_team_and_talks_first_where_it_splits(
 
     items = _team_plan_items(advisor.get(url).text)
     talk = [i for i in items if split.text.sv in i]
-    assert talk and "Prata om det här först" in talk[0] and "Idag:" not in talk[0]
+    assert talk and "Prata om det här först" in talk[0] and "I dag:" not in talk[0]
     planned = {q.id: next((i for i in items if q.text.sv in i), None) for q in rest}
     assert any(planned.values())
     for question in rest:
@@ -144,7 +175,7 @@ def test_the_workshop_page_plans_for_the_team_and_talks_first_where_it_splits(
         if item is None:
             continue
         now, up = question.option(at(question, 0)), question.option(at(question, 1))
-        assert f"Idag: {now.label.sv}" in item and f"Nästa steg: {up.label.sv}" in item
+        assert f"I dag: {now.label.sv}" in item and f"Nästa steg: {up.label.sv}" in item
 
 
 def test_the_result_carries_the_companys_own_name_and_the_date(survey: Survey) -> None:
@@ -156,6 +187,9 @@ def test_the_result_carries_the_companys_own_name_and_the_date(survey: Survey) -
     assert re.search(r"Ifylld \d{4}-\d{2}-\d{2}", page)
     step_one = survey.client.get(survey.url(1)).text
     assert "Vad heter företaget?" in step_one
+    field = re.search(r'<input [^>]*id="company_name"[^>]*>', step_one)
+    assert field and 'type="text"' in field.group(0)  # one line, not a text box
+    assert 'value="Svarvarna i Anderstorp &lt;AB&gt;"' in field.group(0)
 
 
 def test_a_workshop_profile_does_not_ask_for_the_companys_name(
@@ -178,3 +212,41 @@ def test_an_optional_question_says_optional_once(survey: Survey) -> None:
     page = re.sub(r"<[^>]+>", "", survey.client.get(survey.url(1)).text)
     assert "(frivilligt) (frivilligt)" not in page
     assert "Vad vill ni helst bli bättre på de närmaste två åren? (frivilligt)" in page
+
+
+def _rows_of(app: Flask, name: str) -> list[Any]:
+    """A made-up company's plan as the result page words it."""
+    content = app.extensions["lyftkollen.content"]
+    q = content.questionnaire
+    company = next(c for c in COMPANIES if c["name"] == name)
+    profile, _ = parse_profile_answers(q, company["profile"])
+    answers = {k: parse_answer(q.question(k), v) for k, v in company["answers"].items()}
+    outcome = assess(answers, profile, content)
+    assert outcome.action_plan
+    with app.test_request_context():
+        return plan_rows(
+            outcome.action_plan, q, content.catalogue, "sv", path=outcome.recommendation
+        )
+
+
+def test_the_plan_says_when_and_how_an_offering_helps(app: Flask) -> None:
+    """Gnosjö's path starts short and takes EDIH about half a year later: the plan says
+    so rather than "help now". Norrlands is pointed to Kunskapslyft industri, a focus
+    area with routes to it, not a programme to apply for."""
+    gnosjo = _rows_of(app, "Gnosjö Tråd & Fjäder")
+    edih = [r for r in gnosjo if r.offering and "EDIH" in r.offering]
+    assert edih and {r.offering_as for r in edih} == {"later"}
+    norrland = _rows_of(app, "Norrlands Stålkomponenter")
+    skills = [r for r in norrland if r.offering == "Kunskapslyft industri"]
+    assert skills and {r.offering_as for r in skills} == {"routes"}
+    bergslagen = _rows_of(app, "Bergslagens Gruvservice")
+    assert {r.offering_as for r in bergslagen if r.offering} == {"help"}
+
+
+def test_how_we_score_explains_the_plan_from_its_settings(app: Flask) -> None:
+    settings = app.extensions["lyftkollen.content"].catalogue.action_plan
+    page = re.sub(r"\s+", " ", app.test_client().get("/sa-raknar-vi").text)
+    assert f"era {settings.dimensions} svagaste mätta områden" in page
+    assert f"färre än {settings.min_gain} poäng" in page
+    assert f"högst {settings.max_items} stycken" in page
+    assert f"minst {int(settings.discuss_distance)} nivåer isär" in page

@@ -220,3 +220,53 @@ def test_a_kept_version_todays_code_refuses_still_shows_its_records_and_check_na
     assert checked.exit_code == 1
     assert "1 of 2 kept content versions no longer load" in checked.output
     assert "a_setting_the_code_has_dropped" in checked.output
+
+
+def test_then_and_now_words_the_first_plan_as_it_was_asked(
+    app: Flask, later_app: Callable[[Path], Flask], tmp_path: Path, questionnaire: Any
+) -> None:
+    """The first workshop's plan names strategy questions that a later edit rewords and
+    removes: the comparison still lists them, in the words the team answered."""
+    advisor = logged_in(app, "anna@example.se")
+    url, code = create_workshop(advisor)
+    set_profile(advisor, url)
+    strategy = next(s for s in questionnaire.maturity_sections if s.id == "strategy")
+    lowest: dict[str, Any] = {
+        q.id: next(o.value for o in q.options if o.level == 0)
+        for q in strategy.questions
+        if q.type == "single"
+    }
+    lowest |= {  # a checklist: "none of these"
+        q.id: [next(o.value for o in q.options if o.exclusive and o.level == 0)]
+        for q in strategy.questions
+        if q.type == "multi"
+    }
+    for _ in range(2):
+        participant(app, questionnaire, code).answer_maturity_pages(level=2, changes=lowest)
+
+    data_dir, changed = edited_data(tmp_path)
+    edited = data_dir / "questionnaire.yaml"  # and a planned question removed too
+    document = yaml.safe_load(edited.read_text(encoding="utf-8"))
+    section = next(s for s in document["sections"] if s.get("dimension") == "strategy")
+    section["questions"] = [q for q in section["questions"] if q["id"] != "strategy_priority"]
+    edited.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")
+    later = later_app(data_dir)
+    client = later.test_client()
+    page = client.get("/radgivare/logga-in")
+    login = {"csrf_token": csrf_token(page.text), "email": "anna@example.se", "password": PASSWORD}
+    assert client.post("/radgivare/logga-in", data=login).status_code == 302
+    company = re.search(r"/radgivare/foretag/(\w+)", client.get(url).text)
+    assert company
+    url2, code2 = create_workshop(client, company=company.group(1), held_on="2027-03-01")
+    later_questions = later.extensions["lyftkollen.content"].questionnaire
+    participant(later, later_questions, code2).answer_maturity_pages(level=3)
+
+    compared = client.get(f"/radgivare/foretag/{company.group(1)}/jamforelse").text
+    items = re.findall(r'<li class="plan-(?:reached|open)">(.*?)</li>', compared, re.S)
+    texts = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", i)) for i in items]
+    removed = questionnaire.question("strategy_priority").text.sv
+    for text in (changed["old_text"], removed):
+        assert any(text in t for t in texts), text  # kept, in the words then
+    gone = next(t for t in texts if removed in t)
+    assert "Inte ännu" in gone and "inte besvarad på ett sätt som räknas" in gone
+    assert "En helt omskriven fråga om er strategi?" not in compared

@@ -100,23 +100,27 @@ class ProgressRow:
 def progress_rows(
     then: Measurement, now: Measurement, c: Content, language: str
 ) -> list[ProgressRow]:
-    """Then's plan, item by item, with whether now reached it (recommender.comparison)."""
+    """Then's plan, item by item, with whether now reached it (recommender.comparison),
+    worded as then's questionnaire asked it: a question since reworded or removed keeps
+    its item, which then shows as not reached."""
+    asked_then = then.questionnaire or c.questionnaire
     asked_now = now.questionnaire or c.questionnaire
     found = comparison.plan_progress(then.plan, now.answers, asked_now)
     rows = []
     for entry in found:
         item = entry.item
-        question = c.questionnaire.question(item.question)
-        if question is None:
-            continue  # a question this content no longer has: nothing to say it by
+        question = asked_then.question(item.question)
+        if question is None:  # never: the plan was made on this questionnaire
+            continue
         current = None
-        if entry.level_now is not None and entry.answer_now is not None:
-            option = question.option(str(entry.answer_now)) if question.type == "single" else None
+        asked = asked_now.question(item.question)  # the answer now, in now's own words
+        if asked is not None and entry.level_now is not None and entry.answer_now is not None:
+            option = asked.option(str(entry.answer_now)) if asked.type == "single" else None
             state = PlanState(entry.answer_now, option.label if option else None, entry.level_now)
-            current = state_words(question, state, language, next_step=False)
+            current = state_words(asked, state, language, next_step=False)
         rows.append(
             ProgressRow(
-                dimension=c.questionnaire.dimension(item.dimension).name.get(language),
+                dimension=asked_then.dimension(item.dimension).name.get(language),
                 question=question.text.get(language),
                 then=state_words(question, item.now, language, next_step=False),
                 next=state_words(question, item.next, language, next_step=True),

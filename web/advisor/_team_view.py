@@ -130,7 +130,7 @@ def build_team_view(team: Team, content: Content, language: str) -> TeamView:
         path=build_path_view(path, q, content.catalogue, language) if path else None,
         basis=path_basis(team.outcome.basis, rows),
         plan=(
-            plan_rows(team.plan.items, q, content.catalogue, language, team.plan.discuss)
+            plan_rows(team.plan.items, q, content.catalogue, language, team.plan.discuss, team.path)
             if team.plan
             else []
         ),

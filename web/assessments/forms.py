@@ -134,7 +134,7 @@ class PageQuestion:
     """One question as its page draws it, in one language (templates/survey/_question.html)."""
 
     id: str
-    kind: str  # "radio", "select", "checkboxes", "number" or "text"
+    kind: str  # "radio", "select", "checkboxes", "number", "text" or "line"
     text: str
     help: str | None
     required: bool
@@ -184,7 +184,8 @@ def _page_question(question: Question, language: str) -> PageQuestion:
             if (not_relevant := question.option(NOT_RELEVANT))
             else None,
         )
-    return replace(base, max_length=question.max_length)
+    kind = "line" if question.single_line else "text"
+    return replace(base, kind=kind, max_length=question.max_length)
 
 
 def page_questions(c: Content, section: Section, language: str) -> tuple[PageQuestion, ...]:

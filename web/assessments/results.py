@@ -83,6 +83,9 @@ class PlanRow:
     offering: str | None  # the offering in the path that helps, by name
     # A team's item among its top disagreements: to talk about first, not yet planned.
     discuss: bool = False
+    # How the page names the offering: "help" (a programme, now), "later" (a step of the
+    # path that comes later) or "routes" (a focus area: routes to take, not a programme).
+    offering_as: str = "help"
 
 
 @dataclass(frozen=True)
@@ -239,7 +242,9 @@ def plan_rows(
     catalogue: Catalogue,
     language: str,
     discuss: Collection[str] = (),
+    path: Recommendation | None = None,
 ) -> list[PlanRow]:
+    when = {s.offering: s.when for s in path.steps} if path is not None else {}
     rows = []
     for item in plan:
         question = questionnaire.question(item.question)
@@ -255,6 +260,13 @@ def plan_rows(
                 gain=item.gain,
                 offering=offering.name.get(language) if offering else None,
                 discuss=item.question in discuss,
+                offering_as=(
+                    "routes"
+                    if offering is not None and offering.focus_area
+                    else "later"
+                    if when.get(item.offering or "", "now") != "now"
+                    else "help"
+                ),
             )
         )
     return rows
@@ -315,7 +327,9 @@ def build_result(assessment: Assessment, content: Content, language: str) -> Res
         low_coverage=[r for r in rows if not r.measured],
         has_path=outcome.recommendation is not None,
         basis=path_basis(outcome.basis, rows),
-        plan=plan_rows(plan_for(assessment, content), q, catalogue, language),
+        plan=plan_rows(
+            plan_for(assessment, content), q, catalogue, language, path=outcome.recommendation
+        ),
         goal=(assessment.profile or {}).get("goal") or None,
         company=(assessment.profile or {}).get("company_name")
         or (assessment.workshop.company.name if assessment.workshop else None),

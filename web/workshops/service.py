@@ -515,7 +515,7 @@ def team_of(
             result.scores,
             path,
             content.catalogue,
-            [d.question_id for d in result.disagreements],
+            result.disagreements,
         )
     )
     return Team(result=result, outcome=outcome, answers=answers, plan=plan)
