@@ -93,3 +93,12 @@ def test_a_percent_encoded_surrogate_posted_to_a_form_is_stored_and_shown_harmle
     assert export.exit_code == 0, export.output
     assert f"Mindre svinn {ENCODED_SURROGATE}" in export.output
     assert "Lena \ufffd\ufffd\ufffd" in export.output
+
+
+def test_tick_all_that_apply_is_said_once_per_checklist(survey: Any, questionnaire: Any) -> None:
+    survey.start()
+    survey.post(1, {"employees": "20", "sni": "25"})
+    for number, section in enumerate(questionnaire.sections[1:], start=2):
+        page = survey.client.get(survey.url(number)).text
+        checklists = sum(1 for q in section.questions if q.type == "multi")
+        assert page.count("Kryssa i alla som stämmer.") == checklists, section.id

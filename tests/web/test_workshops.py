@@ -183,7 +183,12 @@ def test_participants_see_their_result_only_when_revealed(
     person = participant(app, questionnaire, code)
     finished = person.answer_maturity_pages(2)
     waiting = person.client.get(finished.location)
-    assert "Tack – dina svar är sparade" in waiting.text and "Totalt" not in waiting.text
+    assert "Tack – era svar är sparade" in waiting.text and "Totalt" not in waiting.text
+    main = re.sub(r"<[^>]+>", " ", waiting.text.split("<main", 1)[1].split("</main>", 1)[0])
+    du = set(re.findall(r"\w+", main.lower())) & {"du", "dig", "din", "dina", "ditt"}
+    assert not du  # the page says ni, as the whole service does
+    assert "Visa resultatet" not in main  # a button that could not show it yet
+    assert "Resultaten visas inte än." in main and "Titta igen" in main  # look again by hand
     status_url = f"/w/deltagare/{person.token}/status"
     assert person.client.get(status_url).json == {"visible": False, "open": True}
 
@@ -194,7 +199,7 @@ def test_participants_see_their_result_only_when_revealed(
     assert "Ert resultat" in shown.text and "Totalt" in shown.text
 
     advisor.post(f"{url}/visa", data={"csrf_token": csrf_token(page.text), "show": "0"})
-    assert "Tack – dina svar är sparade" in person.client.get(finished.location).text
+    assert "Tack – era svar är sparade" in person.client.get(finished.location).text
 
 
 def test_a_closed_workshop_refuses_new_participants_and_changed_answers(
