@@ -298,6 +298,7 @@ def test_only_administrators_see_it(app: Flask) -> None:
     assert "Program overview" not in anna.get("/radgivare/").text
     assert anna.get(OVERVIEW).status_code == 403
     assert anna.get(f"{OVERVIEW}.csv").status_code == 403
+    assert anna.get(f"{OVERVIEW}-excel.csv").status_code == 403
     assert f'href="{OVERVIEW}"' in admin(app).get("/radgivare/").text
 
 
@@ -327,6 +328,12 @@ def test_the_export_holds_the_tables_and_nothing_personal(app: Flask, questionna
         personal |= {c.name for c in db.session.scalars(select(Company))}
     for secret in personal | {SECRET_GOAL, "2026-03-10", "2026-05-02"}:
         assert secret not in text
+
+    # For Swedish Excel: the same rows, with semicolons and decimal commas.
+    excel = chef.get(f"{OVERVIEW}-excel.csv", query_string={"region": "06"})
+    assert excel.status_code == 200 and excel.data.startswith(b"\xef\xbb\xbf")
+    swedish = list(csv.DictReader(io.StringIO(excel.data.decode("utf-8-sig")), delimiter=";"))
+    assert [dict(r, value=r["value"].replace(",", ".")) for r in swedish] == rows
 
     everyone = chef.get(f"{OVERVIEW}.csv").data.decode("utf-8-sig")
     measured = [r for r in csv.DictReader(io.StringIO(everyone)) if r["table"] == "dimension"]

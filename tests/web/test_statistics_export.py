@@ -198,3 +198,21 @@ def test_head_counts_are_ranges_and_five_teams_alike_keep_them(
     rows = table(logged_in(app, "admin@example.se", role="admin"))
     facts = {(r["kind"], r["respondents"], r["sni_division"], r["region"]) for r in rows}
     assert facts == {("workshop", "2-4", "25", "06")} and len(rows) == 5
+
+
+def test_the_statistics_for_excel_are_the_same_rows_with_semicolons(
+    app: Flask, questionnaire: Any
+) -> None:
+    online = Survey(app.test_client(), questionnaire)
+    online.complete(PROFILE, level=2)
+    every_row_its_own(app)
+    admin = logged_in(app, "admin@example.se", role="admin")
+    plain = table(admin)
+    response = admin.get("/radgivare/statistik-excel.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    text = response.data.decode("utf-8-sig")
+    excel = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert excel == plain and len(excel) == 1
+    header = text.splitlines()[0].split(";")
+    assert len(header) == len(set(header)) and "score_strategy" in header

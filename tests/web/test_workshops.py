@@ -367,11 +367,12 @@ def test_exports_hold_every_answer_and_score_cell_by_cell(
     items = [q for s in questionnaire.maturity_sections for q in s.questions]
     header = [
         "Name", "Role", "Status", "Joined", "Finished",
-        *(q.text.get("en") for q in items),
-        *(d.name.get("en") for d in questionnaire.dimensions),
-        *(a.name.get("en") for a in questionnaire.areas),
-        "Overall",
+        *(f"{q.text.get('en')} [{q.id}]" for q in items),
+        *(f"{d.name.get('en')} [score_{d.id}]" for d in questionnaire.dimensions),
+        *(f"{a.name.get('en')} [index_{a.id}]" for a in questionnaire.areas),
+        "Overall [index_overall]",
     ]  # fmt: skip
+    assert len(set(header)) == len(header)  # change capability: a dimension and an area
     with app.app_context():
         people = [
             db.session.execute(select(Assessment).where(Assessment.token == p.token)).scalar_one()
@@ -595,3 +596,33 @@ def test_an_empty_workshop_form_lists_every_problem(advisor: FlaskClient) -> Non
     assert summary
     links = re.findall(r'<a href="#(\w+)">', summary.group(0))
     assert {"new_company", "title"} <= set(links)
+
+
+def test_the_excel_csv_opens_as_columns_in_swedish_excel(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    """Semicolons between columns, decimal commas, a byte-order mark; the same cells as
+    the comma-separated file, which stays where it was for analysts."""
+    url, code = create_workshop(advisor)
+    person = participant(app, questionnaire, code, name="Åsa Öberg")
+    person.answer_maturity_pages(2)
+    economic = next(n for n, s in enumerate(questionnaire.sections, 1) if s.id == "economic")
+    page = person.answers_at_level(2)[economic]
+    page = {k: v for k, v in page.items() if v != "dont_know_box"}
+    assert person.post(economic, page | {"economic_margin": "3,5"}).status_code == 302
+
+    excel = advisor.get(f"{url}/export-excel.csv")
+    assert excel.status_code == 200 and "attachment" in excel.headers["Content-Disposition"]
+    assert excel.data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark
+    table = list(csv.reader(io.StringIO(excel.data.decode("utf-8-sig")), delimiter=";"))
+    header = table[0]
+    assert len(header) == len(set(header)) > 40  # unique column names
+    assert all(len(row) == len(header) for row in table)
+    assert "Åsa Öberg" in table[1]
+    margin = next(i for i, h in enumerate(header) if h.endswith("[economic_margin]"))
+    assert table[1][margin] == "3,5"  # a decimal comma
+
+    plain = advisor.get(f"{url}/export.csv")
+    rows = list(csv.reader(io.StringIO(plain.data.decode("utf-8-sig"))))
+    assert rows[0] == header and rows[1][margin] == "3.5"
+    assert [r[:margin] for r in rows] == [r[:margin] for r in table]

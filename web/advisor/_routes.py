@@ -77,13 +77,23 @@ def home() -> str:
 @bp.get("/statistik.csv")
 @login_required
 def statistics_export() -> Response:
-    """Every completed assessment the advisor may see, one anonymous row each."""
+    """Every completed assessment the advisor may see, one anonymous row each; comma-
+    separated, for analysts."""
+    return _statistics(for_excel=False)
+
+
+@bp.get("/statistik-excel.csv")
+@login_required
+def statistics_export_excel() -> Response:
+    """The same rows as a CSV that Swedish Excel opens right: semicolons, decimal commas."""
+    return _statistics(for_excel=True)
+
+
+def _statistics(for_excel: bool) -> Response:
     c = content()
     include_demo = current_app.config["DEMO_MODE"]
     anonymity = current_app.extensions["lyftkollen.anonymity"]
     table = statistics.rows(access.advisor(), c.questionnaire, c.catalogue, anonymity, include_demo)
-    body = export.to_csv(table)
-    response = Response(body, mimetype="text/csv; charset=utf-8")
-    name = f"lyftkollen-statistik-{utcnow().date().isoformat()}.csv"
-    response.headers.set("Content-Disposition", "attachment", filename=name)
-    return response
+    day = utcnow().date().isoformat()
+    name = f"lyftkollen-statistik-{day}{'-excel' if for_excel else ''}.csv"
+    return export.download(export.to_csv(table, for_excel), name)

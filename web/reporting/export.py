@@ -1,8 +1,9 @@
 """A workshop as a table: one row per participant, answers and scores, for CSV and Excel.
 
 The headers are the questions' own texts in the workshop's language, so the file reads
-without a code book. Text that a spreadsheet would run as a formula stays text: in CSV
-it gets a leading apostrophe, in Excel the cell is typed as text.
+without a code book, each with its id beside it. Text that a spreadsheet would run as a
+formula stays text: in CSV it gets a leading apostrophe, in Excel the cell is typed as
+text.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from flask import Response
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -72,10 +74,18 @@ def answer_cell(question: Question, value: Any, language: str) -> Cell:
 
 
 def headers(questionnaire: Questionnaire, language: str) -> list[str]:
-    items = [q.text.get(language) for s in questionnaire.maturity_sections for q in s.questions]
-    dimensions = [d.name.get(language) for d in questionnaire.dimensions]
-    areas = [a.name.get(language) for a in questionnaire.areas]
-    return [*FIXED_HEADERS[language], *items, *dimensions, *areas, OVERALL[language]]
+    """Each column's name: the question's or the figure's words, with its id beside them
+    in brackets, so each is unique (change capability is both a dimension and an area)
+    and a script can find it by the id."""
+    items = [
+        f"{q.text.get(language)} [{q.id}]"
+        for s in questionnaire.maturity_sections
+        for q in s.questions
+    ]
+    dimensions = [f"{d.name.get(language)} [score_{d.id}]" for d in questionnaire.dimensions]
+    areas = [f"{a.name.get(language)} [index_{a.id}]" for a in questionnaire.areas]
+    found = [*FIXED_HEADERS[language], *items, *dimensions, *areas]
+    return [*found, f"{OVERALL[language]} [index_overall]"]
 
 
 def rows(
@@ -107,12 +117,26 @@ def rows(
     return table
 
 
-def to_csv(table: Sequence[Sequence[Cell]]) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens Swedish letters right; comma-separated."""
+def _swedish(cell: Cell) -> Cell:
+    """A decimal number as Swedish Excel reads one: with a decimal comma."""
+    if isinstance(cell, float):
+        return f"{cell:g}".replace(".", ",")
+    return cell
+
+
+def to_csv(table: Sequence[Sequence[Cell]], for_excel: bool = False) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens Swedish letters right.
+
+    ``for_excel``: as Excel with Swedish settings opens a file by a double click, with
+    semicolons between the columns and decimal commas (a comma is its decimal sign, so
+    it cannot also part the columns). Otherwise comma-separated with decimal points, for
+    analysts' tools.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=";" if for_excel else ",", lineterminator="\r\n")
     for row in table:
-        writer.writerow(["" if cell is None else defuse(cell) for cell in row])
+        cells = [_swedish(c) for c in row] if for_excel else row
+        writer.writerow(["" if cell is None else defuse(cell) for cell in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -136,3 +160,10 @@ def to_xlsx(table: Sequence[Sequence[Cell]], sheet_title: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def download(body: bytes, filename: str, mimetype: str = "text/csv; charset=utf-8") -> Response:
+    """A file to save, under ``filename``."""
+    response = Response(body, mimetype=mimetype)
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    return response
