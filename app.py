@@ -24,6 +24,7 @@ from web.platform.extensions import (
     migrate,
     talisman,
 )
+from web.platform.site import load_site
 from web.reporting.anonymity import load_anonymity
 from web.storage.content import ContentSource, DataDirectory
 
@@ -79,6 +80,7 @@ def register_content(app: Flask) -> None:
     try:
         app.extensions["lyftkollen.content"] = source.load()
         app.extensions["lyftkollen.anonymity"] = load_anonymity(Path(app.config["DATA_DIR"]))
+        app.extensions["lyftkollen.site"] = load_site(Path(app.config["DATA_DIR"]))
     except ContentError as error:
         raise SystemExit(f"Lyftkollen cannot start: the content has errors.\n{error}") from None
 

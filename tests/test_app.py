@@ -12,6 +12,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import Result
 from flask import Flask
 from sqlalchemy import create_engine, inspect, text
@@ -339,3 +340,23 @@ def test_a_number_setting_that_is_no_such_number_stops_the_start_with_its_name(
     monkeypatch.setenv(name, wrong)
     with pytest.raises(SystemExit, match=f"{name} must be a"):
         config.from_environment(str(tmp_path))
+
+
+def test_who_stands_behind_the_service_is_said_from_data(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    site = folder / "site.yaml"
+    document = yaml.safe_load(site.read_text("utf-8"))
+    document["about"] = {"sv": "Drivs av IUC Testlän, 010-123 45 67.", "en": "Run by IUC Test."}
+    site.write_text(yaml.safe_dump(document, allow_unicode=True), "utf-8")
+    database = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    settings = {"DATA_DIR": str(folder), "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database}
+    app = create_app(settings)
+    assert "Drivs av IUC Testlän, 010-123 45 67." in app.test_client().get("/").text
+
+    document["workshop"] = {"outlines_from": 1}
+    site.write_text(yaml.safe_dump(document, allow_unicode=True), "utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        create_app(settings | {"AUTO_MIGRATE": False})
+    message = str(stopped.value)
+    assert "site.yaml" in message and "workshop › outlines_from" in message

@@ -205,3 +205,19 @@ def test_a_closed_tab_loses_no_answer(person: Person, chromium_browser: Any) -> 
         assert again.get_by_label(chosen.label.sv, exact=True).is_checked()
     finally:
         other.close()
+
+
+def test_the_home_page_leads_each_kind_of_user_in(phone_page: Any, live_server: LiveServer) -> None:
+    """A participant with a code and an advisor each find their way in from the home page."""
+    page = phone_page
+    page.goto("/")
+    page.get_by_role("link", name=live_server.sv("Enter the code"), exact=True).click()
+    page.wait_for_url(re.compile(r"/w$"))
+    assert page.get_by_role("textbox").count() == 1  # the code field
+    page.goto("/")
+    page.get_by_role("link", name=live_server.sv("Log in as an advisor"), exact=True).click()
+    page.wait_for_url(re.compile(r"/radgivare/logga-in$"))
+    assert page.locator("input[type=password]").count() == 1
+    page.goto("/")
+    about = live_server.app.extensions["lyftkollen.site"].about.sv
+    assert about in page.locator("main").inner_text()

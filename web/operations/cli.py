@@ -21,6 +21,7 @@ from questionnaire.content import ContentError
 from web.advisor import sessions as advisor_sessions
 from web.operations.backup import ACCOUNTS, BackupError, dumps, export_data, import_data
 from web.platform.extensions import db
+from web.platform.site import load_site
 from web.reporting.anonymity import load_anonymity
 from web.storage.content import kept_content, load_content
 from web.storage.models import (
@@ -42,8 +43,8 @@ questionnaire_cli = AppGroup("questionnaire", help="Work with the questionnaire'
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder with questionnaire.yaml, offerings.yaml, recommender.yaml and statistics.yaml "
-    "(default: the app's data folder).",
+    help="Folder with questionnaire.yaml, offerings.yaml, recommender.yaml, statistics.yaml "
+    "and site.yaml (default: the app's data folder).",
 )
 def check(data_dir: Path | None) -> None:
     """Validate the content files and say what is wrong, naming the file and the item."""
@@ -51,6 +52,7 @@ def check(data_dir: Path | None) -> None:
     try:
         content = load_content(folder)
         anonymity = load_anonymity(folder)  # statistics.yaml: the export's k and ranges
+        load_site(folder)  # site.yaml: what the service says of itself, the projector's
     except ContentError as error:
         raise click.ClickException(str(error)) from None
     q = content.questionnaire

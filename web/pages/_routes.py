@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
@@ -22,6 +22,7 @@ def home() -> str:
         questions=sum(len(s.questions) for s in q.sections),
         steps=len(q.sections),
         lang=str(get_locale()),
+        about=current_app.extensions["lyftkollen.site"].about,
     )
 
 
