@@ -221,3 +221,46 @@ def test_the_home_page_leads_each_kind_of_user_in(phone_page: Any, live_server: 
     page.goto("/")
     about = live_server.app.extensions["lyftkollen.site"].about.sv
     assert about in page.locator("main").inner_text()
+
+
+# Every word of every heading on one line: a word split over two lines without a hyphen
+# is what "broken mid-word" looks like (Debian's Chromium has no hyphenation dictionaries,
+# so here a word either fits or is broken anywhere).
+WORDS_SPLIT = """() => { const out = [];
+  for (const h of document.querySelectorAll('h1, h2, h3, h4, legend, .index-name')) {
+    const walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT); let node;
+    while ((node = walker.nextNode())) { const words = /\\S+/g; let m;
+      while ((m = words.exec(node.data))) {
+        const range = document.createRange();
+        range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0)
+          .map(r => Math.round(r.top)));
+        if (tops.size > 1) out.push(m[0]); } } }
+  return out; }"""
+
+
+def test_the_result_and_every_step_read_well_on_a_phone(
+    phone_page: Any, live_server: LiveServer, completed_result_path: str
+) -> None:
+    """360 px: radar labels of at least 11 px, a score table as wide as the screen at
+    most, and no heading broken in the middle of a word."""
+    page = phone_page
+    page.goto(completed_result_path)
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('.radar .axis-label')].map(t =>
+             t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize))"""
+    )
+    assert len(sizes) == 10 and min(sizes) >= 11, sizes
+
+    table = page.locator("table.score-table").bounding_box()
+    assert table is not None and table["x"] >= 0 and table["x"] + table["width"] <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    token = completed_result_path.split("/")[2]
+    for language in ("sv", "en"):
+        page.goto(f"/sprak/{language}")
+        for path in [completed_result_path, "/", "/sa-raknar-vi"] + [
+            f"/a/{token}/steg/{n}" for n in range(1, 12)
+        ]:
+            page.goto(path)
+            assert page.evaluate(WORDS_SPLIT) == [], (language, path)
+    page.goto("/sprak/sv")

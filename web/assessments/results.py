@@ -322,7 +322,7 @@ def build_result(assessment: Assessment, content: Content, language: str) -> Res
         dimensions=rows,
         strongest=[by_id[d] for d in strongest],
         weakest=[by_id[d] for d in weakest],
-        radar=radar([r.name for r in rows], [r.score for r in rows]),
+        radar=radar([r.name for r in rows], [r.score for r in rows], language=language),
         path=build_path_view(recommendation, q, catalogue, language),
         low_coverage=[r for r in rows if not r.measured],
         has_path=outcome.recommendation is not None,

@@ -5,11 +5,26 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-SIZE = 560  # the chart's square viewBox
+import pyphen
+
+SIZE = 560  # the chart's square
 CENTRE = SIZE / 2
-RADIUS = 170
+RADIUS = 145
 RINGS = (25, 50, 75, 100)  # the band boundaries as rings
+# Room around the square for the labels, in the chart's units: the viewBox is the
+# square widened by PAD_X on each side and heightened by PAD_Y above and below.
+PAD_X = 105
+PAD_Y = 110
+# The labels' size in the chart's units. A 360 px phone shows the chart about 328 px
+# wide, so a label is 27 * 328 / (SIZE + 2 * PAD_X) ≈ 11.4 px there: at least 11.
+LABEL_UNITS = 27
+CHAR_UNITS = 0.57 * LABEL_UNITS  # a character's width, roughly (DejaVu Sans and the like)
+LABEL_AT = 118  # labels sit at this share of the full radius, in per cent
+# Labels are spread further apart up and down than across: a wrapped label is taller
+# than it is wide, and a page has more room in height than in width.
+LABEL_STRETCH = 1.4
 
 
 @dataclass(frozen=True)
@@ -21,11 +36,60 @@ class Axis:
     label_x: float
     label_y: float
     anchor: str  # text-anchor for the label
+    lines: tuple[str, ...] = ()  # the label as written: wrapped to its room, hyphenated
+
+
+@lru_cache(maxsize=4)
+def _hyphenator(language: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="sv" if language == "sv" else "en_GB")
+
+
+def label_lines(label: str, room: float, language: str) -> tuple[str, ...]:
+    """``label`` in lines of at most ``room`` chart units, words kept whole where they
+    fit and otherwise hyphenated by the language's rules (SVG text is not hyphenated by
+    the browser)."""
+    width = max(4, int(room / CHAR_UNITS))
+    lines: list[str] = []
+    line = ""
+    for word in label.split():
+        candidate = f"{line} {word}" if line else word
+        if len(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while len(word) > width:
+            split = _hyphenator(language).wrap(word, width)
+            if split is None:  # no hyphenation point early enough: keep the word whole
+                break
+            head, word = split
+            lines.append(head)
+        line = word
+    if line:
+        lines.append(line)
+    return tuple(lines)
+
+
+LABEL_ROOM = 220  # at most this wide, so that neighbouring labels do not meet
+
+
+def _label_room(x: float, anchor: str) -> float:
+    """The width a label has: from where it is anchored to the edge of the viewBox, and
+    never more than LABEL_ROOM."""
+    if anchor == "start":
+        room = SIZE + PAD_X - x
+    elif anchor == "end":
+        room = x + PAD_X
+    else:
+        room = 2 * min(x + PAD_X, SIZE + PAD_X - x)
+    return min(room, LABEL_ROOM)
 
 
 @dataclass(frozen=True)
 class Radar:
     size: int
+    pad_x: int
+    pad_y: int
     axes: tuple[Axis, ...]
     rings: tuple[tuple[int, str], ...]  # (value, polygon points)
     outline: str  # the company's polygon; unmeasured dimensions sit at the centre
@@ -50,18 +114,24 @@ def radar(
     labels: Sequence[str],
     scores: Sequence[int | None],
     others: Sequence[Sequence[int | None]] = (),
+    language: str = "sv",
 ) -> Radar:
     """Geometry for a radar of ``scores`` (0-100) around ``labels``, over ``others``."""
     count = len(labels)
     axes = []
     for i, (label, score) in enumerate(zip(labels, scores, strict=True)):
         x, y = _point(i, count, 100)
-        lx, ly = _point(i, count, 118)
+        lx, ly = _point(i, count, LABEL_AT)
+        ly = CENTRE + LABEL_STRETCH * (ly - CENTRE)
         anchor = "middle" if abs(lx - CENTRE) < 20 else ("start" if lx > CENTRE else "end")
-        axes.append(Axis(label, score, x, y, lx, ly + (4 if ly > CENTRE else 0), anchor))
+        lines = label_lines(label, _label_room(lx, anchor), language)
+        below = 4 if ly > CENTRE else 0
+        axes.append(Axis(label, score, x, y, lx, ly + below, anchor, lines))
     values = [float(s) if s is not None else 0.0 for s in scores]
     return Radar(
         size=SIZE,
+        pad_x=PAD_X,
+        pad_y=PAD_Y,
         axes=tuple(axes),
         rings=tuple((ring, _points([ring] * count)) for ring in RINGS),
         outline=_points(values),
