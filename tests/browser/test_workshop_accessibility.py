@@ -105,3 +105,31 @@ def test_participant_pages_have_no_axe_violations(
     response = participant_page.goto(path.format(code=setting.code, waiting=setting.waiting))
     assert response is not None and response.status == 200
     assert_no_violations(participant_page)
+
+
+FIELD_LOOK = """el => { const s = getComputedStyle(el);
+  return [s.borderTopWidth, s.borderTopStyle, s.borderTopColor, s.paddingLeft, s.borderRadius,
+          s.fontSize]; }"""
+
+
+def test_every_field_looks_alike_and_destructive_buttons_look_destructive(
+    advisor_page: Any, participant_page: Any, setting: Setting
+) -> None:
+    """The login's e-mail and password, a workshop's date and the overview's months are
+    drawn like the text field a participant types a code in; deleting is red."""
+    participant_page.goto("/w")
+    text_field = participant_page.locator("input[type=text]").first.evaluate(FIELD_LOOK)
+    participant_page.goto("/radgivare/logga-in")
+    for selector in ("#email", "#password"):
+        assert participant_page.locator(selector).evaluate(FIELD_LOOK) == text_field, selector
+    advisor_page.goto("/radgivare/workshop/ny")
+    assert advisor_page.locator("input[type=date]").evaluate(FIELD_LOOK) == text_field
+    advisor_page.goto(f"{setting.workshop}/radera")
+    error = advisor_page.evaluate(
+        "getComputedStyle(document.documentElement).getPropertyValue('--error')"
+    )
+    button = advisor_page.locator("form button[type=submit]").last
+    colour = button.evaluate("el => getComputedStyle(el).backgroundColor")
+    advisor_page.evaluate("c => document.body.style.color = c", error.strip())
+    wanted = advisor_page.evaluate("getComputedStyle(document.body).color")
+    assert colour == wanted  # the same red as every error

@@ -59,10 +59,16 @@ class TeamView:
     path: PathView | None  # None until the advisor gives the company's profile
     basis: PathBasis
     plan: list[PlanRow] = field(default_factory=list)  # with the path
+    outlines_from: int = 5  # participants before each one's outline is drawn
 
     @property
     def has_path(self) -> bool:
         return self.path is not None
+
+    @property
+    def outlines(self) -> bool:
+        """Whether each participant's outline is drawn on the radar."""
+        return self.participants >= self.outlines_from
 
 
 def _disagreement(item: Disagreement, content: Content, language: str) -> DisagreementView:
@@ -90,7 +96,11 @@ def _disagreement(item: Disagreement, content: Content, language: str) -> Disagr
     )
 
 
-def build_team_view(team: Team, content: Content, language: str) -> TeamView:
+def build_team_view(
+    team: Team, content: Content, language: str, outlines_from: int = 5
+) -> TeamView:
+    """The team's result in ``language``; each participant's outline on the radar only
+    from ``outlines_from`` finished participants (data/site.yaml)."""
     q = content.questionnaire
     result = team.result
 
@@ -124,11 +134,16 @@ def build_team_view(team: Team, content: Content, language: str) -> TeamView:
         radar=radar(
             [r.name for r in rows],
             [r.score for r in rows],
-            others=[[outline[d] for d in order] for outline in result.outlines],
+            # In a small team, people could tell whose thin line is whose: none then.
+            others=[[outline[d] for d in order] for outline in result.outlines]
+            if result.participants >= outlines_from
+            else [],
+            language=language,
         ),
         disagreements=[_disagreement(i, content, language) for i in result.disagreements],
         path=build_path_view(path, q, content.catalogue, language) if path else None,
         basis=path_basis(team.outcome.basis, rows),
+        outlines_from=outlines_from,
         plan=(
             plan_rows(team.plan.items, q, content.catalogue, language, team.plan.discuss, team.path)
             if team.plan

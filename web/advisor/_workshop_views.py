@@ -60,7 +60,9 @@ def team_context(workshop: Workshop, language: str) -> dict[str, Any]:
     """The team view for the templates."""
     c = content_for(workshop)
     team = workshops.team(workshop, c)
-    return {"team": build_team_view(team, c, language) if team else None, "team_lang": language}
+    outlines_from = current_app.extensions["lyftkollen.site"].workshop.outlines_from
+    view = build_team_view(team, c, language, outlines_from) if team else None
+    return {"team": view, "team_lang": language}
 
 
 @bp.route("/workshop/ny", methods=["GET", "POST"])
