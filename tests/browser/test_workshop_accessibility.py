@@ -83,6 +83,7 @@ ADVISOR_PAGES = {
     "present_join": "{w}/presentera",
     "present_result": "{w}/presentera/resultat",
     "report": "{w}/rapport",
+    "confirm_reveal": "{w}/visa",
 }
 
 

@@ -193,7 +193,11 @@ def test_participants_see_their_result_only_when_revealed(
     assert person.client.get(status_url).json == {"visible": False, "open": True}
 
     page = advisor.get(url)
-    advisor.post(f"{url}/visa", data={"csrf_token": csrf_token(page.text), "show": "1"})
+    asked = advisor.post(f"{url}/visa", data={"csrf_token": csrf_token(page.text), "show": "1"})
+    assert asked.status_code == 200 and "Visa deltagarna deras resultat?" in asked.text
+    assert person.client.get(status_url).json["visible"] is False  # not before a yes
+    confirm = {"csrf_token": csrf_token(asked.text), "show": "1", "confirmed": "1"}
+    assert advisor.post(f"{url}/visa", data=confirm).status_code == 302
     assert person.client.get(status_url).json["visible"] is True
     shown = person.client.get(finished.location)
     assert "Ert resultat" in shown.text and "Totalt" in shown.text

@@ -216,10 +216,16 @@ def _switch(
     return redirect(url_for("advisor.workshop", public_id=w.public_id))
 
 
-@bp.post("/workshop/<public_id>/visa")
+@bp.route("/workshop/<public_id>/visa", methods=["GET", "POST"])
 @login_required
-def reveal(public_id: str) -> Response:
-    """Show participants their own results, or hide them again."""
+def reveal(public_id: str) -> Response | str:
+    """Show participants their own results, after a confirmation (GET asks, and so does
+    a POST without ``confirmed``: results once seen cannot be unseen); or hide them
+    again, at once."""
+    w = workshop_or_404(public_id)
+    showing = request.method == "GET" or request.form.get("show") == "1"
+    if showing and request.form.get("confirmed") != "1":
+        return render_template("advisor/confirm_reveal.html", workshop=w, action=ActionForm())
     said = (
         gettext("Participants now see their own results."),
         gettext("Participants’ results are hidden again."),
