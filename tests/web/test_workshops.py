@@ -636,3 +636,31 @@ def test_the_excel_csv_opens_as_columns_in_swedish_excel(
     rows = list(csv.reader(io.StringIO(plain.data.decode("utf-8-sig"))))
     assert rows[0] == header and rows[1][margin] == "3.5"
     assert [r[:margin] for r in rows] == [r[:margin] for r in table]
+
+
+def test_the_profile_can_be_given_when_the_workshop_is_created(
+    app: Flask, questionnaire: Any, advisor: FlaskClient
+) -> None:
+    """With size and industry given at creation, the team's path shows as soon as the
+    first participant has finished, without a visit to the profile page."""
+    page = advisor.get("/radgivare/workshop/ny")
+    wrong = advisor.post(
+        "/radgivare/workshop/ny", data=workshop_form(page.text, employees="många", sni="25")
+    )
+    assert wrong.status_code == 422 and 'id="employees-error"' in wrong.text
+    assert 'href="#employees"' in wrong.text  # in the summary, as a link to the field
+    only_industry = advisor.post(
+        "/radgivare/workshop/ny", data=workshop_form(page.text, employees="", sni="25")
+    )
+    assert only_industry.status_code == 422 and 'id="employees-error"' in only_industry.text
+
+    url, code = create_workshop(advisor, employees="45", sni="25")
+    participant(app, questionnaire, code).answer_maturity_pages(2)
+    view = advisor.get(url).text
+    assert "Företagets profil saknas" not in view
+    assert "Nästa steg" in view  # the team's path
+
+
+def test_a_workshop_without_a_profile_given_asks_for_it(advisor: FlaskClient) -> None:
+    url, _ = create_workshop(advisor, employees="", sni="")
+    assert "Företagets profil saknas" in advisor.get(url).text

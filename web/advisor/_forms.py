@@ -100,6 +100,20 @@ class WorkshopForm(FlaskForm):
         default="immediate",
     )
 
+    # The company's size and industry, optional: with them the team's path shows as soon
+    # as someone has answered (the projector's path slide is not empty). Checked by the
+    # questionnaire's own profile rules in the view; the rest of the profile is on its page.
+    employees = StringField(
+        _l("Number of employees"),
+        filters=[clean_line],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 12},
+    )
+    sni = SelectField(_l("Industry"), validate_choice=False)
+
+    def set_industries(self, choices: list[tuple[str, str]]) -> None:
+        given = [SelectChoice(value, text) for value, text in choices]
+        self.sni.choices = [_lazy_choice("", _l("Choose …")), *given]
+
     def set_companies(self, companies: list[tuple[str, str]]) -> None:
         choices = [SelectChoice(public_id, name) for public_id, name in companies]
         self.company.choices = [*choices, _lazy_choice(NEW_COMPANY, _l("A new company …"))]

@@ -27,6 +27,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from questionnaire.answers import AnswerError
+from questionnaire.profile import parse_profile_answers
 from web.advisor._access import workshop_or_404
 from web.advisor._decision_forms import (
     decision_form,
@@ -43,7 +44,7 @@ from web.platform.extensions import db
 from web.platform.links import absolute_url_for
 from web.reporting import export, peers
 from web.storage.access import advisor
-from web.storage.content import content, content_for
+from web.storage.content import Content, content, content_for
 from web.storage.models import Assessment, Company, User, Workshop
 from web.workshops import service as workshops
 
@@ -71,9 +72,16 @@ def new_workshop() -> Response | str | tuple[str, int]:
     form = WorkshopForm()
     companies = db.session.execute(workshops.visible_companies(advisor())).scalars().all()
     form.set_companies([(c.public_id, c.name) for c in companies])
+    c = content()
+    lang = _language()
+    section = c.questionnaire.workshop_profile_section
+    sni = next(q for q in section.questions if q.id == "sni")
+    form.set_industries([(o.value, o.label.get(lang)) for o in sni.answer_options])
     if request.method == "GET" and request.args.get("foretag"):
         form.company.data = request.args["foretag"]
-    if form.validate_on_submit() and form.held_on.data is not None:
+    valid = form.validate_on_submit()
+    profile = _given_profile(form, c, section, lang) if request.method == "POST" else None
+    if valid and not form.errors and form.held_on.data is not None:
         company: Company | tuple[User, str]
         if form.company.data == NEW_COMPANY:
             company = (advisor(), form.new_company.data or "")
@@ -85,11 +93,27 @@ def new_workshop() -> Response | str | tuple[str, int]:
             held_on=form.held_on.data,
             language=form.language.data or "sv",
             reveal=form.reveal.data or "immediate",
-            content=content(),
+            content=c,
+            profile=profile,
         )
         return redirect(url_for("advisor.workshop", public_id=workshop.public_id))
     page = render_template("advisor/new_workshop.html", form=form)
     return (page, 422) if form.errors else page
+
+
+def _given_profile(
+    form: WorkshopForm, c: Content, section: Any, lang: str
+) -> dict[str, Any] | None:
+    """The size and industry given with a new workshop, checked like the profile page
+    checks them (errors go on the form's fields); None when neither was given."""
+    raw = {"employees": form.employees.data or "", "sni": form.sni.data or ""}
+    if not any(raw.values()):
+        return None
+    values, errors = parse_profile_answers(c.questionnaire, {k: v for k, v in raw.items() if v})
+    for error in errors:
+        field = form.employees if error.question_id == "employees" else form.sni
+        field.errors = (*field.errors, page_forms.error_message(error, section, lang))
+    return values
 
 
 @bp.get("/workshop/<public_id>")

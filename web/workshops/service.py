@@ -191,10 +191,13 @@ def create_workshop(
     language: str,
     reveal: str,
     content: Content,
+    profile: dict[str, Any] | None = None,
 ) -> Workshop:
     """A new open workshop with a join code no other workshop has; committed.
 
     ``company``: an existing company, or (owner, name) for a new one made with it.
+    ``profile``: what the advisor gave of the company's profile, over the company's
+    latest (an earlier workshop's).
     """
     if isinstance(company, tuple):
         company = _new_company(*company)
@@ -205,7 +208,7 @@ def create_workshop(
             held_on=held_on,
             language=language,
             reveal=reveal,
-            profile=latest_profile(company),
+            profile={**latest_profile(company), **(profile or {})},
             code=new_join_code(),
         )
         pin(workshop, content)
