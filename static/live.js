@@ -42,7 +42,11 @@
     if (!team || !teamUrl) { teamVersion = version; return Promise.resolve(); }
     return fetch(teamUrl, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) { if (!response.ok) throw new Error(response.status); return response.text(); })
-      .then(function (html) { team.innerHTML = html; teamVersion = version; });
+      .then(function (html) {
+        team.innerHTML = html;
+        teamVersion = version;
+        document.dispatchEvent(new CustomEvent("lyftkollen:team-updated"));
+      });
   }
 
   function poll() {

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from app import create_app
 from questionnaire.model import Questionnaire
 
 from .helpers import (
@@ -24,6 +23,7 @@ from .helpers import (
     AnswerPlan,
     LiveServer,
     PlannedAnswer,
+    browser_app,
     plan_answer,
     require_chromium,
     round_half_up,
@@ -35,14 +35,7 @@ from .helpers import (
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app on a free local port, with its own empty SQLite database."""
     database = tmp_path_factory.mktemp("browser") / "lyftkollen.sqlite3"
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-            "AUTO_MIGRATE": True,
-            "SECRET_KEY": "browser-tests",
-        }
-    )
-    with serving(app) as server:
+    with serving(browser_app(database, "browser-tests")) as server:
         yield server
 
 

@@ -62,6 +62,23 @@ def require_chromium() -> None:
     pytest.skip(reason)
 
 
+def browser_app(database: Path, secret_key: str, **config: Any) -> Flask:
+    """The app on its own SQLite database, migrated on start, for a live server."""
+    from app import create_app
+
+    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "AUTO_MIGRATE": True}
+    return create_app({**settings, "SECRET_KEY": secret_key, **config})
+
+
+def log_in(page: Any, email: str, password: str) -> None:
+    """An advisor logs in through the form (logins are rate-limited: once a context)."""
+    page.goto("/radgivare/logga-in")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.locator("form button.primary").click()
+    page.wait_for_url("**/radgivare/")
+
+
 @contextmanager
 def serving(app: Flask) -> Iterator[LiveServer]:
     """``app`` on a free local port, one thread per request, until the block ends.

@@ -66,8 +66,18 @@ def home_in_english(page: Any, server: LiveServer, result: str) -> None:
     assert page.locator("html").get_attribute("lang") == "en"
 
 
+def advisor_login(page: Any, server: LiveServer, result: str) -> None:
+    page.goto("/radgivare/logga-in")
+
+
+def delete_answers(page: Any, server: LiveServer, result: str) -> None:
+    page.goto(result.replace("/resultat", "/radera"))
+
+
 PAGES: list[Callable[[Any, LiveServer, str], None]] = [
     home,
+    advisor_login,
+    delete_answers,
     profile_step,
     dimension_step,
     step_with_errors,

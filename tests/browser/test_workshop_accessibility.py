@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.helpers import PASSWORD, Survey, create_workshop, logged_in, set_profile
 
-from .helpers import PHONE, LiveServer
+from .helpers import PHONE, LiveServer, log_in
 from .test_accessibility import violation_report
 
 # One worker runs them all (pytest-xdist's loadgroup): one Chromium, one live server.
@@ -26,6 +27,7 @@ class Setting:
     workshop: str  # the advisor's path of the workshop
     code: str
     waiting: str  # a participant's path while results are hidden
+    company: str  # the advisor's path of the workshop's company
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +43,10 @@ def setting(live_server: LiveServer) -> Setting:
         person = Survey(app.test_client(), questionnaire)
         person.join(code, name=f"Deltagare {level}")
         waiting = person.answer_maturity_pages(level).location
-    return Setting(workshop=url, code=code, waiting=waiting)
+    companies = advisor.get("/radgivare/foretag").text
+    company = re.search(r'href="(/radgivare/foretag/[\w-]+)"', companies)
+    assert company
+    return Setting(workshop=url, code=code, waiting=waiting, company=company.group(1))
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +57,7 @@ def advisor_page(chromium_browser: Any, live_server: LiveServer, setting: Settin
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
-    page.goto("/radgivare/logga-in")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    page.locator("form button.primary").click()
-    page.wait_for_url("**/radgivare/")
+    log_in(page, EMAIL, PASSWORD)
     yield page
     context.close()
 
@@ -84,6 +85,8 @@ ADVISOR_PAGES = {
     "present_result": "{w}/presentera/resultat",
     "report": "{w}/rapport",
     "confirm_reveal": "{w}/visa",
+    "company": "{c}",
+    "compare": "{c}/jamforelse",
 }
 
 
@@ -91,7 +94,7 @@ ADVISOR_PAGES = {
 def test_advisor_pages_have_no_axe_violations(
     path: str, advisor_page: Any, setting: Setting
 ) -> None:
-    response = advisor_page.goto(path.format(w=setting.workshop))
+    response = advisor_page.goto(path.format(w=setting.workshop, c=setting.company))
     assert response is not None and response.status == 200
     assert_no_violations(advisor_page)
 

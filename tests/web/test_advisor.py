@@ -151,7 +151,7 @@ def test_every_advisor_route_needs_a_login(app: Flask) -> None:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith(ADVISOR_PREFIX) or rule.endpoint in PUBLIC_ADVISOR_ROUTES:
             continue
-        url = re.sub(r"<[^>]+>", "x", rule.rule)
+        url = re.sub(r"<int:[^>]+>", "1", re.sub(r"<(?!int:)[^>]+>", "x", rule.rule))
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             response = client.open(url, method=method)
             assert response.status_code in (302, 401), (method, rule.rule)
@@ -165,7 +165,7 @@ def _owned_urls(
     app: Flask, workshop_id: str, company_id: str, participant_key: str
 ) -> list[tuple[str, str, str]]:
     """Every advisor route with an id, filled with the given workshop's or company's id."""
-    fill = {"fmt": "csv", "key": participant_key}
+    fill = {"fmt": "csv", "key": participant_key, "number": "2"}
     urls = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith(ADVISOR_PREFIX) or "public_id" not in rule.arguments:
@@ -178,7 +178,7 @@ def _owned_urls(
         assert not unknown, f"{rule.rule}: fill in {unknown} in this test"
         url = rule.rule.replace("<public_id>", owner_id)
         for name, value in fill.items():
-            url = url.replace(f"<{name}>", value)
+            url = re.sub(rf"<(\w+:)?{name}>", value, url)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             urls.append((method, url, rule.rule))
     return urls
@@ -207,5 +207,9 @@ def test_another_advisors_workshops_and_companies_answer_404(app: Flask) -> None
         assert stranger.open(path, method=method).status_code == 404, (method, rule)
     for method, path, rule in urls:
         if method == "GET":  # an admin sees every advisor's records
-            assert admin.open(path, method=method).status_code == 200, (method, rule)
+            seen = admin.open(path, method=method)
+            if seen.status_code == 302:  # an older address: on to the same record
+                assert workshop_id in seen.location or company_id in seen.location, rule
+                seen = admin.get(seen.location)
+            assert seen.status_code == 200, (method, rule)
     assert owner.get(url).status_code == 200

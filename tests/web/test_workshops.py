@@ -89,7 +89,7 @@ def test_the_projector_speaks_the_workshops_language_whatever_the_advisors(
         assert "Go to lyftkollen.test/w" not in advisor.get(f"{url}/presentera").text
         assert "Gå till lyftkollen.test/w" in advisor.get(f"{url}/presentera").text
         own = advisor.get(url).text
-        assert '<html lang="en">' in own and "Presenter view" in own
+        assert '<html lang="en">' in own and "Present: the slides" in own
 
 
 def test_a_participant_joins_by_a_loosely_typed_code_and_skips_the_profile(
@@ -327,7 +327,7 @@ def test_the_team_view_follows_a_changed_answer_sent_to_another_process(
 
     def shown() -> tuple[dict[str, int], dict[str, int]]:
         fragment = advisor.get(f"{url}/team").text
-        projector = advisor.get(f"{url}/presentera/resultat").text
+        projector = advisor.get(f"{url}/presentera/bilder").text  # every slide
         return team_means(fragment), team_means(projector)
 
     def means() -> dict[str, int]:

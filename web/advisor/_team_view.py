@@ -14,7 +14,7 @@ from web.assessments.results import (
     path_basis,
     plan_rows,
 )
-from web.platform.charts import Radar, radar
+from web.platform.charts import PROJECTOR, Radar, radar
 from web.storage.content import Content
 from web.workshops.service import Team
 
@@ -60,6 +60,7 @@ class TeamView:
     basis: PathBasis
     plan: list[PlanRow] = field(default_factory=list)  # with the path
     outlines_from: int = 5  # participants before each one's outline is drawn
+    projector_radar: Radar | None = None  # the same, with a projector's large labels
 
     @property
     def has_path(self) -> bool:
@@ -126,19 +127,20 @@ def build_team_view(
 
     path = team.path
     order = [d.id for d in q.dimensions]
+    # In a small team, people could tell whose thin line is whose: none then.
+    others = (
+        [[outline[d] for d in order] for outline in result.outlines]
+        if result.participants >= outlines_from
+        else []
+    )
     return TeamView(
         participants=result.participants,
         overall=result.overall,
         areas=[(a.id, a.name.get(language), result.areas[a.id]) for a in q.areas],
         rows=rows,
-        radar=radar(
-            [r.name for r in rows],
-            [r.score for r in rows],
-            # In a small team, people could tell whose thin line is whose: none then.
-            others=[[outline[d] for d in order] for outline in result.outlines]
-            if result.participants >= outlines_from
-            else [],
-            language=language,
+        radar=radar([r.name for r in rows], [r.score for r in rows], others, language),
+        projector_radar=radar(
+            [r.name for r in rows], [r.score for r in rows], others, language, PROJECTOR
         ),
         disagreements=[_disagreement(i, content, language) for i in result.disagreements],
         path=build_path_view(path, q, content.catalogue, language) if path else None,

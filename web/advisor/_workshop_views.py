@@ -35,6 +35,7 @@ from web.advisor._decision_forms import (
     workshop_decision_view,
 )
 from web.advisor._forms import NEW_COMPANY, ActionForm, WorkshopForm
+from web.advisor._slides import build_slides
 from web.advisor._team_view import build_team_view
 from web.assessments import forms as page_forms
 from web.assessments.answering import profile_complete
@@ -163,15 +164,8 @@ def workshop_status(public_id: str) -> Response:
 def team_fragment(public_id: str) -> Response:
     """The team result as an HTML fragment, for the pages' script to swap in."""
     w = workshop_or_404(public_id)
-    presenter = request.args.get("vy") == "presentation"
-    language = w.language if presenter else _language()
-    with force_locale(language):
-        html = render_template(
-            "advisor/_team.html",
-            workshop=w,
-            team_heading=2 if presenter else 3,
-            **team_context(w, language),
-        )
+    language = _language()
+    html = render_template("advisor/_team.html", workshop=w, **team_context(w, language))
     response = Response(html, mimetype="text/html")
     return response
 
@@ -179,35 +173,72 @@ def team_fragment(public_id: str) -> Response:
 @bp.get("/workshop/<public_id>/presentera")
 @login_required
 def present(public_id: str) -> str:
-    """The projector's join screen: the code, the address and a QR code, in large type."""
+    """The projector's slides from the first: how to join, in large type."""
+    return _present(workshop_or_404(public_id), 1)
+
+
+@bp.get("/workshop/<public_id>/presentera/<int:number>")
+@login_required
+def present_slide(public_id: str, number: int) -> str | Response:
+    """Slide ``number``: without JavaScript, each slide is a page of its own with links
+    to the next and the previous; with it, the keys and buttons step without a reload."""
     w = workshop_or_404(public_id)
-    with force_locale(w.language):
-        return render_template(
-            "advisor/present_join.html",
-            workshop=w,
-            counts=workshops.counts(w),
-            join_url=join_url(w),
-            enter_url=absolute_url_for("workshop.enter_code"),
-            qr_svg=qr_svg(join_url(w)),
-            poll_seconds=current_app.config["LIVE_POLL_SECONDS"],
-            lang=w.language,
-        )
+    if number < 1:
+        return redirect(url_for("advisor.present", public_id=w.public_id))
+    return _present(w, number)
 
 
 @bp.get("/workshop/<public_id>/presentera/resultat")
 @login_required
-def present_result(public_id: str) -> str:
-    """The team's result on the projector, in the workshop's language."""
+def present_result(public_id: str) -> Response:
+    """The team's result on the projector: its first slide (an address kept from before
+    the slides)."""
     w = workshop_or_404(public_id)
-    counts = workshops.counts(w)
+    return redirect(url_for("advisor.present_slide", public_id=w.public_id, number=3))
+
+
+@bp.get("/workshop/<public_id>/presentera/bilder")
+@login_required
+def present_deck(public_id: str) -> Response:
+    """Every slide as an HTML fragment, for the page's script to swap in when the team's
+    result changed: the live figures update on the slide that shows them."""
+    w = workshop_or_404(public_id)
     with force_locale(w.language):
+        html = render_template("advisor/_deck.html", **_deck_context(w, current=0))
+    return Response(html, mimetype="text/html")
+
+
+def _deck_context(w: Workshop, current: int) -> dict[str, Any]:
+    c = content_for(w)
+    team = team_context(w, w.language)["team"]
+    people = workshops.participants(w)
+    finished = sorted(
+        (p.participant_name for p in people if p.completed),
+        key=lambda name: (name or "").casefold(),
+    )
+    display = current_app.extensions["lyftkollen.site"].workshop
+    slides = build_slides(w.title, team, c.questionnaire, w.language, finished, display)
+    return {
+        "workshop": w,
+        "team": team,
+        "team_lang": w.language,
+        "slides": slides,
+        "current": min(max(current, 1), len(slides)) if current else 0,
+        "counts": workshops.counts(w),
+        "join_url": join_url(w),
+        "enter_url": absolute_url_for("workshop.enter_code"),
+        "qr_svg": qr_svg(join_url(w)),
+        "lang": w.language,
+    }
+
+
+def _present(w: Workshop, number: int) -> str:
+    with force_locale(w.language):
+        context = _deck_context(w, number)
         return render_template(
-            "advisor/present_result.html",
-            workshop=w,
-            counts=counts,
+            "advisor/slides.html",
             poll_seconds=current_app.config["LIVE_POLL_SECONDS"],
-            lang=w.language,
-            **team_context(w, w.language),
+            **context,
         )
 
 

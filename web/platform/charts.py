@@ -37,6 +37,7 @@ class Axis:
     label_y: float
     anchor: str  # text-anchor for the label
     lines: tuple[str, ...] = ()  # the label as written: wrapped to its room, hyphenated
+    lift: float = 0.0  # how far the first line is moved up from label_y, in ems
 
 
 @lru_cache(maxsize=4)
@@ -44,11 +45,37 @@ def _hyphenator(language: str) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang="sv" if language == "sv" else "en_GB")
 
 
-def label_lines(label: str, room: float, language: str) -> tuple[str, ...]:
+@dataclass(frozen=True)
+class LabelLayout:
+    """How big a radar's labels are, and the room they have (in the chart's units)."""
+
+    units: int = LABEL_UNITS
+    pad_x: int = PAD_X
+    room: int = 220  # at most this wide, so that neighbouring labels do not meet
+    large: bool = False  # drawn with the stylesheet's large labels (a projector's)
+    # How much further out than the ring the labels sit, across and up and down.
+    stretch_x: float = 1.0
+    stretch_y: float = LABEL_STRETCH
+    # Whether a label beside the chart is held to ``room`` too (on a narrow page), or
+    # may run to the edge (on a wide screen, where its neighbours are above and below).
+    cap_sides: bool = True
+
+
+PAGE = LabelLayout()
+# On a projector the chart is as tall as the screen allows, and a 16:9 screen is wide:
+# larger labels, spread out sideways, with more room beside the chart.
+PROJECTOR = LabelLayout(
+    units=36, pad_x=500, room=340, large=True, stretch_x=1.6, stretch_y=1.25, cap_sides=False
+)
+
+
+def label_lines(
+    label: str, room: float, language: str, units: float = LABEL_UNITS
+) -> tuple[str, ...]:
     """``label`` in lines of at most ``room`` chart units, words kept whole where they
     fit and otherwise hyphenated by the language's rules (SVG text is not hyphenated by
     the browser)."""
-    width = max(4, int(room / CHAR_UNITS))
+    width = max(4, int(room / (CHAR_UNITS * units / LABEL_UNITS)))
     lines: list[str] = []
     line = ""
     for word in label.split():
@@ -70,19 +97,30 @@ def label_lines(label: str, room: float, language: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-LABEL_ROOM = 220  # at most this wide, so that neighbouring labels do not meet
+LINE_EMS = 1.1  # a label's line height
 
 
-def _label_room(x: float, anchor: str) -> float:
+def _lift(y: float, lines: Sequence[str]) -> float:
+    """Where a label's first line goes, in ems above its anchor: a label beside the
+    chart is centred on it (its score line counted); one above grows upwards, away from
+    the chart; one below hangs down from it."""
+    if abs(y - CENTRE) < RADIUS * 0.6:
+        return (len(lines) + 1) * LINE_EMS / 2 - 0.35
+    if y < CENTRE:
+        return (len(lines) - 1) * LINE_EMS
+    return 0.0
+
+
+def _label_room(x: float, anchor: str, layout: LabelLayout) -> float:
     """The width a label has: from where it is anchored to the edge of the viewBox, and
-    never more than LABEL_ROOM."""
+    never more than the layout's room."""
     if anchor == "start":
-        room = SIZE + PAD_X - x
+        room = SIZE + layout.pad_x - x
     elif anchor == "end":
-        room = x + PAD_X
+        room = x + layout.pad_x
     else:
-        room = 2 * min(x + PAD_X, SIZE + PAD_X - x)
-    return min(room, LABEL_ROOM)
+        return min(2 * min(x + layout.pad_x, SIZE + layout.pad_x - x), layout.room)
+    return min(room, layout.room) if layout.cap_sides else room
 
 
 @dataclass(frozen=True)
@@ -95,6 +133,7 @@ class Radar:
     outline: str  # the company's polygon; unmeasured dimensions sit at the centre
     dots: tuple[tuple[float, float], ...]
     others: tuple[str, ...] = ()  # thin outlines drawn under it: a team's participants
+    large_labels: bool = False
 
 
 def _point(index: int, count: int, value: float) -> tuple[float, float]:
@@ -115,6 +154,7 @@ def radar(
     scores: Sequence[int | None],
     others: Sequence[Sequence[int | None]] = (),
     language: str = "sv",
+    layout: LabelLayout = PAGE,
 ) -> Radar:
     """Geometry for a radar of ``scores`` (0-100) around ``labels``, over ``others``."""
     count = len(labels)
@@ -122,16 +162,18 @@ def radar(
     for i, (label, score) in enumerate(zip(labels, scores, strict=True)):
         x, y = _point(i, count, 100)
         lx, ly = _point(i, count, LABEL_AT)
-        ly = CENTRE + LABEL_STRETCH * (ly - CENTRE)
+        lx = CENTRE + layout.stretch_x * (lx - CENTRE)
+        ly = CENTRE + layout.stretch_y * (ly - CENTRE)
         anchor = "middle" if abs(lx - CENTRE) < 20 else ("start" if lx > CENTRE else "end")
-        lines = label_lines(label, _label_room(lx, anchor), language)
+        lines = label_lines(label, _label_room(lx, anchor, layout), language, layout.units)
         below = 4 if ly > CENTRE else 0
-        axes.append(Axis(label, score, x, y, lx, ly + below, anchor, lines))
+        axes.append(Axis(label, score, x, y, lx, ly + below, anchor, lines, _lift(ly, lines)))
     values = [float(s) if s is not None else 0.0 for s in scores]
     return Radar(
         size=SIZE,
-        pad_x=PAD_X,
+        pad_x=layout.pad_x,
         pad_y=PAD_Y,
+        large_labels=layout.large,
         axes=tuple(axes),
         rings=tuple((ring, _points([ring] * count)) for ring in RINGS),
         outline=_points(values),
