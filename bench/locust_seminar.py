@@ -80,7 +80,7 @@ class _Live(Browser):
 
     abstract = True
     page_path = ""
-    team_query = ""
+    team_path = "/radgivare/workshop/{id}/team"  # the team fragment the page swaps in
 
     def on_start(self) -> None:
         # Logged in before the seminar (the driver did it: a password hash takes its time
@@ -120,8 +120,8 @@ class _Live(Browser):
         if state["team_version"] != self.team_version:
             TALLY["team_fetches"] += 1
             self.page(
-                f"/radgivare/workshop/{WORKSHOP}/team{self.team_query}",
-                "GET /radgivare/workshop/[id]/team",
+                self.team_path.format(id=WORKSHOP),
+                "GET " + self.team_path.replace("{id}", "[id]"),
             )
             self.team_version = state["team_version"]
 
@@ -132,13 +132,13 @@ class Presenter(_Live):
     fixed_count = 1
     page_path = "/radgivare/workshop/{id}/presentera"
     page_name = "GET /radgivare/workshop/[id]/presentera"
-    team_query = "?vy=presentation"
+    team_path = "/radgivare/workshop/{id}/presentera/bilder"  # every slide, swapped in
 
     def step(self) -> None:
         if TALLY["flows_completed"] and not getattr(self, "showing_result", False):
             self.page(
-                f"/radgivare/workshop/{WORKSHOP}/presentera/resultat",
-                "GET /radgivare/workshop/[id]/presentera/resultat",
+                f"/radgivare/workshop/{WORKSHOP}/presentera/3",
+                "GET /radgivare/workshop/[id]/presentera/3",
             )
             self.showing_result = True
         self.poll()
