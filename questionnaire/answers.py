@@ -105,7 +105,7 @@ def parse_answer(question: Question, value: Any) -> AnswerValue | None:
     # API drop them alike.
     text = strip_control(value).strip()
     if question.single_line:
-        text = " ".join(_FORMAT.sub("", text).split())
+        text = " ".join(strip_format(text).split())
     if len(text) > question.max_length:
         raise AnswerError(qid, "too_long", {"max_length": question.max_length})
     return text or None
@@ -121,6 +121,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _FORMAT = re.compile(
     "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
 )
+
+
+def strip_format(value: str) -> str:
+    """``value`` without invisible format characters: nothing to see on one line."""
+    return _FORMAT.sub("", value)
 
 
 def strip_control(value: str) -> str:

@@ -65,6 +65,16 @@ class Option(_Frozen):
     # ticking it in a checklist. None means "don't know": it does not count at all.
     level: float | None = Field(default=None, ge=0, le=LEVEL_MAX)
     exclusive: bool = False
+    # The state as a step to reach, where the label also names what is still missing
+    # ("Backup tas automatiskt, men vi har aldrig provat …"): the action plan's "next
+    # step" says this, so that a step never reads as a shortcoming to aim for.
+    step: Text | None = None
+
+    @model_validator(mode="after")
+    def _step_has_a_level(self) -> Option:
+        if self.step is not None and self.level is None:
+            raise ValueError(f"option '{self.value}': a step belongs to an option with a level")
+        return self
 
     @property
     def counts(self) -> bool:

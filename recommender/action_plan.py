@@ -69,7 +69,8 @@ def _next_state(question: Question, answer: AnswerValue) -> tuple[PlanState, Pla
             return None
         step = min(up, key=lambda o: o.level or 0.0)
         now = PlanState(chosen.value, chosen.label, level)
-        return now, PlanState(step.value, step.label, float(step.level or 0.0))
+        # Said as a state to reach, without what the label says is still missing.
+        return now, PlanState(step.value, step.step or step.label, float(step.level or 0.0))
     if question.type == "multi":
         ticked = [v for v in answer if isinstance(v, str)] if isinstance(answer, list) else []
         unticked = [

@@ -19,9 +19,12 @@
 
   function slides() { return deck.querySelectorAll(".slide"); }
 
+  var currentKey = null;
+
   function show(number, remember) {
     var all = slides();
     current = Math.max(1, Math.min(all.length, number));
+    currentKey = all[current - 1].dataset.key;
     all.forEach(function (slide, i) { slide.hidden = i + 1 !== current; });
     count.textContent = countWords.replace("{num}", current).replace("{count}", all.length);
     prev.href = base + Math.max(1, current - 1);
@@ -38,7 +41,9 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    var onControl = event.target.closest && event.target.closest("button, a, input, select, textarea");
+    // Space and F belong to a focused button or field; on a link (the one just clicked)
+    // they step and toggle as anywhere else.
+    var onControl = event.target.closest && event.target.closest("button, input, select, textarea");
     var key = event.key;
     if (key === "ArrowRight" || key === "ArrowDown" || key === "PageDown" || (key === " " && !onControl)) {
       event.preventDefault(); show(current + 1, true);
@@ -58,6 +63,14 @@
     full.hidden = false;
     full.addEventListener("click", toggleFullScreen);
   }
-  document.addEventListener("lyftkollen:team-updated", function () { show(current, false); });
+  // The slides came anew: stay on the same slide (its key), wherever it now is; if it
+  // is gone, on the first of its kind, else at the same number.
+  document.addEventListener("lyftkollen:team-updated", function () {
+    var all = Array.prototype.slice.call(slides());
+    var kind = currentKey ? currentKey.split("-")[0] : "";
+    var same = all.findIndex(function (s) { return s.dataset.key === currentKey; });
+    if (same < 0) same = all.findIndex(function (s) { return s.dataset.key.split("-")[0] === kind; });
+    show(same >= 0 ? same + 1 : current, true);
+  });
   show(current, false);
 })();

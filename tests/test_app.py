@@ -354,9 +354,11 @@ def test_who_stands_behind_the_service_is_said_from_data(tmp_path: Path) -> None
     app = create_app(settings)
     assert "Drivs av IUC Testlän, 010-123 45 67." in app.test_client().get("/").text
 
-    document["workshop"] = {"outlines_from": 1}
-    site.write_text(yaml.safe_dump(document, allow_unicode=True), "utf-8")
-    with pytest.raises(SystemExit) as stopped:
-        create_app(settings | {"AUTO_MIGRATE": False})
-    message = str(stopped.value)
-    assert "site.yaml" in message and "workshop › outlines_from" in message
+    # Values a slide cannot hold, or that would tell whose outline is whose, stop the start.
+    for key, value in (("outlines_from", 1), ("names_up_to", 31), ("plan_items_per_slide", 4)):
+        document["workshop"] = {key: value}
+        site.write_text(yaml.safe_dump(document, allow_unicode=True), "utf-8")
+        with pytest.raises(SystemExit) as stopped:
+            create_app(settings | {"AUTO_MIGRATE": False})
+        message = str(stopped.value)
+        assert "site.yaml" in message and f"workshop › {key}" in message

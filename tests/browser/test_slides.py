@@ -193,6 +193,8 @@ def test_the_keys_a_clicker_sends_step_through_the_slides(projector: Any, deck: 
     projector.get_by_role("link", name="Nästa").click()
     assert shown(projector) == 2
     expect(projector.locator("#slide-count")).to_have_text(f"2 av {total}")
+    projector.keyboard.press(" ")  # the focus on the link just clicked: space still steps
+    assert shown(projector) == 3
     assert projector.evaluate("window.notReloaded") is True  # all without a reload
 
 
@@ -248,3 +250,44 @@ def test_a_small_team_shows_no_ones_own_outline(projector: Any, deck: Deck) -> N
         answer_as(person, COMPANIES[index], deck.questionnaire)
     page = advisor.get(f"{path}/presentera/4").text
     assert 'class="slide kind-radar"' in page and "other-outline" not in page
+
+
+def test_the_slide_shown_stays_when_slides_are_added_before_it(
+    chromium_browser: Any, deck: Deck
+) -> None:
+    """One participant has finished: no disagreements yet, the path is slide 8. When a
+    second finishes, five disagreement slides come before it: the wall stays on the
+    path. The workshop's title is as long as a title may be: two lines on the wall."""
+    advisor = logged_in(deck.app, "nyss@example.se")
+    title = ("Ledningsgruppen och produktionsledarna, uppföljning av handlingsplanen " * 3)[:200]
+    path, code = create_workshop(advisor, title=title, employees="28", sni="25")
+    first = Survey(deck.app.test_client(), deck.questionnaire)
+    first.join(code)
+    answer_as(first, COMPANIES[1], deck.questionnaire)
+    deck_html = advisor.get(f"{path}/presentera/1").text
+    keys = re.findall(r'data-key="([\w-]+)"', deck_html)
+    number = keys.index("path-1") + 1
+    # A projector of its own, logged in as this workshop's advisor (their session).
+    cookie = advisor.get_cookie("session")
+    assert cookie is not None
+    context = chromium_browser.new_context(
+        base_url=deck.server.url, viewport={"width": 1280, "height": 720}
+    )
+    context.add_cookies([{"name": "session", "value": cookie.value, "url": deck.server.url}])
+    projector = context.new_page()
+    projector.goto(f"{path}/presentera/1")
+    fit = projector.evaluate(FIT)
+    assert fit["below"] == []  # a 200-character title fits the join slide
+    projector.goto(f"{path}/presentera/{number}")
+    assert "kind-path" in projector.locator(".slide:not([hidden])").get_attribute("class")
+    second = Survey(deck.app.test_client(), deck.questionnaire)
+    second.join(code)
+    answer_as(second, COMPANIES[7], deck.questionnaire)
+    expect(projector.locator(".slide.kind-disagreement").first).to_be_attached(
+        timeout=LIVE_UPDATE_MS
+    )
+    visible = projector.locator(".slide:not([hidden])")
+    assert "kind-path" in visible.get_attribute("class")
+    moved = int(visible.get_attribute("data-slide"))
+    assert moved > number and projector.url.endswith(f"/presentera/{moved}")
+    context.close()

@@ -220,7 +220,9 @@ ISSUE_PROFILE: dict[str, Any] = {
     "sni": "25",
     "completed": ["utvecklingsprogram"],
 }
-RULES_NOTE_SV = "Rekommendationen bygger på Produktionslyftets tumregler."
+RULES_NOTE_SV = (
+    "Rekommendationen följer Lyftkollens tumregler, som bygger på programmens egna beskrivningar."
+)
 
 AppOn = Callable[..., Flask]
 

@@ -73,7 +73,7 @@ def test_presenter_view_shows_code_address_and_qr(advisor: FlaskClient) -> None:
     page = advisor.get(f"{url}/presentera")
     assert page.status_code == 200
     assert 'id="join-code"' in page.text and f">{code}<" in page.text
-    assert "Gå till lyftkollen.test/w och ange koden" in page.text
+    assert "Gå till lyftkollen.test/w och skriv in koden" in page.text
     assert "<svg" in page.text and 'class="qr"' in page.text
     assert f"http://lyftkollen.test/w/{code}" in page.text
     assert re.search(r'<meta name="description" content="[^"]+">', page.text)
@@ -89,7 +89,7 @@ def test_the_projector_speaks_the_workshops_language_whatever_the_advisors(
         assert "Go to lyftkollen.test/w" not in advisor.get(f"{url}/presentera").text
         assert "Gå till lyftkollen.test/w" in advisor.get(f"{url}/presentera").text
         own = advisor.get(url).text
-        assert '<html lang="en">' in own and "Present: the slides" in own
+        assert '<html lang="en">' in own and "Start the slides" in own
 
 
 def test_a_participant_joins_by_a_loosely_typed_code_and_skips_the_profile(
@@ -619,7 +619,7 @@ def test_the_excel_csv_opens_as_columns_in_swedish_excel(
     economic = next(n for n, s in enumerate(questionnaire.sections, 1) if s.id == "economic")
     page = person.answers_at_level(2)[economic]
     page = {k: v for k, v in page.items() if v != "dont_know_box"}
-    assert person.post(economic, page | {"economic_margin": "3,5"}).status_code == 302
+    assert person.post(economic, page | {"economic_margin": "-3,5"}).status_code == 302
 
     excel = advisor.get(f"{url}/export-excel.csv")
     assert excel.status_code == 200 and "attachment" in excel.headers["Content-Disposition"]
@@ -630,11 +630,11 @@ def test_the_excel_csv_opens_as_columns_in_swedish_excel(
     assert all(len(row) == len(header) for row in table)
     assert "Åsa Öberg" in table[1]
     margin = next(i for i, h in enumerate(header) if h.endswith("[economic_margin]"))
-    assert table[1][margin] == "3,5"  # a decimal comma
+    assert table[1][margin] == "-3,5"  # a decimal comma, and a number, not defused text
 
     plain = advisor.get(f"{url}/export.csv")
     rows = list(csv.reader(io.StringIO(plain.data.decode("utf-8-sig"))))
-    assert rows[0] == header and rows[1][margin] == "3.5"
+    assert rows[0] == header and rows[1][margin] == "-3.5"
     assert [r[:margin] for r in rows] == [r[:margin] for r in table]
 
 
@@ -653,6 +653,7 @@ def test_the_profile_can_be_given_when_the_workshop_is_created(
         "/radgivare/workshop/ny", data=workshop_form(page.text, employees="", sni="25")
     )
     assert only_industry.status_code == 422 and 'id="employees-error"' in only_industry.text
+    assert "Ange antalet anställda också" in only_industry.text
 
     url, code = create_workshop(advisor, employees="45", sni="25")
     participant(app, questionnaire, code).answer_maturity_pages(2)
@@ -664,3 +665,34 @@ def test_the_profile_can_be_given_when_the_workshop_is_created(
 def test_a_workshop_without_a_profile_given_asks_for_it(advisor: FlaskClient) -> None:
     url, _ = create_workshop(advisor, employees="", sni="")
     assert "Företagets profil saknas" in advisor.get(url).text
+
+
+def test_a_new_company_named_only_by_invisible_characters_is_refused(
+    advisor: FlaskClient,
+) -> None:
+    page = advisor.get("/radgivare/workshop/ny")
+    for invisible in ("\u200b", "\u202e\u200d", "\ufeff "):
+        refused = advisor.post(
+            "/radgivare/workshop/ny", data=workshop_form(page.text, new_company=invisible)
+        )
+        assert refused.status_code == 422 and 'id="new_company-error"' in refused.text
+
+
+def test_showing_results_is_asked_only_where_they_wait_for_it(advisor: FlaskClient) -> None:
+    """A workshop whose participants see their results as they finish has nothing to
+    reveal: the confirmation is not offered."""
+    url, _ = create_workshop(advisor)  # reveal="immediate"
+    assert advisor.get(f"{url}/visa").location.endswith(url)
+    waiting_url, _ = create_workshop(advisor, reveal="on_reveal")
+    assert "Visa deltagarna deras resultat?" in advisor.get(f"{waiting_url}/visa").text
+
+
+def test_the_join_page_says_a_finished_name_may_be_shown_on_the_screen(
+    app: Flask, advisor: FlaskClient
+) -> None:
+    _, code = create_workshop(advisor)
+    join = app.test_client().get(f"/w/{code}").text
+    assert "Bara rådgivaren ser ditt namn" not in join
+    assert "kan ditt namn (inte din roll) visas på skärmen" in join
+    privacy = app.test_client().get("/integritet").text
+    assert "i ett team på upp till 30" in privacy

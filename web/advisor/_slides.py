@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from flask_babel import gettext
@@ -67,6 +67,9 @@ class Slide:
     note: str | None = None  # a sentence in place of the content (no path yet, say)
     missing: Sequence[str] = ()  # dimensions the team's path still needs
     extra: dict[str, Any] = field(default_factory=dict)
+    # Which slide this is, whatever its number: its kind and its place among its kind
+    # ("disagreement-2"). The page's script keeps the same slide when slides are added.
+    key: str = ""
 
 
 def _lines(text: str, width: int = LINE_CHARS) -> int:
@@ -176,7 +179,7 @@ def _plan_chunks(items: Sequence[PlanRow], per_slide: int) -> list[list[PlanRow]
 def _plan_slides(team: TeamView, per_slide: int) -> list[Slide]:
     if not team.plan:
         return []
-    title = gettext("The team’s action plan")
+    title = gettext("Suggested action plan")
     chunks = _plan_chunks(team.plan, per_slide)
     slides = []
     start = 1
@@ -201,7 +204,11 @@ def _disagreement_slides(team: TeamView) -> list[Slide]:
             _continued(title, i, len(found)),
             disagreement=item,
             # Many long options: the bars in two columns, so they fit in height.
-            extra={"columns": 2 if bar_lines(item) > BAR_LINES_IN_ONE_COLUMN else 1},
+            extra={
+                "columns": 2 if bar_lines(item) > BAR_LINES_IN_ONE_COLUMN else 1,
+                # Numbers and short options: the bars right beside their labels.
+                "short": max((len(b.label) for b in item.bars), default=0) <= 12,
+            },
         )
         for i, item in enumerate(found)
     ]
@@ -233,7 +240,7 @@ def build_slides(
             "The team result appears here as soon as the first participant has finished."
         )
         slides.append(Slide("waiting", gettext("The team’s result"), note=note))
-        return slides
+        return _keyed(slides)
 
     def band(value: int | None) -> str | None:
         found = questionnaire.band_for(value)
@@ -249,7 +256,16 @@ def build_slides(
     slides += _disagreement_slides(team)
     slides += _path_slides(team)
     slides += _plan_slides(team, display.plan_items_per_slide)
-    return slides
+    return _keyed(slides)
+
+
+def _keyed(slides: list[Slide]) -> list[Slide]:
+    seen: dict[str, int] = {}
+    keyed = []
+    for slide in slides:
+        seen[slide.kind] = seen.get(slide.kind, 0) + 1
+        keyed.append(replace(slide, key=f"{slide.kind}-{seen[slide.kind]}"))
+    return keyed
 
 
 def bar_lines(item: DisagreementView) -> int:

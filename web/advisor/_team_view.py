@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from questionnaire.model import Question
 from questionnaire.scoring import round_half_up
 from questionnaire.team import Disagreement
 from web.assessments.results import (
@@ -46,6 +47,7 @@ class DisagreementView:
     bars: list[Bar]
     dont_know: int
     answers: int  # people who answered the question (a bar's full length)
+    checklist: bool = False  # a bar counts ticks (several a person), not people
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,15 @@ class TeamView:
         return self.participants >= self.outlines_from
 
 
+def number_words(question: Question, value: str, language: str) -> str:
+    """A number answer as a person reads it: a true minus, the language's decimal sign
+    and the unit ("−3 %", "1 robot", "12 robotar")."""
+    one = value in ("1", "1.0")
+    unit_text = question.unit_one if one and question.unit_one else question.unit
+    shown = value.replace("-", "\u2212").replace(".", "," if language == "sv" else ".")
+    return f"{shown}\u00a0{unit_text.get(language)}" if unit_text else shown
+
+
 def _disagreement(item: Disagreement, content: Content, language: str) -> DisagreementView:
     q = content.questionnaire
     question = q.question(item.question_id)
@@ -80,11 +91,7 @@ def _disagreement(item: Disagreement, content: Content, language: str) -> Disagr
     bars = []
     for value, count in item.distribution:
         option = question.option(value) if question.type != "number" else None
-        label = (
-            option.label.get(language)
-            if option
-            else value.replace(".", "," if language == "sv" else ".")
-        )
+        label = option.label.get(language) if option else number_words(question, value, language)
         bars.append(Bar(label, count))
     return DisagreementView(
         question_id=item.question_id,
@@ -94,6 +101,7 @@ def _disagreement(item: Disagreement, content: Content, language: str) -> Disagr
         bars=bars,
         dont_know=item.dont_know,
         answers=item.answered,
+        checklist=question.type == "multi",
     )
 
 

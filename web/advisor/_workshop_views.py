@@ -113,7 +113,12 @@ def _given_profile(
     values, errors = parse_profile_answers(c.questionnaire, {k: v for k, v in raw.items() if v})
     for error in errors:
         field = form.employees if error.question_id == "employees" else form.sni
-        field.errors = (*field.errors, page_forms.error_message(error, section, lang))
+        message = (
+            gettext("Give the number of employees too: the path needs the size as well.")
+            if error.question_id == "employees" and error.code == "required"
+            else page_forms.error_message(error, section, lang)
+        )
+        field.errors = (*field.errors, message)
     return values
 
 
@@ -278,6 +283,8 @@ def reveal(public_id: str) -> Response | str:
     a POST without ``confirmed``: results once seen cannot be unseen); or hide them
     again, at once."""
     w = workshop_or_404(public_id)
+    if w.reveal != "on_reveal":  # participants see their results as they finish anyway
+        return redirect(url_for("advisor.workshop", public_id=w.public_id))
     showing = request.method == "GET" or request.form.get("show") == "1"
     if showing and request.form.get("confirmed") != "1":
         return render_template("advisor/confirm_reveal.html", workshop=w, action=ActionForm())

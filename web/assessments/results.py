@@ -217,6 +217,13 @@ def build_path_view(
     )
 
 
+def _lower_first(text: str) -> str:
+    """ "Digitala ritningar …" inside a list: "digitala ritningar …"; "AI-stöd …" stays."""
+    if len(text) > 1 and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def state_words(question: Question, state: PlanState, language: str, next_step: bool) -> str:
     """An answer now or one step up, in the options' own words; a number said plainly."""
     if state.label is not None:
@@ -224,9 +231,10 @@ def state_words(question: Question, state: PlanState, language: str, next_step: 
     one = isinstance(state.value, int | float) and state.value == 1
     unit_text = question.unit_one if one and question.unit_one else question.unit
     unit = f" {unit_text.get(language)}" if unit_text else ""
-    if isinstance(state.value, list):  # the practices ticked today
+    if isinstance(state.value, list):  # the practices ticked today, as one sentence
         ticked = [question.option(v) for v in state.value]
-        return "; ".join(o.label.get(language) for o in ticked if o is not None)
+        words = [o.label.get(language) for o in ticked if o is not None]
+        return "; ".join(words[:1] + [_lower_first(w) for w in words[1:]])
     if isinstance(state.value, int | float):
         shown = f"{state.value:g}".replace("-", "\u2212")
         shown = shown.replace(".", ",") if language == "sv" else shown

@@ -26,5 +26,7 @@ def page() -> str:
         # An advisor's login limits (web.advisor.sessions): "30" and "12", not "30.0".
         idle_minutes=format_decimal(current_app.config["ADVISOR_IDLE_MINUTES"]),
         login_hours=format_decimal(current_app.config["ADVISOR_SESSION_HOURS"]),
+        # The slide that lists who has finished names them up to this team size.
+        names_up_to=current_app.extensions["lyftkollen.site"].workshop.names_up_to,
         lang=str(get_locale()),
     )

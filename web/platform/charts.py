@@ -56,6 +56,7 @@ class LabelLayout:
     # How much further out than the ring the labels sit, across and up and down.
     stretch_x: float = 1.0
     stretch_y: float = LABEL_STRETCH
+    radius: float = RADIUS  # the chart's own radius in its square
     # Whether a label beside the chart is held to ``room`` too (on a narrow page), or
     # may run to the edge (on a wide screen, where its neighbours are above and below).
     cap_sides: bool = True
@@ -65,7 +66,14 @@ PAGE = LabelLayout()
 # On a projector the chart is as tall as the screen allows, and a 16:9 screen is wide:
 # larger labels, spread out sideways, with more room beside the chart.
 PROJECTOR = LabelLayout(
-    units=36, pad_x=500, room=340, large=True, stretch_x=1.6, stretch_y=1.25, cap_sides=False
+    units=36,
+    pad_x=500,
+    room=340,
+    large=True,
+    stretch_x=1.45,
+    stretch_y=1.08,
+    cap_sides=False,
+    radius=195,
 )
 
 
@@ -100,11 +108,11 @@ def label_lines(
 LINE_EMS = 1.1  # a label's line height
 
 
-def _lift(y: float, lines: Sequence[str]) -> float:
+def _lift(y: float, lines: Sequence[str], radius: float = RADIUS) -> float:
     """Where a label's first line goes, in ems above its anchor: a label beside the
     chart is centred on it (its score line counted); one above grows upwards, away from
     the chart; one below hangs down from it."""
-    if abs(y - CENTRE) < RADIUS * 0.6:
+    if abs(y - CENTRE) < radius * 0.6:
         return (len(lines) + 1) * LINE_EMS / 2 - 0.35
     if y < CENTRE:
         return (len(lines) - 1) * LINE_EMS
@@ -136,16 +144,16 @@ class Radar:
     large_labels: bool = False
 
 
-def _point(index: int, count: int, value: float) -> tuple[float, float]:
+def _point(index: int, count: int, value: float, radius: float = RADIUS) -> tuple[float, float]:
     angle = -math.pi / 2 + 2 * math.pi * index / count
-    r = RADIUS * value / 100
+    r = radius * value / 100
     return CENTRE + r * math.cos(angle), CENTRE + r * math.sin(angle)
 
 
-def _points(values: Sequence[float]) -> str:
+def _points(values: Sequence[float], radius: float = RADIUS) -> str:
     count = len(values)
     return " ".join(
-        f"{x:.1f},{y:.1f}" for x, y in (_point(i, count, v) for i, v in enumerate(values))
+        f"{x:.1f},{y:.1f}" for x, y in (_point(i, count, v, radius) for i, v in enumerate(values))
     )
 
 
@@ -160,14 +168,16 @@ def radar(
     count = len(labels)
     axes = []
     for i, (label, score) in enumerate(zip(labels, scores, strict=True)):
-        x, y = _point(i, count, 100)
-        lx, ly = _point(i, count, LABEL_AT)
+        x, y = _point(i, count, 100, layout.radius)
+        lx, ly = _point(i, count, LABEL_AT, layout.radius)
         lx = CENTRE + layout.stretch_x * (lx - CENTRE)
         ly = CENTRE + layout.stretch_y * (ly - CENTRE)
         anchor = "middle" if abs(lx - CENTRE) < 20 else ("start" if lx > CENTRE else "end")
         lines = label_lines(label, _label_room(lx, anchor, layout), language, layout.units)
         below = 4 if ly > CENTRE else 0
-        axes.append(Axis(label, score, x, y, lx, ly + below, anchor, lines, _lift(ly, lines)))
+        axes.append(
+            Axis(label, score, x, y, lx, ly + below, anchor, lines, _lift(ly, lines, layout.radius))
+        )
     values = [float(s) if s is not None else 0.0 for s in scores]
     return Radar(
         size=SIZE,
@@ -175,10 +185,16 @@ def radar(
         pad_y=PAD_Y,
         large_labels=layout.large,
         axes=tuple(axes),
-        rings=tuple((ring, _points([ring] * count)) for ring in RINGS),
-        outline=_points(values),
-        dots=tuple(_point(i, count, v) for i, v in enumerate(values) if scores[i] is not None),
-        others=tuple(_points([float(v) if v is not None else 0.0 for v in o]) for o in others),
+        rings=tuple((ring, _points([ring] * count, layout.radius)) for ring in RINGS),
+        outline=_points(values, layout.radius),
+        dots=tuple(
+            _point(i, count, v, layout.radius)
+            for i, v in enumerate(values)
+            if scores[i] is not None
+        ),
+        others=tuple(
+            _points([float(v) if v is not None else 0.0 for v in o], layout.radius) for o in others
+        ),
     )
 
 

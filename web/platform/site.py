@@ -23,8 +23,9 @@ class WorkshopDisplay(_Frozen):
     """How a team's result is shown on the wall."""
 
     outlines_from: int = Field(default=5, ge=2)  # participants before outlines are drawn
-    names_up_to: int = Field(default=30, ge=0)  # a larger team is shown as counts only
-    plan_items_per_slide: int = Field(default=3, ge=1, le=6)
+    # A larger team is shown as counts only; a slide holds 30 names in its three columns.
+    names_up_to: int = Field(default=30, ge=0, le=30)
+    plan_items_per_slide: int = Field(default=3, ge=1, le=3)  # side by side: 3 at most
 
 
 class Site(_Frozen):

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from questionnaire.answers import strip_control
+from questionnaire.answers import strip_control, strip_format
 
 # A Python string holds a UTF-16 surrogate only alone (JSON "\ud800"; a pair is decoded
 # to one character): it is no character, and UTF-8 cannot encode it, so a page or an
@@ -36,13 +36,14 @@ def clean_text(value: str) -> str:
 
 
 def clean_line(value: str | None) -> str | None:
-    """One line of text: control characters removed, whitespace runs made one space.
+    """One line of text: control and invisible format characters (zero-width spaces,
+    direction overrides) removed, whitespace runs made one space.
 
     The forms' filter: a lone surrogate makes the field invalid (LoneSurrogate).
     """
     if value is None:
         return None
-    return " ".join(clean_text(value).split())
+    return " ".join(strip_format(clean_text(value)).split())
 
 
 def lone_surrogates(value: str) -> list[str]:

@@ -135,8 +135,10 @@ def to_csv(table: Sequence[Sequence[Cell]], for_excel: bool = False) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if for_excel else ",", lineterminator="\r\n")
     for row in table:
-        cells = [_swedish(c) for c in row] if for_excel else row
-        writer.writerow(["" if cell is None else defuse(cell) for cell in cells])
+        # Text is defused first: a decimal number written with a comma is still a number
+        # ("-5,5"), not text that a spreadsheet would run as a formula.
+        cells = [None if c is None else defuse(c) for c in row]
+        writer.writerow(["" if c is None else (_swedish(c) if for_excel else c) for c in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
