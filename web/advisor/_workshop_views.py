@@ -6,6 +6,7 @@ is answered exactly like one that does not exist.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 from typing import Any
@@ -216,11 +217,7 @@ def present_deck(public_id: str) -> Response:
 def _deck_context(w: Workshop, current: int) -> dict[str, Any]:
     c = content_for(w)
     team = team_context(w, w.language)["team"]
-    people = workshops.participants(w)
-    finished = sorted(
-        (p.participant_name for p in people if p.completed),
-        key=lambda name: (name or "").casefold(),
-    )
+    finished = workshops.finished_names(w)
     display = current_app.extensions["lyftkollen.site"].workshop
     slides = build_slides(w.title, team, c.questionnaire, w.language, finished, display)
     return {
@@ -247,6 +244,7 @@ def _present(w: Workshop, number: int) -> str:
         )
 
 
+@functools.lru_cache(maxsize=256)  # the same join address every time the slides are drawn
 def qr_svg(url: str) -> str:
     """The join URL as an inline SVG QR code, drawn on the server (segno)."""
     buffer = io.BytesIO()

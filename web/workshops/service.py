@@ -524,6 +524,17 @@ def team_of(
     return Team(result=result, outcome=outcome, answers=answers, plan=plan)
 
 
+def finished_names(workshop: Workshop) -> list[str | None]:
+    """The names finished participants gave (None: none given), by name: the order says
+    nothing about who finished when."""
+    names = db.session.scalars(
+        select(Assessment.participant_name).where(
+            Assessment.workshop_id == workshop.id, Assessment.status == "completed"
+        )
+    ).all()
+    return sorted(names, key=lambda name: (name or "").casefold())
+
+
 def participants(workshop: Workshop) -> list[Assessment]:
     """Every participant with their answers loaded, in the order they joined."""
     return list(
