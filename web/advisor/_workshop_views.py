@@ -28,6 +28,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from questionnaire.answers import AnswerError
+from questionnaire.model import Section
 from questionnaire.profile import parse_profile_answers
 from web.advisor._access import workshop_or_404
 from web.advisor._decision_forms import (
@@ -104,7 +105,7 @@ def new_workshop() -> Response | str | tuple[str, int]:
 
 
 def _given_profile(
-    form: WorkshopForm, c: Content, section: Any, lang: str
+    form: WorkshopForm, c: Content, section: Section, lang: str
 ) -> dict[str, Any] | None:
     """The size and industry given with a new workshop, checked like the profile page
     checks them (errors go on the form's fields); None when neither was given."""
