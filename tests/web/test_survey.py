@@ -103,11 +103,14 @@ def test_missing_required_answer_is_explained_next_to_the_field_and_nothing_is_l
 
 def test_invalid_number_gets_a_message_in_swedish(survey: Survey) -> None:
     survey.start()
-    response = survey.post(1, {"employees": "många"})
+    response = survey.post(1, {"employees": "många", "turnover_msek": "mycket"})
     assert response.status_code == 422
     message = re.search(r'id="employees-error">(.*?)</p>', response.text, re.S)
     assert message is not None
-    assert "Skriv ett tal, till exempel 12 eller 3,5." in message.group(1)
+    assert "Skriv ett heltal, till exempel 12." in message.group(1)  # a head count
+    turnover = re.search(r'id="turnover_msek-error">(.*?)</p>', response.text, re.S)
+    assert turnover is not None
+    assert "Skriv ett tal, till exempel 12 eller 3,5." in turnover.group(1)  # a decimal
     assert 'aria-invalid="true"' in response.text
 
 

@@ -696,3 +696,19 @@ def test_the_join_page_says_a_finished_name_may_be_shown_on_the_screen(
     assert "kan ditt namn (inte din roll) visas på skärmen" in join
     privacy = app.test_client().get("/integritet").text
     assert "i ett team på upp till 30" in privacy
+
+
+def test_a_whole_number_field_asks_for_a_whole_number(advisor: FlaskClient) -> None:
+    """The number of employees takes no "3,5": its message does not offer one."""
+    page = advisor.get("/radgivare/workshop/ny")
+    wrong = advisor.post(
+        "/radgivare/workshop/ny", data=workshop_form(page.text, employees="många", sni="25")
+    )
+    assert "Skriv ett heltal, till exempel 12." in wrong.text
+    assert "3,5" not in wrong.text
+
+
+def test_a_csv_says_its_charset_once(advisor: FlaskClient) -> None:
+    url, _ = create_workshop(advisor)
+    for path in (f"{url}/export.csv", f"{url}/export-excel.csv", "/radgivare/statistik.csv"):
+        assert advisor.get(path).headers["Content-Type"] == "text/csv; charset=utf-8", path

@@ -303,6 +303,7 @@ ERROR_MESSAGES = {
     "exclusive": _l("“%(option)s” cannot be combined with other choices."),
     "not_a_number": _l("Please enter a number, for example 12 or 3.5."),
     "not_integer": _l("Please enter a whole number."),
+    "not_a_whole_number": _l("Please enter a whole number, for example 12."),
     "below_min": _l("Please enter at least %(min)s."),
     "above_max": _l("Please enter at most %(max)s."),
     "too_long": _l("Please shorten the text to at most %(max_length)s characters."),
@@ -312,6 +313,9 @@ ERROR_MESSAGES = {
 
 def error_message(error: AnswerError, section: Section, language: str) -> str:
     params = dict(error.params)
+    question = next((q for q in section.questions if q.id == error.question_id), None)
+    if error.code == "not_a_number" and question is not None and question.integer:
+        return str(ERROR_MESSAGES["not_a_whole_number"])  # "3,5" would be refused too
     if error.code == "exclusive":
         question = next(q for q in section.questions if q.id == error.question_id)
         option = question.option(str(params.get("value")))

@@ -166,6 +166,7 @@ def to_xlsx(table: Sequence[Sequence[Cell]], sheet_title: str) -> bytes:
 
 def download(body: bytes, filename: str, mimetype: str = "text/csv; charset=utf-8") -> Response:
     """A file to save, under ``filename``."""
-    response = Response(body, mimetype=mimetype)
+    # content_type, not mimetype: a mimetype of text/* gets a second "; charset=utf-8".
+    response = Response(body, content_type=mimetype)
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response
