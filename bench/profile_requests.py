@@ -152,8 +152,11 @@ def scenarios(app: Any, tokens: list[str], workshop: dict[str, Any]) -> dict[str
         "presenter (presentera)": lambda: check(
             200, advisor.get(f"/radgivare/workshop/{pid}/presentera")
         ),
-        "presenter result (presentera/resultat)": lambda: check(
-            200, advisor.get(f"/radgivare/workshop/{pid}/presentera/resultat")
+        "presenter result (presentera/3)": lambda: check(
+            200, advisor.get(f"/radgivare/workshop/{pid}/presentera/3")
+        ),
+        "slides fragment (presentera/bilder)": lambda: check(
+            200, advisor.get(f"/radgivare/workshop/{pid}/presentera/bilder")
         ),
         "advisor workshop page": lambda: check(200, advisor.get(f"/radgivare/workshop/{pid}")),
         "status poll (changed)": lambda: check(
@@ -161,7 +164,7 @@ def scenarios(app: Any, tokens: list[str], workshop: dict[str, Any]) -> dict[str
         ),
         "status poll (304)": lambda: check(304, not_modified()),
         "team fragment": lambda: check(
-            200, advisor.get(f"/radgivare/workshop/{pid}/team?vy=presentation")
+            200, advisor.get(f"/radgivare/workshop/{pid}/team")
         ),
     }
 
