@@ -163,9 +163,7 @@ def scenarios(app: Any, tokens: list[str], workshop: dict[str, Any]) -> dict[str
             200, advisor.get(f"/radgivare/workshop/{pid}/status")
         ),
         "status poll (304)": lambda: check(304, not_modified()),
-        "team fragment": lambda: check(
-            200, advisor.get(f"/radgivare/workshop/{pid}/team")
-        ),
+        "team fragment": lambda: check(200, advisor.get(f"/radgivare/workshop/{pid}/team")),
     }
 
 
