@@ -21,9 +21,10 @@ def _words(state: Any, question: Any, language: str) -> str:
         return str(state.label.get(language))
     if isinstance(state.value, list):
         return "; ".join(question.option(v).label.get(language) for v in state.value) or "–"
-    unit_text = question.unit_one if state.value == 1 and question.unit_one else question.unit
-    unit = f" {unit_text.get(language)}" if unit_text else ""
-    return f"{state.value:g}{unit}"
+    from web.assessments.results import number_parts
+
+    shown, unit = number_parts(question, state.value, language)
+    return f"{shown} {unit}" if unit else shown
 
 
 def main(language: str = "sv", what: str = "paths") -> None:

@@ -12,6 +12,7 @@ from web.assessments.results import (
     PathView,
     PlanRow,
     build_path_view,
+    number_parts,
     path_basis,
     plan_rows,
 )
@@ -75,12 +76,10 @@ class TeamView:
 
 
 def number_words(question: Question, value: str, language: str) -> str:
-    """A number answer as a person reads it: a true minus, the language's decimal sign
-    and the unit ("−3 %", "1 robot", "12 robotar")."""
-    one = value in ("1", "1.0")
-    unit_text = question.unit_one if one and question.unit_one else question.unit
-    shown = value.replace("-", "\u2212").replace(".", "," if language == "sv" else ".")
-    return f"{shown}\u00a0{unit_text.get(language)}" if unit_text else shown
+    """A number answer on a bar ("−3 %", "1 robot", "12 robotar"), number and unit
+    kept on one line."""
+    shown, unit = number_parts(question, float(value), language)
+    return f"{shown}\u00a0{unit}" if unit else shown
 
 
 def _disagreement(item: Disagreement, content: Content, language: str) -> DisagreementView:

@@ -224,20 +224,26 @@ def _lower_first(text: str) -> str:
     return text
 
 
+def number_parts(question: Question, value: float, language: str) -> tuple[str, str]:
+    """A number answer as shown (a true minus, the language's decimal sign) and its unit
+    agreeing with it ("1 robot", "2 robotar"); "" for a question without a unit."""
+    unit = question.unit_one if value == 1 and question.unit_one else question.unit
+    shown = f"{value:g}".replace("-", "\u2212")
+    shown = shown.replace(".", ",") if language == "sv" else shown
+    return shown, unit.get(language) if unit else ""
+
+
 def state_words(question: Question, state: PlanState, language: str, next_step: bool) -> str:
     """An answer now or one step up, in the options' own words; a number said plainly."""
     if state.label is not None:
         return state.label.get(language)
-    one = isinstance(state.value, int | float) and state.value == 1
-    unit_text = question.unit_one if one and question.unit_one else question.unit
-    unit = f" {unit_text.get(language)}" if unit_text else ""
     if isinstance(state.value, list):  # the practices ticked today, as one sentence
         ticked = [question.option(v) for v in state.value]
         words = [o.label.get(language) for o in ticked if o is not None]
         return "; ".join(words[:1] + [_lower_first(w) for w in words[1:]])
     if isinstance(state.value, int | float):
-        shown = f"{state.value:g}".replace("-", "\u2212")
-        shown = shown.replace(".", ",") if language == "sv" else shown
+        shown, unit_text = number_parts(question, state.value, language)
+        unit = f" {unit_text}" if unit_text else ""
         if next_step:
             return gettext("At least %(value)s%(unit)s", value=shown, unit=unit)
         return f"{shown}{unit}"

@@ -77,6 +77,7 @@ PROJECTOR = LabelLayout(
 )
 
 
+@lru_cache(maxsize=1024)  # the same ten labels on every page: wrapped once each
 def label_lines(
     label: str, room: float, language: str, units: float = LABEL_UNITS
 ) -> tuple[str, ...]:
